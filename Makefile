@@ -1,0 +1,33 @@
+# `make demo` and `make test` each set up everything they need on a fresh Debian machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: install demo test samples templates clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3-venv 缺失，正在安装…"; \
+	  (apt-get update -q && apt-get install -y -q python3-venv) || \
+	  (sudo apt-get update -q && sudo apt-get install -y -q python3-venv); \
+	  $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+demo: install
+	$(BIN)/reportgen run --config config/example.yaml --period 2024-06
+	$(BIN)/reportgen run --config config/example.yaml --period 2024-09
+	@echo "示例报告已生成：output/2024-06/ 与 output/2024-09/"
+
+test: install
+	$(BIN)/python -m pytest
+
+# Regenerate the committed sample data and the default Excel template (deterministic).
+samples: install
+	$(BIN)/python scripts/make_samples.py
+
+clean:
+	rm -rf $(VENV) output/20*

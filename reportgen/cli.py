@@ -1,0 +1,125 @@
+"""Command line: parse arguments, call the library, print. Exit 0 on success, 1 on user errors, 2 on bad usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from . import __version__
+from .errors import ReportgenError
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_run(args) -> int:
+    from .config import load_config
+    from .period import Period
+    from .pipeline import run
+
+    config = load_config(args.config)
+    period = Period.parse(args.period)
+    result = run(config, period, Path(args.out) if args.out else None, now=datetime.now().astimezone(),
+                 config_path=Path(args.config), strict=args.strict, progress=lambda m: _say(f"· {m}"))
+    if result.problems:
+        _say(f"注意：本期有 {len(result.problems)} 个数据问题（相关指标记为未报送，不计为 0）：")
+        for p in result.problems:
+            _say(f"  - {p}")
+    results = result.results
+    cp = results.checkpoint
+    summary = (f"{results.year}年{period.label}：{len(results.indicators)} 项指标，绿灯 {results.count('green')}、"
+               f"黄灯 {results.count('yellow')}、红灯 {results.count('red')}、未报送 {results.count('none')}")
+    if cp:
+        summary += f"；“{cp.name}”{'已实现' if cp.met else f'未全部实现（{cp.met_count}/{cp.total}）'}"
+    _say(summary)
+    print(f"已生成：{result.folder}")
+    for f in result.files:
+        print(f"  {f.name}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .config import load_config
+    from .period import Period
+    from .pipeline import validate
+
+    config = load_config(args.config)
+    period = Period.parse(args.period) if args.period else None
+    problems = validate(config, period)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        _say(f"发现 {len(problems)} 个问题。")
+        return 1
+    what = f"，{period} 期的全部数据源可读" if period else ""
+    print(f"配置有效：{len(config.indicators)} 项指标、{len(config.ledgers)} 个台账{what}。")
+    return 0
+
+
+def cmd_init(args) -> int:
+    from .samples import write_sample_project
+
+    target = Path(args.dir)
+    written = write_sample_project(target, force=args.force)
+    print(f"已在 {target} 生成示例项目（{len(written)} 个文件）。试运行：")
+    print(f"  reportgen run --config {target / 'config.yaml'} --period 2024-06")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reportgen", description="重点指标目标跟踪报告生成器：读取各单位报表，"
+                                     "计算完成率、序时进度、双过半，输出 Excel 工作簿与结果数据。")
+    parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
+    parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    p = sub.add_parser("run", help="生成某一期的报告", description="读取该期报表，计算指标，写入 output/<期间>/。")
+    p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
+    p.add_argument("--period", "-p", required=True, help="期间，格式 YYYY-MM，如 2024-06 表示 1-6月")
+    p.add_argument("--out", "-o", help="输出根目录（默认取配置 output.dir）；结果写在其下的 <期间>/ 目录")
+    p.add_argument("--strict", action="store_true", help="有任何数据问题就中止，不生成报告")
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("validate", help="检查配置与数据源，不写任何文件",
+                       description="检查配置；给出 --period 时还检查该期每个文件、工作表、表头和数值能否读取。")
+    p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
+    p.add_argument("--period", "-p", help="同时检查该期数据，格式 YYYY-MM")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("init", help="生成一个可运行的示例项目",
+                       description="在目录中写入示例配置、Excel 模板和 2024 年 1-9 月示例报表。")
+    p.add_argument("dir", help="目标目录")
+    p.add_argument("--force", action="store_true", help="目录中已有文件时覆盖")
+    p.set_defaults(handler=cmd_init)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except ReportgenError as e:
+        if args.debug:
+            raise
+        for line in e.lines():
+            print(f"错误：{line}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except OSError as e:
+        if args.debug:
+            raise
+        print(f"错误：{e.filename or ''} {e.strerror or e}".strip(), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,233 @@
+"""Read YAML safely, keep line numbers, validate into `Config`, report every problem with its key path."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ..errors import ConfigError, ProblemList
+from .model import Config, LedgerSource
+
+_MESSAGES = {
+    "missing": "缺少必填项",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "string_type": "应为文字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "list_type": "应为列表",
+    "dict_type": "应为键值对（映射）",
+    "model_type": "应为键值对（映射）",
+    "too_short": "不能为空",
+}
+
+
+def load_config(path: str | Path) -> Config:
+    """Load and validate a config file; raise ProblemList with one ConfigError per problem."""
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError("", "配置文件不存在", file=name) from None
+    except UnicodeDecodeError:
+        raise ConfigError("", "配置文件应以 UTF-8 编码保存", file=name) from None
+    except OSError as e:
+        raise ConfigError("", f"无法读取配置文件：{e.strerror}", file=name) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        problem = getattr(e, "problem", None) or str(e)
+        raise ConfigError("", f"YAML 语法错误：{problem}", line=mark.line + 1 if mark else None, file=name) from None
+    if not isinstance(data, dict):
+        raise ConfigError("", "配置文件应为键值对（zone: …、year: …、indicators: …）", file=name)
+    lines: dict[tuple, int] = {}
+    problems: list[ConfigError] = []
+    _index_lines(node, (), lines, problems, name)
+    try:
+        config = Config.model_validate({**data, "base_dir": path.resolve().parent})
+    except ValidationError as e:
+        for err in e.errors():
+            keys = _data_path(data, err["loc"])
+            problems.append(ConfigError(_dotted(keys), _message(err, keys), _line(lines, keys), name))
+        raise ProblemList(_unique(problems)) from None
+    for keys, message in cross_check(config):
+        problems.append(ConfigError(_dotted(keys), message, _line(lines, keys), name))
+    if problems:
+        raise ProblemList(_unique(problems))
+    return config
+
+
+def cross_check(config: Config) -> list[tuple[tuple, str]]:
+    """Rules that span several keys: unique ids, known owners, known ledgers and groups."""
+    out: list[tuple[tuple, str]] = []
+    seen: dict[str, int] = {}
+    departments = config.department_names
+    for i, ind in enumerate(config.indicators):
+        if ind.id in seen:
+            out.append((("indicators", i, "id"), f"指标 id “{ind.id}”与 indicators[{seen[ind.id]}] 重复"))
+        seen.setdefault(ind.id, i)
+        if config.department_of(ind.owner) is None:
+            out.append((("indicators", i, "owner"),
+                        f"责任单位“{ind.owner}”不在 departments 中（现有：{'、'.join(departments)}）"))
+        if config.groups and ind.group not in config.groups:
+            out.append((("indicators", i, "group"), f"分组“{ind.group}”不在 groups 中（现有：{'、'.join(config.groups)}）"))
+        source = getattr(ind, "source", None)
+        if isinstance(source, LedgerSource) and source.ledger not in config.ledgers:
+            known = "、".join(config.ledgers) or "无"
+            out.append((("indicators", i, "source", "ledger"), f"台账“{source.ledger}”未在 ledgers 中定义（现有：{known}）"))
+    names = [n for n in departments]
+    for n in set(names):
+        if names.count(n) > 1:
+            out.append((("departments",), f"责任单位“{n}”重复"))
+    template = config.output.excel.template
+    if template is not None and not config.resolve(template).is_file():
+        out.append((("output", "excel", "template"), f"模板文件不存在：{config.resolve(template)}"))
+    return out
+
+
+def _index_lines(node, keys: tuple, lines: dict, problems: list, name: str) -> None:
+    if node is None:
+        return
+    lines[keys] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag.endswith(":int"):
+                key = int(key)
+            if key in seen:
+                problems.append(ConfigError(_dotted((*keys, key)), "键重复出现（后一个会覆盖前一个）",
+                                            key_node.start_mark.line + 1, name))
+            seen.add(key)
+            lines[(*keys, key)] = key_node.start_mark.line + 1
+            _index_lines(value_node, (*keys, key), lines, problems, name)
+            lines[(*keys, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index_lines(item, (*keys, i), lines, problems, name)
+
+
+def _data_path(data: Any, loc: tuple) -> tuple:
+    """Keep the parts of a pydantic error location that index into the YAML data (drop union tags)."""
+    keys: list = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            keys.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+            keys.append(part)
+            current = current[part]
+        elif isinstance(current, dict) and isinstance(part, str) and part[:1].islower() and "[" not in part \
+                and part not in ("cell", "ledger", "cumulative", "count", "growth", "share", "cap", "milestone") \
+                and not part.startswith(("function-", "list[", "dict[", "union[")):
+            keys.append(part)  # a missing key: name it even though the data lacks it
+            current = None
+    return tuple(keys)
+
+
+def _dotted(keys: tuple) -> str:
+    out = ""
+    for k in keys:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out
+
+
+def _line(lines: dict, keys: tuple) -> int | None:
+    for n in range(len(keys), -1, -1):
+        if keys[:n] in lines:
+            return lines[keys[:n]]
+    return None
+
+
+def _message(err: dict, keys: tuple) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(err["loc"])
+        key = keys[-1] if keys else err["loc"][-1]
+        hint = ""
+        if allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"，是否应为“{close[0]}”？" if close else f"，可用的键：{'、'.join(allowed)}"
+        return f"未知的配置项“{key}”{hint}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind == "union_tag_invalid":
+        return f"kind 应为 {ctx.get('expected_tags')} 之一，而不是“{ctx.get('tag')}”"
+    if kind == "union_tag_not_found":
+        return "缺少 kind（指标类型：cumulative、count、growth、share、cap、milestone）"
+    if kind == "literal_error":
+        return f"应为 {ctx.get('expected')} 之一"
+    if kind in ("greater_than", "greater_than_equal", "less_than_equal"):
+        op = {"greater_than": ">", "greater_than_equal": "≥", "less_than_equal": "≤"}[kind]
+        bound = ctx.get("gt", ctx.get("ge", ctx.get("le")))
+        return f"应 {op} {bound}，现为 {err.get('input')!r}"
+    if kind == "string_pattern_mismatch":
+        return "只能由英文字母、数字和下划线组成，且不以数字开头（如 fai、new_starts）"
+    base = _MESSAGES.get(kind, err["msg"])
+    got = err.get("input")
+    if kind != "missing" and not isinstance(got, (dict, list)):
+        base += f"，现为 {got!r}"
+    return base
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    """Field names of the model that holds the unknown key, found by walking the model types."""
+    model: Any = Config
+    for part in loc[:-1]:
+        model = _step(model, part)
+        if model is None:
+            return []
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [n for n, f in model.model_fields.items() if not f.exclude]
+    return []
+
+
+def _step(tp: Any, part: Any) -> Any:
+    from typing import Annotated, Union
+
+    from . import model as m
+
+    named = {"cumulative": m.Cumulative, "count": m.Count, "growth": m.Growth, "share": m.Share, "cap": m.Cap,
+             "milestone": m.MilestoneIndicator, "cell": m.CellSource, "ledger": m.LedgerSource}
+    if isinstance(part, str) and part in named:
+        return named[part]
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        field = tp.model_fields.get(part)
+        return field.annotation if field else None
+    origin = get_origin(tp)
+    if origin is list and isinstance(part, int):
+        return get_args(tp)[0]
+    if origin is dict:
+        return get_args(tp)[1]
+    if origin is Union or str(origin) == "types.UnionType":
+        for arg in get_args(tp):
+            got = _step(arg, part)
+            if got is not None:
+                return got
+        models = [a for a in get_args(tp) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if isinstance(part, str) and len(models) == 1:
+            return _step(models[0], part)
+    return tp if isinstance(part, str) and part in getattr(tp, "__name__", "") else None
+
+
+def _unique(problems: list[ConfigError]) -> list[ConfigError]:
+    seen, out = set(), []
+    for p in problems:
+        if str(p) not in seen:
+            seen.add(str(p))
+            out.append(p)
+    return out

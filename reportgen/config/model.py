@@ -1,0 +1,333 @@
+"""Typed config. Unknown keys are errors; cross-field rules live in validators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+
+KINDS = ("cumulative", "count", "growth", "share", "cap", "milestone")
+KIND_NAMES = {"cumulative": "累计金额", "count": "数量", "growth": "增速", "share": "占比", "cap": "控制上限",
+              "milestone": "节点任务"}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DataConfig(Strict):
+    dir: Path = Path("data")
+    period_dir: str = "{year}-{month:02d}"
+
+    @field_validator("period_dir")
+    @classmethod
+    def _pattern_formats(cls, v: str) -> str:
+        try:
+            v.format(year=2024, month=6)
+        except (KeyError, IndexError, ValueError) as e:
+            raise ValueError(f"目录模式只能使用 {{year}} 和 {{month}}（如 \"{{year}}-{{month:02d}}\"）：{e}") from None
+        return v
+
+
+class Department(Strict):
+    name: str
+    aliases: list[str] = []
+    email: list[str] = []
+
+
+class CellSource(Strict):
+    """One number in a submitted table: the row whose label matches `row`, in the column headed `column`."""
+
+    file: str
+    sheet: str | None = None
+    row: str | None = None
+    column: str
+    label_column: str | None = None
+    unit: str | None = None
+    percent_as_fraction: bool = False
+
+
+class PartialSource(Strict):
+    """Another cell of the same table by default (e.g. the 上年同期 column); any field may be overridden."""
+
+    file: str | None = None
+    sheet: str | None = None
+    row: str | None = None
+    column: str
+    label_column: str | None = None
+    unit: str | None = None
+    percent_as_fraction: bool = False
+
+
+Condition = Union[str, int, float, bool, list[Union[str, int, float, bool]]]
+
+
+class LedgerSource(Strict):
+    """A figure counted or summed from a project ledger, optionally filtered."""
+
+    ledger: str
+    count_where: dict[str, Condition] | None = None
+    sum: str | None = None
+    where: dict[str, Condition] = {}
+
+    @model_validator(mode="after")
+    def _one_operation(self) -> LedgerSource:
+        if (self.count_where is None) == (self.sum is None):
+            raise ValueError("台账来源需写 count_where（计数，可为 {} 表示全部）或 sum（求和的列）二者之一")
+        if self.count_where is not None and self.where:
+            raise ValueError("count_where 已含筛选条件，不要再写 where")
+        return self
+
+
+def _source_tag(value: object) -> str:
+    if isinstance(value, dict):
+        return "ledger" if "ledger" in value else "cell"
+    return "ledger" if isinstance(value, LedgerSource) else "cell"
+
+
+Source = Annotated[
+    Union[Annotated[CellSource, Tag("cell")], Annotated[LedgerSource, Tag("ledger")]], Discriminator(_source_tag)
+]
+
+
+class Milestone(Strict):
+    name: str
+    due: int = Field(ge=1, le=12, description="month of the config year")
+    row: str | None = None
+
+
+class IndicatorBase(Strict):
+    id: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    name: str
+    unit: str = ""
+    owner: str
+    group: str = "其他"
+    decimals: int | None = Field(None, ge=0, le=4)
+    note: str = ""
+
+
+class Prorated(IndicatorBase):
+    target: float = Field(gt=0)
+    stretch: float | None = None
+    source: Source
+    last_year: PartialSource | float | None = None
+    yoy: PartialSource | None = None
+    progress: Literal["month", "day", "plan"] | None = None
+    plan: dict[int, float] | list[float] | None = None
+
+    @model_validator(mode="after")
+    def _rules(self):
+        if self.stretch is not None and self.stretch < self.target:
+            raise ValueError(f"力争目标 stretch（{self.stretch:g}）不能低于确保目标 target（{self.target:g}）")
+        if self.progress == "plan" and self.plan is None:
+            raise ValueError("progress: plan 需要同时给出 plan（各月累计计划）")
+        plan = self.plan
+        if isinstance(plan, list) and len(plan) != 12:
+            raise ValueError(f"plan 写成列表时应有 12 个月的累计计划，现有 {len(plan)} 个")
+        if isinstance(plan, dict) and not all(1 <= m <= 12 for m in plan):
+            raise ValueError("plan 的键应为月份 1–12")
+        _need_row(self.source)
+        return self
+
+    @property
+    def plan_points(self) -> dict[int, float]:
+        if self.plan is None:
+            return {}
+        if isinstance(self.plan, list):
+            return {i + 1: v for i, v in enumerate(self.plan)}
+        return dict(self.plan)
+
+    @property
+    def progress_mode(self) -> str:
+        return self.progress or ("plan" if self.plan is not None else "month")
+
+
+class Cumulative(Prorated):
+    kind: Literal["cumulative"]
+
+
+class Count(Prorated):
+    kind: Literal["count"]
+    unit: str = "个"
+
+
+class Growth(IndicatorBase):
+    """同比增长 target in percent; the source is the growth rate itself, or the amount when last_year is set."""
+
+    kind: Literal["growth"]
+    unit: str = "%"
+    target: float
+    stretch: float | None = None
+    qualifier: Literal["以上", "左右"] = "以上"
+    tolerance: float = 0.5
+    source: Source
+    last_year: PartialSource | None = None
+
+    @model_validator(mode="after")
+    def _rules(self):
+        if self.stretch is not None and self.stretch < self.target:
+            raise ValueError(f"力争目标 stretch（{self.stretch:g}）不能低于确保目标 target（{self.target:g}）")
+        _need_row(self.source)
+        return self
+
+
+class Share(IndicatorBase):
+    """占比提高 target pp over a base share (both in percent)."""
+
+    kind: Literal["share"]
+    unit: str = "%"
+    base: float
+    target: float
+    stretch: float | None = None
+    qualifier: Literal["以上", "左右"] = "以上"
+    tolerance: float = 0.5
+    source: Source
+
+    @model_validator(mode="after")
+    def _rules(self):
+        if self.stretch is not None and self.stretch < self.target:
+            raise ValueError(f"力争目标 stretch（{self.stretch:g}）不能低于确保目标 target（{self.target:g}）")
+        _need_row(self.source)
+        return self
+
+
+class Cap(IndicatorBase):
+    """Lower is better: the actual must stay at or below the target (e.g. 安全事故死亡人数 0)."""
+
+    kind: Literal["cap"]
+    target: float = Field(ge=0)
+    stretch: float | None = None
+    source: Source
+    last_year: PartialSource | float | None = None
+
+    @model_validator(mode="after")
+    def _rules(self):
+        if self.stretch is not None and self.stretch > self.target:
+            raise ValueError(f"控制类指标的力争目标 stretch（{self.stretch:g}）不能高于确保目标 target（{self.target:g}）")
+        _need_row(self.source)
+        return self
+
+
+class MilestoneIndicator(IndicatorBase):
+    """Nodes with due months; each node's cell says done (已完成/是/√ or a completion date) or not."""
+
+    kind: Literal["milestone"]
+    milestones: list[Milestone] = Field(min_length=1)
+    source: CellSource
+
+
+Indicator = Annotated[
+    Union[Cumulative, Count, Growth, Share, Cap, MilestoneIndicator], Field(discriminator="kind")
+]
+
+
+def _need_row(source: Source) -> None:
+    if isinstance(source, CellSource) and not source.row:
+        raise ValueError("source.row 缺失：应写该指标在表中所在行的名称（如 固定资产投资）")
+
+
+LEDGER_FIELDS = {
+    "name": "项目名称", "owner": "责任单位", "category": "项目类别", "nature": "建设性质",
+    "total_investment": "总投资", "annual_plan": "年度计划投资", "completed": "累计完成投资",
+    "planned_start": "计划开工时间", "actual_start": "实际开工时间", "started": "是否开工",
+    "progress": "形象进度", "issues": "存在问题", "leader": "包保领导",
+}
+AMOUNT_FIELDS = ("total_investment", "annual_plan", "completed")
+
+
+class LedgerColumns(Strict):
+    """Ledger field -> header text in the sheet. Only `name` is required."""
+
+    name: str = "项目名称"
+    owner: str | None = None
+    category: str | None = None
+    nature: str | None = None
+    total_investment: str | None = None
+    annual_plan: str | None = None
+    completed: str | None = None
+    planned_start: str | None = None
+    actual_start: str | None = None
+    started: str | None = None
+    progress: str | None = None
+    issues: str | None = None
+    leader: str | None = None
+
+
+class Ledger(Strict):
+    file: str
+    sheet: str | None = None
+    columns: LedgerColumns = LedgerColumns()
+    unit: str | None = None
+    amount_unit: str = "亿元"
+    start_rate_base: Literal["planned_to_date", "planned_this_year", "all_but_preliminary", "all"] = "planned_to_date"
+    preliminary: list[str] = ["前期", "储备"]
+
+
+class Lights(Strict):
+    profile: Literal["strict", "lenient"] = "strict"
+    green: float | None = None
+    yellow: float | None = None
+    rate_yellow: float = Field(-3.0, le=0)
+    near: float = Field(2.0, ge=0)
+    severe: float = Field(10.0, ge=0)
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """(green_from, yellow_from) in 百分点 of gap to 序时进度."""
+        green, yellow = {"strict": (0.0, -10.0), "lenient": (-10.0, -30.0)}[self.profile]
+        green = self.green if self.green is not None else green
+        yellow = self.yellow if self.yellow is not None else yellow
+        return green, yellow
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        green, yellow = self.bounds
+        if yellow > green:
+            raise ValueError(f"yellow（{yellow:g}）应不高于 green（{green:g}）")
+        return self
+
+
+class ExcelOutput(Strict):
+    enabled: bool = True
+    name: str = "{zone}{year}年{span}重点指标完成情况.xlsx"
+    template: Path | None = None
+
+
+class OutputConfig(Strict):
+    dir: Path = Path("output")
+    excel: ExcelOutput = ExcelOutput()
+
+
+class Config(Strict):
+    zone: str
+    year: int = Field(ge=2000, le=2100)
+    data: DataConfig = DataConfig()
+    departments: list[Union[str, Department]] = Field(min_length=1)
+    groups: list[str] = []
+    indicators: list[Indicator] = Field(min_length=1)
+    ledgers: dict[str, Ledger] = {}
+    lights: Lights = Lights()
+    output: OutputConfig = OutputConfig()
+    base_dir: Path = Field(Path("."), exclude=True)
+
+    @property
+    def department_names(self) -> list[str]:
+        return [d if isinstance(d, str) else d.name for d in self.departments]
+
+    def department_of(self, text: str) -> str | None:
+        """The configured department a ledger cell or owner name refers to (aliases included)."""
+        from ..text import normalize_text
+
+        key = normalize_text(text)
+        for d in self.departments:
+            names = [d] if isinstance(d, str) else [d.name, *d.aliases]
+            if key in (normalize_text(n) for n in names):
+                return names[0]
+        return None
+
+    def resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else self.base_dir / path
+
+    def indicator(self, indicator_id: str):
+        return next(i for i in self.indicators if i.id == indicator_id)

@@ -1,0 +1,65 @@
+"""The few exception types users see; each composes its own Chinese message from its fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value came from: a file, optionally a sheet and a cell (A1 notation)."""
+
+    file: str
+    sheet: str | None = None
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        return " › ".join(p for p in (self.file, self.sheet, self.cell) if p)
+
+
+class ReportgenError(Exception):
+    """A problem caused by the user's config or data; the CLI prints `lines()` without a traceback."""
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class ConfigError(ReportgenError):
+    """One problem in the config, located by key path (and YAML line when known)."""
+
+    def __init__(self, path: str, message: str, line: int | None = None, file: str | None = None):
+        self.path, self.message, self.line, self.file = path, message, line, file
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path or "（配置根）"
+        if self.line:
+            where += f"（第 {self.line} 行）"
+        prefix = f"{self.file}：" if self.file else ""
+        return f"{prefix}{where}：{self.message}"
+
+
+class SourceError(ReportgenError):
+    """A missing or unreadable input: file, sheet, header, row or cell value."""
+
+    def __init__(self, location: Location | str, message: str):
+        self.location, self.message = location, message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.location}：{self.message}"
+
+
+class TemplateError(ReportgenError):
+    """A template that cannot be used."""
+
+
+class ProblemList(ReportgenError):
+    """Several problems collected so the user can fix them all in one go."""
+
+    def __init__(self, problems: list[ReportgenError]):
+        self.problems = problems
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        return [line for p in self.problems for line in p.lines()]

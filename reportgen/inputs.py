@@ -1,0 +1,65 @@
+"""Plain data read from the submissions, handed from `sources` to `metrics`. Every value keeps its place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .errors import Location, SourceError
+from .period import Period
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One number as submitted: None when not reported (placeholder) or not readable (see `problem`)."""
+
+    value: float | None
+    location: Location | None = None
+    problem: str = ""
+
+    @property
+    def source(self) -> str:
+        return str(self.location) if self.location else ""
+
+
+@dataclass(frozen=True)
+class Project:
+    """One row of a key-project ledger; amounts are in the ledger's `amount_unit`."""
+
+    location: Location
+    name: str
+    owner: str = ""
+    category: str = ""
+    nature: str = ""
+    total_investment: float | None = None
+    annual_plan: float | None = None
+    completed: float | None = None
+    planned_start: date | None = None
+    actual_start: date | None = None
+    started_flag: bool | None = None
+    progress: str = ""
+    issues: str = ""
+    leader: str = ""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass
+class LedgerData:
+    name: str
+    location: Location | None
+    projects: list[Project]
+
+
+@dataclass
+class PeriodData:
+    """Everything read for one period; `problems` lists what could not be read (the run goes on without it)."""
+
+    period: Period
+    readings: dict[str, Reading] = field(default_factory=dict)
+    last_year: dict[str, Reading] = field(default_factory=dict)
+    yoy: dict[str, Reading] = field(default_factory=dict)
+    milestones: dict[str, list[Reading]] = field(default_factory=dict)
+    ledgers: dict[str, LedgerData] = field(default_factory=dict)
+    problems: list[SourceError] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)

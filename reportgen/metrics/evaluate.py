@@ -1,0 +1,49 @@
+"""Evaluate every indicator, the checkpoint, departments and ledgers for one period."""
+
+from __future__ import annotations
+
+from ..config.model import Config, LedgerSource, MilestoneIndicator
+from ..errors import Location
+from ..inputs import LedgerData, PeriodData, Reading
+from .kinds import EVALUATORS, Inputs
+from .ledger import evaluate_ledger, ledger_figure
+from .results import Results
+from .summary import checkpoint, departments
+
+
+def evaluate(config: Config, data: PeriodData) -> Results:
+    """Pure: the config's targets + one period's readings -> Results."""
+    period = data.period
+    indicators = []
+    for ind in config.indicators:
+        source = getattr(ind, "source", None)
+        if isinstance(source, LedgerSource):
+            ledger_data = data.ledgers.get(source.ledger) or LedgerData(source.ledger, None, [])
+            if ledger_data.location is None:
+                current = Reading(None, None, f"台账“{source.ledger}”未读到")
+            else:
+                value = ledger_figure(source, ledger_data, config.ledgers[source.ledger], period)
+                current = Reading(value, Location(ledger_data.location.file, ledger_data.location.sheet,
+                                                  _describe(source)))
+        elif isinstance(ind, MilestoneIndicator):
+            current = Reading(0.0)
+        else:
+            current = data.readings.get(ind.id, Reading(None, None, "未配置来源"))
+        inputs = Inputs(current, data.last_year.get(ind.id), data.yoy.get(ind.id),
+                        tuple(data.milestones.get(ind.id, ())))
+        indicators.append(EVALUATORS[ind.kind](ind, inputs, period, config.lights))
+    ledgers = [evaluate_ledger(data.ledgers[name], ledger, period, config.department_names)
+               for name, ledger in config.ledgers.items() if name in data.ledgers]
+    return Results(
+        zone=config.zone, year=period.year, month=period.month, indicators=tuple(indicators),
+        checkpoint=checkpoint(indicators, period),
+        departments=tuple(departments(indicators, ledgers, config.department_names)),
+        ledgers=tuple(ledgers), problems=tuple(str(p) for p in data.problems))
+
+
+def _describe(source: LedgerSource) -> str:
+    conditions = source.count_where if source.count_where is not None else source.where
+    what = "计数" if source.count_where is not None else f"{source.sum}求和"
+    if not conditions:
+        return what
+    return what + "（" + "，".join(f"{k}={v}" for k, v in conditions.items()) + "）"

@@ -1,0 +1,154 @@
+"""Key-project ledger figures: 开工率, 投资完成率, projects past their planned start, totals by group."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date
+
+from ..config.model import Ledger, LedgerSource
+from ..inputs import LedgerData, Project
+from ..period import Period
+from ..text import normalize_text
+from .progress import ratio
+from .results import LedgerGroup, LedgerResult, ProjectResult
+
+FINISHED = ("续建", "竣工", "在建")
+
+
+def is_started(project: Project, period: Period) -> bool:
+    if project.started_flag is not None:
+        return project.started_flag
+    if project.actual_start is not None:
+        return project.actual_start <= period.end
+    return any(normalize_text(project.nature).startswith(w) for w in FINISHED)
+
+
+def in_start_base(project: Project, ledger: Ledger, period: Period) -> bool:
+    """Whether the project is in the 开工率 denominator chosen by `start_rate_base`."""
+    base = ledger.start_rate_base
+    if base == "all":
+        return True
+    if base == "all_but_preliminary":
+        return not any(normalize_text(project.nature).startswith(p) for p in ledger.preliminary)
+    planned = project.planned_start
+    if planned is None or planned.year != period.year:
+        return False
+    return base == "planned_this_year" or planned <= period.end
+
+
+def months_late(project: Project, period: Period) -> int | None:
+    """Months since the planned start for a project that has not started (0 = planned this month)."""
+    planned = project.planned_start
+    if planned is None or planned > period.end or is_started(project, period):
+        return None
+    return (period.year - planned.year) * 12 + period.month - planned.month
+
+
+def evaluate_ledger(data: LedgerData, ledger: Ledger, period: Period, owners: list[str]) -> LedgerResult:
+    projects = tuple(
+        ProjectResult(
+            name=p.name, owner=p.owner, category=p.category, nature=p.nature, total_investment=p.total_investment,
+            annual_plan=p.annual_plan, completed=p.completed, completion=ratio(p.completed, p.annual_plan),
+            planned_start=p.planned_start, actual_start=p.actual_start, started=is_started(p, period),
+            in_start_base=in_start_base(p, ledger, period), start_overdue=months_late(p, period) is not None,
+            months_late=months_late(p, period), progress=p.progress, issues=p.issues, leader=p.leader,
+            source=str(p.location))
+        for p in data.projects)
+    by_category = defaultdict(list)
+    by_owner = defaultdict(list)
+    for p in projects:
+        by_category[p.category or "未分类"].append(p)
+        by_owner[p.owner or "未填责任单位"].append(p)
+    owner_order = {name: i for i, name in enumerate(owners)}
+    return LedgerResult(
+        name=data.name, unit=ledger.amount_unit, start_rate_base=ledger.start_rate_base,
+        total=_group("合计", projects),
+        by_category=tuple(_group(k, v) for k, v in by_category.items()),
+        by_department=tuple(_group(k, by_owner[k]) for k in sorted(by_owner, key=lambda k: owner_order.get(k, 999))),
+        projects=projects, source=str(data.location) if data.location else "")
+
+
+def _group(name: str, projects) -> LedgerGroup:
+    base = [p for p in projects if p.in_start_base]
+    started = sum(1 for p in base if p.started)
+    plan = sum(p.annual_plan or 0.0 for p in projects)
+    completed = sum(p.completed or 0.0 for p in projects)
+    return LedgerGroup(
+        name=name, projects=len(projects), started=started, start_base=len(base),
+        start_rate=ratio(started, len(base)), total_investment=sum(p.total_investment or 0.0 for p in projects),
+        annual_plan=plan, completed=completed, completion=ratio(completed, plan),
+        overdue=sum(1 for p in projects if p.start_overdue))
+
+
+# ---- ledger-sourced indicators: count or sum with a filter -------------------------------------------
+
+_OPERATOR = re.compile(r"^\s*(>=|<=|!=|>|<|=|~|≥|≤)\s*(.*)$")
+
+
+def ledger_figure(source: LedgerSource, data: LedgerData, ledger: Ledger, period: Period) -> float:
+    """The count of matching projects, or the sum of a field over them."""
+    conditions = source.count_where if source.count_where is not None else source.where
+    matching = [p for p in data.projects if all(_matches(_field(p, k, ledger, period), c) for k, c in conditions.items())]
+    if source.count_where is not None:
+        return float(len(matching))
+    return sum(v for p in matching if isinstance(v := _field(p, source.sum, ledger, period), (int, float))
+               and not isinstance(v, bool))
+
+
+def _field(project: Project, key: str, ledger: Ledger, period: Period):
+    if key == "started":
+        return is_started(project, period)
+    if key == "start_overdue":
+        return months_late(project, period) is not None
+    if key == "in_start_base":
+        return in_start_base(project, ledger, period)
+    if hasattr(project, key) and key not in ("location", "extra"):
+        return getattr(project, key)
+    return project.extra.get(key, "")
+
+
+def _matches(value, condition) -> bool:
+    if isinstance(condition, list):
+        return any(_matches(value, c) for c in condition)
+    if isinstance(condition, bool) or isinstance(value, bool):
+        return bool(value) == _truthy(condition)
+    if isinstance(condition, (int, float)):
+        return _number(value) == float(condition)
+    m = _OPERATOR.match(str(condition))
+    op, operand = (m.group(1), m.group(2)) if m else ("=", str(condition))
+    op = {"≥": ">=", "≤": "<="}.get(op, op)
+    if op == "~":
+        return normalize_text(operand) in _text(value)
+    number, target = _number(value), _number(operand)
+    if op in (">=", "<=", ">", "<"):
+        if number is None or target is None:
+            return False
+        return {">=": number >= target, "<=": number <= target, ">": number > target, "<": number < target}[op]
+    equal = (number == target) if number is not None and target is not None else _text(value) == normalize_text(operand)
+    return equal if op == "=" else not equal
+
+
+def _truthy(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    return normalize_text(value).lower() in ("true", "是", "yes", "1", "已开工")
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(normalize_text(value).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _text(value) -> str:
+    if isinstance(value, date):
+        return f"{value.year}-{value.month:02d}"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalize_text(value)

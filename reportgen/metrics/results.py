@@ -1,0 +1,150 @@
+"""Frozen result records: what every later stage (charts, Word, Excel, e-mail, JSON) reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+LIGHTS = ("green", "yellow", "red", "none")
+
+
+@dataclass(frozen=True)
+class MilestoneNode:
+    name: str
+    due: int
+    done: bool | None
+    months_late: int | None  # None when not due yet or done
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """One indicator for one period. Rates are fractions (0.562); gaps and growth are in percent/百分点."""
+
+    id: str
+    name: str
+    kind: str
+    unit: str
+    group: str
+    owner: str
+    target: float | None
+    stretch: float | None
+    actual: float | None              # amount/count; growth/share in %; milestone: nodes done
+    amount: float | None = None       # growth kind computed from amounts: the current amount
+    completion: float | None = None   # actual ÷ target
+    stretch_completion: float | None = None
+    time_progress: float | None = None
+    gap: float | None = None          # 百分点: completion − 序时进度, or actual − target for rates
+    light: str = "none"
+    on_track: bool | None = None
+    checkpoint_met: bool | None = None
+    last_year: float | None = None
+    yoy: float | None = None          # 同比 %, None when last year is missing or zero
+    projection: float | None = None   # full year at the current pace
+    required: float | None = None     # still to do to reach the target
+    nodes: tuple[MilestoneNode, ...] = ()
+    source: str = ""
+    note: str = ""                    # why a figure is missing (未报送、上年同期为零…)
+
+
+@dataclass(frozen=True)
+class CheckpointResult:
+    """开门红 / 双过半 / 前三季度 / 全年红: met only when every indicator meets its benchmark."""
+
+    name: str
+    benchmark: float                  # 0.25 / 0.5 / 0.75 / 1.0
+    met: bool
+    met_count: int
+    total: int
+    exceptions: tuple[str, ...]  # ids of indicators below the benchmark or not reported
+
+
+@dataclass(frozen=True)
+class DepartmentResult:
+    name: str
+    indicators: int
+    green: int
+    yellow: int
+    red: int
+    no_data: int
+    on_track: int
+    average_completion: float | None  # mean completion of amount/count indicators
+    average_gap: float | None
+    rank: int | None
+    tied: bool
+    projects: int = 0
+    projects_started: int = 0
+    investment_completion: float | None = None
+
+
+@dataclass(frozen=True)
+class ProjectResult:
+    name: str
+    owner: str
+    category: str
+    nature: str
+    total_investment: float | None
+    annual_plan: float | None
+    completed: float | None
+    completion: float | None
+    planned_start: date | None
+    actual_start: date | None
+    started: bool
+    in_start_base: bool
+    start_overdue: bool
+    months_late: int | None
+    progress: str
+    issues: str
+    leader: str
+    source: str
+
+
+@dataclass(frozen=True)
+class LedgerGroup:
+    """Totals for one category or one department of a ledger."""
+
+    name: str
+    projects: int
+    started: int
+    start_base: int
+    start_rate: float | None
+    total_investment: float
+    annual_plan: float
+    completed: float
+    completion: float | None
+    overdue: int
+
+
+@dataclass(frozen=True)
+class LedgerResult:
+    name: str
+    unit: str
+    start_rate_base: str
+    total: LedgerGroup
+    by_category: tuple[LedgerGroup, ...]
+    by_department: tuple[LedgerGroup, ...]
+    projects: tuple[ProjectResult, ...]
+    source: str = ""
+
+    @property
+    def overdue(self) -> tuple[ProjectResult, ...]:
+        return tuple(p for p in self.projects if p.start_overdue)
+
+
+@dataclass(frozen=True)
+class Results:
+    zone: str
+    year: int
+    month: int
+    indicators: tuple[IndicatorResult, ...]
+    checkpoint: CheckpointResult | None
+    departments: tuple[DepartmentResult, ...]
+    ledgers: tuple[LedgerResult, ...]
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def time_progress(self) -> float:
+        return self.month / 12
+
+    def count(self, light: str) -> int:
+        return sum(1 for r in self.indicators if r.light == light)

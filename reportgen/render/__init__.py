@@ -1,0 +1,1 @@
+"""Turn results into files. Shared Chinese number wording lives in `numbers`."""

@@ -1,0 +1,76 @@
+"""The period folder: written beside the old one and swapped in, so a failed run leaves the old one intact."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+from .. import __version__
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@contextmanager
+def staged_folder(target: Path):
+    """Yield a temporary folder beside `target`; on success it replaces `target` in one rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _plain(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(_plain(data), ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
+
+
+def manifest(config_path: Path | None, inputs: list[Path], outputs: list[Path], period: str, now: datetime,
+             data_dir: Path) -> dict:
+    def rel(p: Path) -> str:
+        try:
+            return str(p.relative_to(data_dir))
+        except ValueError:
+            return str(p)
+
+    return {
+        "reportgen_version": __version__,
+        "period": period,
+        "generated_at": now.isoformat(timespec="seconds"),
+        "config": {"path": str(config_path), "sha256": sha256(config_path)} if config_path else None,
+        "inputs": [{"path": rel(p), "sha256": sha256(p), "bytes": p.stat().st_size} for p in sorted(set(inputs))],
+        "outputs": [{"path": p.name, "sha256": sha256(p), "bytes": p.stat().st_size} for p in outputs],
+    }

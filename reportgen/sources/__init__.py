@@ -1,0 +1,1 @@
+"""Everything that opens input files. Values come back with their provenance."""

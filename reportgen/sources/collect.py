@@ -1,0 +1,211 @@
+"""Read everything one period needs, opening each file and sheet once."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+from ..config.model import CellSource, Config, LedgerSource, MilestoneIndicator, PartialSource
+from ..errors import Location, SourceError
+from ..inputs import LedgerData, PeriodData, Reading
+from ..period import Period
+from .headers import Table, locate_table
+from .ledger import read_ledger
+from .values import NotANumber, parse_flag, parse_month, parse_number
+from .workbook import EXCEL_SUFFIXES, Workbook
+
+_PLACEHOLDER = re.compile(r"\{(year|month|month:02d|last_year)\}")
+
+
+def period_formatter(period: Period):
+    """Substitute {year}, {month}, {month:02d}, {last_year} in file, sheet and header names."""
+    values = {"year": str(period.year), "month": str(period.month), "month:02d": f"{period.month:02d}",
+              "last_year": str(period.year - 1)}
+    return lambda text: _PLACEHOLDER.sub(lambda m: values[m.group(1)], text) if text else text
+
+
+def period_dir(config: Config, period: Period) -> Path:
+    return config.resolve(config.data.dir) / config.data.period_dir.format(year=period.year, month=period.month)
+
+
+def find_input(folder: Path, name: str) -> Path:
+    """The submitted file for `name`: exact, then ignoring width/case, then a glob, then another Excel suffix."""
+    exact = folder / name
+    if exact.is_file():
+        return exact
+    if not folder.is_dir():
+        raise SourceError(Location(str(folder)), "本期数据目录不存在")
+    files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(("~$", ".~"))]
+    key = _file_key(name)
+    same = [p for p in files if _file_key(p.name) == key]
+    if not same and any(ch in name for ch in "*?["):
+        same = sorted(p for p in folder.glob(name) if p in files)
+    if not same:
+        stem = _file_key(Path(name).stem)
+        same = [p for p in files if _file_key(p.stem) == stem and p.suffix.lower() in EXCEL_SUFFIXES | {".csv"}]
+    if len(same) == 1:
+        return same[0]
+    if len(same) > 1:
+        raise SourceError(Location(name), f"匹配到多个文件：{'、'.join(p.name for p in same)}，请只保留一个")
+    raise SourceError(Location(f"{folder.name}/{name}"), "文件不存在（缺报？）")
+
+
+def _file_key(name: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).lower()
+
+
+class _Reader:
+    """Opens each workbook and locates each table once, remembering failures so they are reported once."""
+
+    def __init__(self, folder: Path, data: PeriodData, fmt):
+        self.folder, self.data, self.fmt = folder, data, fmt
+        self.books: dict[str, Workbook | SourceError] = {}
+        self.tables: dict[tuple, Table | SourceError] = {}
+
+    def book(self, file: str) -> Workbook:
+        file = self.fmt(file)
+        if file not in self.books:
+            try:
+                path = find_input(self.folder, file)
+                self.books[file] = Workbook(path, f"{self.folder.name}/{path.name}")
+                self.data.files.append(path)
+            except SourceError as e:
+                self.books[file] = e
+        got = self.books[file]
+        if isinstance(got, SourceError):
+            raise got
+        return got
+
+    def table(self, file: str, sheet: str | None, wanted: list[str]) -> Table:
+        key = (self.fmt(file), self.fmt(sheet) if sheet else None)
+        if key not in self.tables:
+            try:
+                grid = self.book(file).grid(key[1])
+                self.tables[key] = locate_table(grid, [self.fmt(w) for w in wanted])
+            except SourceError as e:
+                self.tables[key] = e
+        got = self.tables[key]
+        if isinstance(got, SourceError):
+            raise got
+        return got
+
+
+def read_period(config: Config, period: Period) -> PeriodData:
+    """Read every configured source for `period`. Problems are collected, never raised."""
+    folder = period_dir(config, period)
+    data = PeriodData(period)
+    fmt = period_formatter(period)
+    reader = _Reader(folder, data, fmt)
+    wanted = _wanted_headers(config)
+    reported: set[str] = set()
+
+    def problem(e: SourceError, indicator) -> None:
+        text = f"{e}（指标：{indicator.name}）" if indicator else str(e)
+        if str(e) not in reported:  # one missing file is one problem, not one per indicator
+            reported.add(str(e))
+            data.problems.append(SourceError(e.location, e.message + (f"（指标：{indicator.name}）" if indicator else "")))
+        return text
+
+    for ind in config.indicators:
+        if isinstance(ind, MilestoneIndicator):
+            readings = []
+            for node in ind.milestones:
+                src = ind.source.model_copy(update={"row": node.row or node.name})
+                readings.append(_read_cell(reader, src, wanted, ind, problem, flag=True, year=config.year))
+            data.milestones[ind.id] = readings
+            continue
+        source = ind.source
+        if isinstance(source, CellSource):
+            data.readings[ind.id] = _read_cell(reader, source, wanted, ind, problem)
+        for attr, store in (("last_year", data.last_year), ("yoy", data.yoy)):
+            partial = getattr(ind, attr, None)
+            if isinstance(partial, PartialSource):
+                if isinstance(source, LedgerSource) and not partial.file:
+                    continue  # nothing to default from; config validation asks for a file
+                full = _merge(source, partial)
+                store[ind.id] = _read_cell(reader, full, wanted, ind, problem, percent=attr == "yoy")
+            elif isinstance(partial, (int, float)):
+                store[ind.id] = Reading(float(partial), Location("配置文件", None, f"indicators.{ind.id}.{attr}"))
+
+    for name, ledger in config.ledgers.items():
+        extra = sorted({k for ind in config.indicators if isinstance(getattr(ind, "source", None), LedgerSource)
+                        and ind.source.ledger == name for k in _filter_keys(ind.source)})
+        try:
+            grid = reader.book(ledger.file).grid(fmt(ledger.sheet) if ledger.sheet else None)
+            projects = read_ledger(grid, ledger, extra, config.year, fmt, data.problems, config.department_of)
+            data.ledgers[name] = LedgerData(name, grid.location(), projects)
+        except SourceError as e:
+            problem(e, None)
+            data.ledgers[name] = LedgerData(name, None, [])
+    return data
+
+
+def _filter_keys(source: LedgerSource) -> list[str]:
+    from ..config.model import LEDGER_FIELDS
+
+    conditions = {**(source.count_where or {}), **source.where}
+    keys = [k for k in conditions if k not in LEDGER_FIELDS and k not in ("started", "start_overdue")]
+    if source.sum and source.sum not in LEDGER_FIELDS:
+        keys.append(source.sum)
+    return keys
+
+
+def _wanted_headers(config: Config) -> dict[tuple, list[str]]:
+    """All headers configured per (file, sheet), so each table's header block is found from all of them."""
+    wanted: dict[tuple, list[str]] = defaultdict(list)
+    for ind in config.indicators:
+        source = getattr(ind, "source", None)
+        if not isinstance(source, CellSource):
+            continue
+        sources = [source] + [_merge(source, p) for p in (getattr(ind, "last_year", None), getattr(ind, "yoy", None))
+                              if isinstance(p, PartialSource)]
+        for s in sources:
+            wanted[(s.file, s.sheet)] += [s.column] + ([s.label_column] if s.label_column else [])
+    return wanted
+
+
+def _merge(source, partial: PartialSource) -> CellSource:
+    base = source.model_dump() if isinstance(source, CellSource) else {}
+    update = {k: v for k, v in partial.model_dump().items() if v is not None and v is not False}
+    return CellSource(**{**base, **update})
+
+
+def _read_cell(reader: _Reader, source: CellSource, wanted: dict, indicator, problem, *, percent: bool = False,
+               flag: bool = False, year: int = 0) -> Reading:
+    fmt = reader.fmt
+    try:
+        table = reader.table(source.file, source.sheet, wanted.get((source.file, source.sheet), [source.column]))
+        column = table.find_column(fmt(source.column))
+        label_col = table.label_column(fmt(source.label_column) if source.label_column else None)
+        row = table.find_row(label_col, fmt(source.row))
+    except SourceError as e:
+        problem(e, indicator)
+        return Reading(None, e.location if isinstance(e.location, Location) else None, e.message)
+    raw = table.grid.value(row, column.index)
+    where = table.grid.location(row, column.index)
+    try:
+        if flag:
+            return Reading(_milestone_value(raw, year), where)
+        unit = column.unit or table.sheet_unit or source.unit
+        to_unit = None if percent or column.unit == "%" else (indicator.unit or None)
+        if percent or indicator.unit == "%":
+            unit = to_unit = None
+        value = parse_number(raw, unit, to_unit, fraction_percent=source.percent_as_fraction)
+        return Reading(value, where, "" if value is not None else "未填报")
+    except (NotANumber, ValueError) as e:
+        err = SourceError(where, str(e))
+        problem(err, indicator)
+        return Reading(None, where, str(e))
+
+
+def _milestone_value(raw, year: int) -> float | None:
+    """1.0 done, 0.0 not done, None not reported. A completion date counts as done."""
+    try:
+        flag = parse_flag(raw)
+    except NotANumber:
+        if parse_month(raw, year) is not None:
+            return 1.0
+        raise
+    return None if flag is None else float(flag)

@@ -1,0 +1,202 @@
+"""Find the header block of a messy sheet by the configured column names, and the rows below it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..errors import SourceError
+from .values import normalize_text, split_unit, unit_in_line
+from .workbook import Grid, cell_name
+
+HEADER_SCAN_ROWS = 40
+LABEL_HEADERS = ("指标名称", "指标", "指标项目", "项目名称", "项目", "名称", "主要指标")
+FOOTER_WORDS = ("填报单位", "填报人", "审核人", "联系电话", "联系人", "说明", "注:", "注：", "备注:", "备注：", "制表",
+                "单位负责人", "统计负责人", "负责人:", "负责人：", "数据来源")
+TOTAL_WORDS = ("合计", "总计", "小计", "全区合计", "累计合计")
+BAND = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[类部])")
+_NUMBERING = re.compile(r"^(?:\d+[、.．]|[(（]?[一二三四五六七八九十\d]+[)）、.．]|其中[:：]?|[-—•·])+")
+
+
+def clean_label(text: object) -> str:
+    """Row labels compare without numbering ('1.', '（一）', '其中：') and trailing units."""
+    name, _ = split_unit(str(text))
+    return _NUMBERING.sub("", name)
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    parts: tuple[str, ...]
+    unit: str | None
+    hidden: bool
+
+    @property
+    def label(self) -> str:
+        return "/".join(self.parts)
+
+
+@dataclass
+class Table:
+    """A sheet's header block resolved into columns, plus the unit stated for the whole sheet."""
+
+    grid: Grid
+    columns: list[Column]
+    header_top: int
+    data_start: int
+    sheet_unit: str | None
+
+    def find_column(self, name: str) -> Column:
+        wanted, _ = split_unit(name)
+        path = tuple(p for p in wanted.split("/") if p)
+        exact = [c for c in self.columns if c.parts and (
+            c.parts[-1] == wanted or c.label == wanted or c.parts[-len(path):] == path or wanted in c.parts)]
+        found = exact or [c for c in self.columns if c.parts and wanted in c.label]
+        if len(found) > 1:
+            visible = [c for c in found if not c.hidden]
+            found = visible or found
+        if len(found) > 1:
+            leaf = [c for c in found if c.parts[-1] == wanted]
+            found = leaf if len(leaf) == 1 else found
+        if len(found) == 1:
+            return found[0]
+        if found:
+            cols = "、".join(f"{cell_name(self.header_top, c.index)[:-len(str(self.header_top + 1))]}列“{c.label}”"
+                            for c in found)
+            raise SourceError(self.grid.location(), f"表头“{name}”对应多列：{cols}；请写出完整表头，如“上级表头/{wanted}”")
+        raise SourceError(self.grid.location(), f"找不到表头“{name}”，现有表头：{self.describe()}")
+
+    def describe(self) -> str:
+        return "、".join(c.label for c in self.columns if c.parts) or "（无）"
+
+    def data_rows(self) -> Iterator[int]:
+        """Row indexes below the header with any content, stopping at the footer (填报人、说明…)."""
+        for r in range(self.data_start, len(self.grid.rows)):
+            texts = [v for v in self.grid.rows[r] if v != "" and v is not None]
+            if not texts:
+                continue
+            first = normalize_text(texts[0]) if isinstance(texts[0], str) else ""
+            if first.startswith(FOOTER_WORDS):
+                return
+            yield r
+
+    def label_column(self, configured: str | None) -> Column:
+        if configured:
+            return self.find_column(configured)
+        for name in LABEL_HEADERS:
+            for c in self.columns:
+                if c.parts and c.parts[-1] == name:
+                    return c
+        for c in self.columns:  # the first column holding text below the header (not 序号)
+            values = [self.grid.value(r, c.index) for r in list(self.data_rows())[:20]]
+            if sum(isinstance(v, str) and not v.strip().isdigit() and v.strip() != "" for v in values) >= len(values) / 2:
+                return c
+        raise SourceError(self.grid.location(), "找不到指标名称所在的列；请在 source.label_column 写明该列表头")
+
+    def find_row(self, label_col: Column, label: str) -> int:
+        wanted = clean_label(label)
+        rows = list(self.data_rows())
+        labels = {r: clean_label(self.grid.value(r, label_col.index)) for r in rows}
+        exact = [r for r in rows if labels[r] == wanted]
+        found = exact or [r for r in rows if wanted and wanted in labels[r]]
+        if len(found) == 1:
+            return found[0]
+        where = self.grid.location()
+        if found:
+            cells = "、".join(cell_name(r, label_col.index) for r in found)
+            raise SourceError(where, f"“{label}”在“{label_col.label}”列出现多次（{cells}），无法确定取哪一行")
+        raise SourceError(where, f"在“{label_col.label}”列找不到“{label}”这一行")
+
+
+def fill_merges(grid: Grid) -> None:
+    """Copy each merged range's top-left value into the range (once per grid).
+
+    Numbers are not copied downwards: an amount merged over several project rows belongs to one of them.
+    """
+    if getattr(grid, "_filled", False):
+        return
+    rows = grid.rows
+    for (r0, c0), (r1, c1) in grid.merges:
+        if r0 >= len(rows):
+            continue
+        value = grid.value(r0, c0)
+        if value == "" or value is None:
+            continue
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            if numeric and r != r0:
+                break
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    row[c] = value
+    grid._filled = True
+
+
+def locate_table(grid: Grid, wanted: list[str]) -> Table:
+    """Find the header block: the row that names most of `wanted`, widened to the merged header rows around it."""
+    fill_merges(grid)
+    names = {split_unit(w)[0].split("/")[-1] for w in wanted} | {split_unit(w)[0] for w in wanted}
+    names |= {p for w in wanted for p in split_unit(w)[0].split("/") if p}
+    best, best_score = None, 0
+    for r in range(min(HEADER_SCAN_ROWS, len(grid.rows))):
+        cells = {split_unit(v)[0] for v in grid.rows[r] if isinstance(v, str) and v.strip()}
+        score = len(cells & names)
+        if score > best_score:
+            best, best_score = r, score
+    if best is None:
+        raise SourceError(grid.location(), f"前 {HEADER_SCAN_ROWS} 行中找不到表头（应含：{'、'.join(sorted(wanted))}）")
+    top = bottom = best
+    changed = True
+    while changed:  # merged header cells that reach into the block widen it
+        changed = False
+        for (r0, _), (r1, _) in grid.merges:
+            if r0 < r1 and r0 <= bottom and r1 >= top and r1 - r0 <= 3 and (r0 < top or r1 > bottom):
+                if r0 >= top - 3 and r1 <= bottom + 3:
+                    top, bottom, changed = min(top, r0), max(bottom, r1), True
+    # Without merge info (csv, some xls) a group row above is recognised by its gaps: it names fewer columns.
+    if not grid.merges and top > 0 and _is_group_row(grid, top - 1, top):
+        top -= 1
+    width = max((len(grid.rows[r]) for r in range(top, bottom + 1)), default=0)
+    hidden = grid.hidden_columns
+    columns = []
+    for c in range(width):
+        parts: list[str] = []
+        unit = None
+        for r in range(top, bottom + 1):
+            v = grid.value(r, c)
+            if isinstance(v, str) and v.strip():
+                text, u = split_unit(v)
+                unit = u or unit
+                if text and (not parts or parts[-1] != text):
+                    parts.append(text)
+        columns.append(Column(c, tuple(parts), unit, c in hidden))
+    data_start = bottom + 1
+    if data_start < len(grid.rows) and _is_number_row(grid.rows[data_start]):
+        data_start += 1
+    sheet_unit = None
+    for r in range(0, bottom + 1):
+        for v in grid.rows[r]:
+            if isinstance(v, str) and (u := unit_in_line(v)):
+                sheet_unit = u
+    return Table(grid, columns, top, data_start, sheet_unit)
+
+
+def _is_group_row(grid: Grid, upper: int, header: int) -> bool:
+    above = [bool(str(v).strip()) for v in grid.rows[upper]]
+    below = [bool(str(v).strip()) for v in grid.rows[header]]
+    if not any(above) or sum(above) >= sum(below):
+        return False
+    texts = [v for v in grid.rows[upper] if isinstance(v, str) and v.strip()]
+    return len(texts) == sum(above) and not any(unit_in_line(t) for t in texts) and len(texts) > 1
+
+
+def _is_number_row(row: list) -> bool:
+    """The column-number row under some headers: 1 2 3 … 8=7/6, or 甲 乙 丙."""
+    cells = [normalize_text(v) for v in row if str(v).strip()]
+    if len(cells) < 3:
+        return False
+    return all(re.fullmatch(r"\d{1,2}(?:\.0)?|[甲乙丙丁戊己庚辛]|\d{1,2}=[\d+\-*/×÷()]+", c) for c in cells)

@@ -1,0 +1,113 @@
+"""Read a key-project ledger: one Project per project row, skipping 合计/小计, band rows and footers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from ..config.model import AMOUNT_FIELDS, LEDGER_FIELDS, Ledger
+from ..errors import SourceError
+from ..inputs import Project
+from .headers import BAND, TOTAL_WORDS, locate_table
+from .values import NotANumber, is_placeholder, normalize_text, parse_flag, parse_month, parse_number
+from .workbook import Grid
+
+DATE_FIELDS = ("planned_start", "actual_start")
+
+
+def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int, period_text,
+                problems: list[SourceError], department_of=None) -> list[Project]:
+    """Projects of one ledger sheet. Unreadable cells are added to `problems` and left empty."""
+    mapping = {f: period_text(h) for f, h in ledger.columns.model_dump().items() if h}
+    extra = [period_text(h) for h in extra_headers if h not in mapping]
+    table = locate_table(grid, [*mapping.values(), *extra])
+    columns = {}
+    for field_name, header in mapping.items():
+        try:
+            columns[field_name] = table.find_column(header)
+        except SourceError as e:
+            problems.append(SourceError(e.location, f"{e.message}（ledgers 列映射 columns.{field_name}）"))
+    extra_columns = {}
+    for header in extra:
+        try:
+            extra_columns[header] = table.find_column(header)
+        except SourceError as e:
+            problems.append(e)
+    if "name" not in columns:
+        return []
+    projects: list[Project] = []
+    category_band = ""
+    owner_above = ""
+    name_col = columns["name"].index
+    for r in table.data_rows():
+        row = grid.rows[r]
+        name_raw = grid.value(r, name_col)
+        name = str(name_raw).strip() if not is_placeholder(name_raw) else ""
+        texts = [normalize_text(v) for v in row[: max(name_col + 2, 3)] if isinstance(v, str) and v.strip()]
+        if any(t.startswith(TOTAL_WORDS) or t in TOTAL_WORDS for t in texts):
+            continue
+        band = next((t for t in texts if BAND.match(t)), None)
+        if band and (not name or normalize_text(name) == band):
+            category_band = _band_name(band)
+            continue
+        if not name or isinstance(name_raw, (int, float)):
+            continue
+        values: dict = {"name": name}
+        for field_name, col in columns.items():
+            if field_name == "name":
+                continue
+            raw = grid.value(r, col.index)
+            where = grid.location(r, col.index)
+            try:
+                if field_name in AMOUNT_FIELDS:
+                    values[field_name] = parse_number(raw, col.unit or table.sheet_unit or ledger.unit,
+                                                      ledger.amount_unit)
+                elif field_name in DATE_FIELDS:
+                    values.update(_date_field(field_name, raw, year))
+                elif field_name == "started":
+                    values["started_flag"] = parse_flag(raw)
+                else:
+                    values[field_name] = "" if is_placeholder(raw) else str(raw).strip()
+            except (NotANumber, ValueError) as e:
+                problems.append(SourceError(where, f"{e}（{LEDGER_FIELDS.get(field_name, field_name)}）"))
+        owner = values.get("owner", "")
+        if "owner" in columns:
+            owner = owner or owner_above  # 责任单位 merged down: only the top cell has it
+            owner_above = owner
+            if owner and department_of:
+                owner = department_of(owner) or owner
+            values["owner"] = owner
+        if "category" not in columns or not values.get("category"):
+            values["category"] = category_band
+        values["extra"] = {h: _filter_value(grid.value(r, c.index), c.unit or table.sheet_unit or ledger.unit,
+                                            ledger.amount_unit) for h, c in extra_columns.items()}
+        projects.append(Project(location=grid.location(r, name_col), **values))
+    return projects
+
+
+def _filter_value(raw, unit, amount_unit):
+    """Cells used only by filters: numbers in the ledger's amount unit where they parse, else normalised text."""
+    if isinstance(raw, (date, datetime)):
+        return raw
+    try:
+        number = parse_number(raw, unit, amount_unit)
+    except (NotANumber, ValueError):
+        return normalize_text(raw)
+    return "" if number is None else number
+
+
+def _date_field(field_name: str, raw, year: int) -> dict:
+    """A date cell; in 实际开工时间 the words 已开工/未开工 are accepted as well."""
+    try:
+        return {field_name: parse_month(raw, year)}
+    except NotANumber:
+        if field_name == "actual_start":
+            return {"started_flag": parse_flag(raw)}
+        raise
+
+
+def _band_name(band: str) -> str:
+    """'一、产业项目（45个）' -> '产业项目'."""
+    text = BAND.sub("", band)
+    return re.sub(r"[(（][^)）]*[)）]$", "", text).strip()
+

@@ -1,0 +1,149 @@
+"""Open .xlsx/.xls/.xlsb/.ods/.csv into plain grids of cell values, with merged ranges filled."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Location, SourceError
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+
+def cell_name(row: int, col: int) -> str:
+    """0-based (row, col) -> 'D7'."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+@dataclass
+class Grid:
+    """One sheet as rows of raw values ('' for empty), 0-based, with merged ranges remembered."""
+
+    file: str
+    sheet: str
+    rows: list[list]
+    merges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    hidden_columns: frozenset[int] = frozenset()
+
+    def location(self, row: int | None = None, col: int | None = None) -> Location:
+        cell = cell_name(row, col) if row is not None and col is not None else None
+        return Location(self.file, self.sheet, cell)
+
+    def value(self, row: int, col: int):
+        if row < len(self.rows) and col < len(self.rows[row]):
+            return self.rows[row][col]
+        return ""
+
+
+class Workbook:
+    """A submitted file. Sheets are read on first use and cached for the run."""
+
+    def __init__(self, path: Path, display: str | None = None):
+        self.path = path
+        self.display = display or path.name
+        self._grids: dict[str, Grid] = {}
+        self._book = None
+        if not path.is_file():
+            raise SourceError(Location(self.display), "文件不存在")
+        self.suffix = path.suffix.lower()
+        if self.suffix == ".csv":
+            self._csv_rows = _read_csv(path, self.display)
+            self.sheet_names, self.visible = [path.stem], [path.stem]
+        elif self.suffix in EXCEL_SUFFIXES:
+            from python_calamine import CalamineWorkbook
+
+            try:
+                self._book = CalamineWorkbook.from_path(str(path))
+            except Exception as e:  # calamine raises several types for damaged or encrypted files
+                raise SourceError(Location(self.display), f"无法打开（文件损坏、加密或不是 Excel 文件）：{e}") from None
+            meta = self._book.sheets_metadata
+            self.sheet_names = [m.name for m in meta]
+            self.visible = [m.name for m in meta if str(m.visible).endswith("Visible")
+                            and str(m.typ).endswith("WorkSheet")] or list(self.sheet_names)
+        else:
+            raise SourceError(Location(self.display), f"不支持的文件类型“{path.suffix}”（支持 xlsx、xls、csv）")
+
+    def find_sheet(self, wanted: str | None) -> str:
+        """The configured sheet (spacing and full-width forms ignored), or the first visible sheet."""
+        if wanted is None or self.suffix == ".csv":
+            return self.visible[0]
+        from .values import normalize_text
+
+        for name in self.sheet_names:
+            if name == wanted:
+                return name
+        for name in self.sheet_names:
+            if normalize_text(name) == normalize_text(wanted):
+                return name
+        raise SourceError(Location(self.display, wanted), f"工作表“{wanted}”不存在，现有：{'、'.join(self.sheet_names)}")
+
+    def grid(self, wanted: str | None) -> Grid:
+        name = self.find_sheet(wanted)
+        if name not in self._grids:
+            self._grids[name] = self._load(name)
+        return self._grids[name]
+
+    def _load(self, name: str) -> Grid:
+        if self.suffix == ".csv":
+            return Grid(self.display, name, self._csv_rows)
+        sheet = self._book.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=False)
+        merges = list(sheet.merged_cell_ranges or [])
+        hidden = _hidden_columns(self.path, name) if self.suffix in (".xlsx", ".xlsm") else frozenset()
+        return Grid(self.display, name, [list(r) for r in rows], merges, hidden)
+
+
+def _read_csv(path: Path, display: str) -> list[list]:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SourceError(Location(display), "无法识别编码（应为 UTF-8 或 GBK）")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+
+
+def _hidden_columns(path: Path, sheet: str) -> frozenset[int]:
+    """Hidden columns of an xlsx sheet (calamine does not report them); read from the sheet XML only."""
+    import re
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            from xml.sax.saxutils import escape
+
+            m = re.search(r'<sheet [^>]*name="%s"[^>]*r:id="([^"]+)"' % re.escape(escape(sheet, {'"': "&quot;"})), book)
+            if not m:
+                return frozenset()
+            t = re.search(r'<Relationship [^>]*Id="%s"[^>]*Target="([^"]+)"' % re.escape(m.group(1)), rels) or \
+                re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="%s"' % re.escape(m.group(1)), rels)
+            if not t:
+                return frozenset()
+            target = t.group(1).lstrip("/")
+            target = target if target.startswith("xl/") else "xl/" + target
+            xml = z.read(target).decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return frozenset()
+    cols = re.search(r"<cols>(.*?)</cols>", xml, re.S)
+    hidden = set()
+    for c in re.finditer(r"<col ([^>]*)/?>", cols.group(1) if cols else ""):
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', c.group(1)))
+        if attrs.get("hidden") in ("1", "true"):
+            hidden.update(range(int(attrs["min"]) - 1, int(attrs["max"])))
+    return frozenset(hidden)
