@@ -10,7 +10,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ConfigError, ProblemList
-from .model import Config, LedgerSource
+from ..text import normalize_text
+from .model import Config
 
 _MESSAGES = {
     "missing": "缺少必填项",
@@ -53,46 +54,73 @@ def load_config(path: str | Path) -> Config:
     lines: dict[tuple, int] = {}
     problems: list[ConfigError] = []
     _index_lines(node, (), lines, problems, name)
+    problems += [ConfigError(_dotted(keys), message, _line(lines, keys), name) for keys, message in cross_check(data)]
     try:
         config = Config.model_validate({**data, "base_dir": path.resolve().parent})
     except ValidationError as e:
         for err in e.errors():
             keys = _data_path(data, err["loc"])
             problems.append(ConfigError(_dotted(keys), _message(err, keys), _line(lines, keys), name))
-        raise ProblemList(_unique(problems)) from None
-    for keys, message in cross_check(config):
-        problems.append(ConfigError(_dotted(keys), message, _line(lines, keys), name))
     if problems:
         raise ProblemList(_unique(problems))
+    template = config.output.excel.template
+    if template is not None and not config.resolve(template).is_file():
+        raise ConfigError("output.excel.template", f"模板文件不存在：{config.resolve(template)}",
+                          _line(lines, ("output", "excel", "template")), name)
     return config
 
 
-def cross_check(config: Config) -> list[tuple[tuple, str]]:
-    """Rules that span several keys: unique ids, known owners, known ledgers and groups."""
+def cross_check(data: dict) -> list[tuple[tuple, str]]:
+    """Rules across keys, checked on the raw data so they are reported together with structural errors:
+    unique ids, known owners/ledgers/groups, 力争 not below 确保."""
     out: list[tuple[tuple, str]] = []
-    seen: dict[str, int] = {}
-    departments = config.department_names
-    for i, ind in enumerate(config.indicators):
-        if ind.id in seen:
-            out.append((("indicators", i, "id"), f"指标 id “{ind.id}”与 indicators[{seen[ind.id]}] 重复"))
-        seen.setdefault(ind.id, i)
-        if config.department_of(ind.owner) is None:
-            out.append((("indicators", i, "owner"),
-                        f"责任单位“{ind.owner}”不在 departments 中（现有：{'、'.join(departments)}）"))
-        if config.groups and ind.group not in config.groups:
-            out.append((("indicators", i, "group"), f"分组“{ind.group}”不在 groups 中（现有：{'、'.join(config.groups)}）"))
-        source = getattr(ind, "source", None)
-        if isinstance(source, LedgerSource) and source.ledger not in config.ledgers:
-            known = "、".join(config.ledgers) or "无"
-            out.append((("indicators", i, "source", "ledger"), f"台账“{source.ledger}”未在 ledgers 中定义（现有：{known}）"))
-    names = [n for n in departments]
-    for n in set(names):
-        if names.count(n) > 1:
+    departments = []
+    for d in _list(data.get("departments")):
+        names = [d] if isinstance(d, str) else [d.get("name"), *_list(d.get("aliases"))] if isinstance(d, dict) else []
+        departments.append([normalize_text(n) for n in names if isinstance(n, str)])
+    known = "、".join(d[0] for d in departments if d) or "无"
+    flat = [n for d in departments for n in d]
+    for n in set(flat):
+        if flat.count(n) > 1:
             out.append((("departments",), f"责任单位“{n}”重复"))
-    template = config.output.excel.template
-    if template is not None and not config.resolve(template).is_file():
-        out.append((("output", "excel", "template"), f"模板文件不存在：{config.resolve(template)}"))
+    ledgers = data.get("ledgers") if isinstance(data.get("ledgers"), dict) else {}
+    groups = _list(data.get("groups"))
+    seen: dict[str, int] = {}
+    for i, ind in enumerate(_list(data.get("indicators"))):
+        if not isinstance(ind, dict):
+            continue
+        ind_id = ind.get("id")
+        if isinstance(ind_id, str) and ind_id in seen:
+            out.append((("indicators", i, "id"), f"指标 id “{ind_id}”与 indicators[{seen[ind_id]}] 重复"))
+        elif isinstance(ind_id, str):
+            seen[ind_id] = i
+        owner = ind.get("owner")
+        if isinstance(owner, str) and departments and normalize_text(owner) not in flat:
+            out.append((("indicators", i, "owner"), f"责任单位“{owner}”不在 departments 中（现有：{known}）"))
+        group = ind.get("group")
+        if groups and group is not None and group not in groups:
+            out.append((("indicators", i, "group"), f"分组“{group}”不在 groups 中（现有：{'、'.join(map(str, groups))}）"))
+        source = ind.get("source")
+        if isinstance(source, dict) and "ledger" in source and source["ledger"] not in ledgers:
+            out.append((("indicators", i, "source", "ledger"),
+                        f"台账“{source['ledger']}”未在 ledgers 中定义（现有：{'、'.join(ledgers) or '无'}）"))
+        target, stretch = ind.get("target"), ind.get("stretch")
+        if _is_number(target) and _is_number(stretch):
+            if ind.get("kind") == "cap" and stretch > target:
+                out.append((("indicators", i, "stretch"),
+                            f"控制类指标的力争目标 stretch（{stretch:g}）不能高于确保目标 target（{target:g}）"))
+            elif ind.get("kind") != "cap" and stretch < target:
+                out.append((("indicators", i, "stretch"),
+                            f"力争目标 stretch（{stretch:g}）不能低于确保目标 target（{target:g}）"))
     return out
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _index_lines(node, keys: tuple, lines: dict, problems: list, name: str) -> None:

@@ -118,8 +118,6 @@ class Prorated(IndicatorBase):
 
     @model_validator(mode="after")
     def _rules(self):
-        if self.stretch is not None and self.stretch < self.target:
-            raise ValueError(f"力争目标 stretch（{self.stretch:g}）不能低于确保目标 target（{self.target:g}）")
         if self.progress == "plan" and self.plan is None:
             raise ValueError("progress: plan 需要同时给出 plan（各月累计计划）")
         plan = self.plan
@@ -166,8 +164,6 @@ class Growth(IndicatorBase):
 
     @model_validator(mode="after")
     def _rules(self):
-        if self.stretch is not None and self.stretch < self.target:
-            raise ValueError(f"力争目标 stretch（{self.stretch:g}）不能低于确保目标 target（{self.target:g}）")
         _need_row(self.source)
         return self
 
@@ -186,8 +182,6 @@ class Share(IndicatorBase):
 
     @model_validator(mode="after")
     def _rules(self):
-        if self.stretch is not None and self.stretch < self.target:
-            raise ValueError(f"力争目标 stretch（{self.stretch:g}）不能低于确保目标 target（{self.target:g}）")
         _need_row(self.source)
         return self
 
@@ -203,8 +197,6 @@ class Cap(IndicatorBase):
 
     @model_validator(mode="after")
     def _rules(self):
-        if self.stretch is not None and self.stretch > self.target:
-            raise ValueError(f"控制类指标的力争目标 stretch（{self.stretch:g}）不能高于确保目标 target（{self.target:g}）")
         _need_row(self.source)
         return self
 

@@ -317,7 +317,7 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
         for col in markers:
             ws.cell(marker_row, col).value = None
     last = marker_row + max(len(rows), 1) - 1
-    _put_rows_back(ws, trailing, last + 2, ctx)
+    _put_rows_back(ws, trailing, last + 1, ctx)
     header_row = marker_row - 1
     first_col, last_col = min(markers), max(markers)
     if header_row >= 1:
@@ -343,15 +343,15 @@ def _set_value(cell, value) -> None:
 
 
 def _take_rows_below(ws: Worksheet, marker_row: int) -> list:
+    merges = [m for m in ws.merged_cells.ranges if m.min_row > marker_row]
+    for m in merges:
+        ws.unmerge_cells(str(m))
     rows = []
     for r in range(marker_row + 1, ws.max_row + 1):
         cells = [(c.column, c.value, copy(c._style)) for c in ws[r] if c.value is not None or c.has_style]
         rows.append((r - marker_row, cells, ws.row_dimensions[r].height))
         for c in ws[r]:
             c.value = None
-    merges = [m for m in ws.merged_cells.ranges if m.min_row > marker_row]
-    for m in merges:
-        ws.unmerge_cells(str(m))
     return [rows, [(m.min_row - marker_row, m.min_col, m.max_row - marker_row, m.max_col) for m in merges]]
 
 

@@ -188,7 +188,7 @@ def _read_cell(reader: _Reader, source: CellSource, wanted: dict, indicator, pro
     try:
         if flag:
             return Reading(_milestone_value(raw, year), where)
-        unit = column.unit or table.sheet_unit or source.unit
+        unit = table.row_unit(row, label_col) or column.unit or table.sheet_unit or source.unit
         to_unit = None if percent or column.unit == "%" else (indicator.unit or None)
         if percent or indicator.unit == "%":
             unit = to_unit = None

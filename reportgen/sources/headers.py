@@ -94,6 +94,17 @@ class Table:
                 return c
         raise SourceError(self.grid.location(), "找不到指标名称所在的列；请在 source.label_column 写明该列表头")
 
+    def row_unit(self, row: int, label_col: Column) -> str | None:
+        """A unit stated for one row: in its label ('实到外资（万美元）') or in a 单位 column."""
+        _, unit = split_unit(str(self.grid.value(row, label_col.index)))
+        if unit:
+            return unit
+        for c in self.columns:
+            if c.parts and c.parts[-1] in ("单位", "计量单位"):
+                text = normalize_text(self.grid.value(row, c.index))
+                return split_unit(f"（{text}）")[1] if text else None
+        return None
+
     def find_row(self, label_col: Column, label: str) -> int:
         wanted = clean_label(label)
         rows = list(self.data_rows())

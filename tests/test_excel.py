@@ -1,0 +1,109 @@
+"""The Excel writer driven by templates that office staff have restyled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.styles import Font, PatternFill
+
+from reportgen.config import load_config
+from reportgen.errors import TemplateError
+from reportgen.period import Period
+from reportgen.pipeline import run, validate
+from reportgen.render.excel import build_default_template, display_width
+from test_cli import make_project
+
+
+def edited_template(path: Path) -> Path:
+    """Staff's edit: title restyled, columns reordered and dropped, a note row under the data."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "指标表"
+    ws["A1"] = "{zone}{span}指标通报（序时进度{time_progress}）"
+    ws["A2"], ws["B2"], ws["C2"], ws["D2"] = "状态", "指标", "完成率", "完成"
+    ws["A3"], ws["B3"], ws["C3"], ws["D3"] = ("{{indicator.light}}", "{{indicator.name}}", "{{indicator.completion}}",
+                                              "{{indicator.actual}}")
+    ws["B3"].font = Font(name="楷体", size=14, color="FF0000")
+    ws["C3"].number_format = "0.00%"
+    ws["A5"] = "审核人：{zone}经发局"
+    ws.merge_cells("A5:D5")
+    ws.column_dimensions["B"].width = 30
+    wb.save(path)
+    return path
+
+
+def test_user_edited_template_keeps_styles_order_and_footer(tmp_path):
+    config_path = make_project(tmp_path)
+    template = edited_template(tmp_path / "我的模板.xlsx")
+    text = config_path.read_text(encoding="utf-8") + f"output:\n  excel: {{template: {template.name}}}\n"
+    config_path.write_text(text, encoding="utf-8")
+    result = run(load_config(config_path), Period(2024, 9))
+    ws = openpyxl.load_workbook(result.files[0])["指标表"]
+    assert ws["A1"].value == "测试经开区1-9月指标通报（序时进度75.0%）"
+    assert [ws.cell(r, 2).value for r in (3, 4, 5)] == ["固定资产投资", "实到外资", "新开工项目"]
+    assert ws["A3"].value == "绿灯" and ws["B4"].font.name == "楷体" and ws["B5"].font.color.rgb == "00FF0000"
+    assert ws["C3"].number_format == "0.00%" and ws["C3"].value == pytest.approx(115.3 / 152)
+    assert ws["D4"].value == 5000 and ws["D4"].number_format == "0.00"
+    assert ws["D5"].value == 2 and ws["D5"].number_format == "0"   # 2 of 3 projects started by September
+    assert ws["A7"].value == "审核人：测试经开区经发局" and "A7:D7" in {str(m) for m in ws.merged_cells.ranges}
+    assert ws.column_dimensions["B"].width == 30  # staff's width kept when the text fits
+    assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2"
+
+
+def test_unknown_marker_is_named_with_its_cell(tmp_path):
+    config_path = make_project(tmp_path)
+    template = tmp_path / "坏模板.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "表"
+    wb.active["C4"] = "{{indicator.completion_rate}}"
+    wb.save(template)
+    config_path.write_text(config_path.read_text(encoding="utf-8") + "output: {excel: {template: 坏模板.xlsx}}\n",
+                           encoding="utf-8")
+    config = load_config(config_path)
+    problems = validate(config)
+    assert problems and "坏模板.xlsx › 表 › C4：无法识别的标记“{{indicator.completion_rate}}”" in problems[0]
+    assert "{{indicator.completion}}" in problems[0]
+    with pytest.raises(TemplateError):
+        run(config, Period(2024, 9))
+    assert not (tmp_path / "output" / "2024-09").exists()
+
+
+def test_missing_template_file_is_a_config_error(tmp_path):
+    config_path = make_project(tmp_path)
+    config_path.write_text(config_path.read_text(encoding="utf-8") + "output: {excel: {template: 无.xlsx}}\n",
+                           encoding="utf-8")
+    with pytest.raises(Exception, match="output.excel.template.*模板文件不存在"):
+        load_config(config_path)
+
+
+def test_default_template_has_a_marker_row_per_sheet():
+    wb = build_default_template()
+    assert wb.sheetnames == ["指标完成情况", "重点项目", "项目汇总", "单位汇总", "数据问题"]
+    for ws in wb.worksheets:
+        assert all(str(c.value).startswith("{{") for c in ws[4] if c.value is not None)
+
+
+def test_light_fills_and_ledger_sheets(tmp_path):
+    config_path = make_project(tmp_path, fai="40")  # 40 of 152 at month 9: far behind
+    result = run(load_config(config_path), Period(2024, 9))
+    wb = openpyxl.load_workbook(result.files[0])
+    ws = wb["指标完成情况"]
+    header = [c.value for c in ws[3]]
+    status = ws.cell(4, header.index("状态") + 1)
+    assert status.value == "红灯" and status.fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws.cell(4, header.index("进度评价") + 1).value == "明显低于序时进度48.7个百分点"
+    projects = wb["重点项目"]
+    names = [projects.cell(r, 2).value for r in range(4, 7)]
+    assert names[1:] == ["乙项目", "丙项目"]
+    late = [projects.cell(r, 13).value for r in range(4, 7)]
+    assert late == [None, "逾期4个月", None]
+    assert projects.cell(5, 7).value == pytest.approx(1.0)  # 10000 万元 -> 1.00 亿元
+    summary = [r for r in wb["项目汇总"].iter_rows(min_row=4, values_only=True) if r[0]]
+    total = next(r for r in summary if r[1] == "合计")
+    assert total[2:6] == (3, 3, 2, pytest.approx(2 / 3))
+
+
+def test_display_width_counts_cjk_double():
+    assert display_width("固定资产投资") == 12 and display_width("GDP") == 3
