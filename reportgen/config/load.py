@@ -60,6 +60,9 @@ def load_config(path: str | Path) -> Config:
     except ValidationError as e:
         for err in e.errors():
             keys = _data_path(data, err["loc"])
+            tag = str((err.get("ctx") or {}).get("discriminator", "")).strip("'")
+            if err["type"] in ("union_tag_invalid", "union_tag_not_found") and tag.isidentifier():
+                keys = (*keys, tag)  # point at the kind: line itself
             problems.append(ConfigError(_dotted(keys), _message(err, keys), _line(lines, keys), name))
     if problems:
         raise ProblemList(_unique(problems))
@@ -149,7 +152,9 @@ def _data_path(data: Any, loc: tuple) -> tuple:
     """Keep the parts of a pydantic error location that index into the YAML data (drop union tags)."""
     keys: list = []
     current = data
-    for part in loc:
+    for previous, part in zip((None, *loc), loc):
+        if previous == "source" and part in ("cell", "ledger"):
+            continue  # the tag of the Source union, not the `ledger:` key of a ledger source
         if isinstance(current, dict) and part in current:
             keys.append(part)
             current = current[part]

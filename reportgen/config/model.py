@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
@@ -190,7 +191,7 @@ class Cap(IndicatorBase):
     """Lower is better: the actual must stay at or below the target (e.g. 安全事故死亡人数 0)."""
 
     kind: Literal["cap"]
-    target: float = Field(ge=0)
+    target: float
     stretch: float | None = None
     source: Source
     last_year: PartialSource | float | None = None
@@ -319,7 +320,7 @@ class Config(Strict):
         return None
 
     def resolve(self, path: Path) -> Path:
-        return path if path.is_absolute() else self.base_dir / path
+        return Path(os.path.normpath(path if path.is_absolute() else self.base_dir / path))
 
     def indicator(self, indicator_id: str):
         return next(i for i in self.indicators if i.id == indicator_id)

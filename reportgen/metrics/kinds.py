@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config.model import Lights
 from ..inputs import Reading
@@ -102,8 +102,12 @@ def growth_rate(ind, inputs: Inputs, period: Period, lights: Lights) -> Indicato
 @evaluator("share")
 def share_change(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorResult:
     """占比提高 N 个百分点: the share must reach base + target."""
-    return _rate_result(ind, inputs, inputs.current.value, ind.base + ind.target, lights, period,
-                        last_year=ind.base)
+    required = ind.base + ind.target
+    result = _rate_result(ind, inputs, inputs.current.value, required, lights, period, last_year=ind.base)
+    # Tables show the share to reach (48%), not the increase (3 pp); the increase goes in the note.
+    stretch = None if ind.stretch is None else ind.base + ind.stretch
+    note = f"较上年{ind.base:g}%提高{ind.target:g}个百分点" + (f"；{result.note}" if result.note else "")
+    return replace(result, target=required, stretch=stretch, note=note)
 
 
 @evaluator("cap")

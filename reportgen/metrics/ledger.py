@@ -112,7 +112,7 @@ def _matches(value, condition) -> bool:
     if isinstance(condition, list):
         return any(_matches(value, c) for c in condition)
     if isinstance(condition, bool) or isinstance(value, bool):
-        return bool(value) == _truthy(condition)
+        return _truthy(value) == _truthy(condition)
     if isinstance(condition, (int, float)):
         return _number(value) == float(condition)
     m = _OPERATOR.match(str(condition))
@@ -130,9 +130,12 @@ def _matches(value, condition) -> bool:
 
 
 def _truthy(value) -> bool:
+    """A yes/no cell or condition: 是/√/已开工 are yes; 否/未开工/empty are no (any text is not yes)."""
     if isinstance(value, bool):
         return value
-    return normalize_text(value).lower() in ("true", "是", "yes", "1", "已开工")
+    if isinstance(value, (int, float)):
+        return value != 0
+    return normalize_text(value).lower() in ("true", "是", "yes", "y", "1", "√", "已开工", "已完成")
 
 
 def _number(value) -> float | None:

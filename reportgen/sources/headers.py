@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import SourceError
 from .values import normalize_text, split_unit, unit_in_line
@@ -46,6 +46,7 @@ class Table:
     header_top: int
     data_start: int
     sheet_unit: str | None
+    _labels: dict[int, dict[int, str]] = field(default_factory=dict)
 
     def find_column(self, name: str) -> Column:
         wanted, _ = split_unit(name)
@@ -107,8 +108,11 @@ class Table:
 
     def find_row(self, label_col: Column, label: str) -> int:
         wanted = clean_label(label)
-        rows = list(self.data_rows())
-        labels = {r: clean_label(self.grid.value(r, label_col.index)) for r in rows}
+        labels = self._labels.get(label_col.index)
+        if labels is None:  # many indicators share one table: clean its labels once
+            labels = {r: clean_label(self.grid.value(r, label_col.index)) for r in self.data_rows()}
+            self._labels[label_col.index] = labels
+        rows = list(labels)
         exact = [r for r in rows if labels[r] == wanted]
         found = exact or [r for r in rows if wanted and wanted in labels[r]]
         if len(found) == 1:
@@ -153,11 +157,16 @@ def locate_table(grid: Grid, wanted: list[str]) -> Table:
     names = {split_unit(w)[0].split("/")[-1] for w in wanted} | {split_unit(w)[0] for w in wanted}
     names |= {p for w in wanted for p in split_unit(w)[0].split("/") if p}
     best, best_score = None, 0
-    for r in range(min(HEADER_SCAN_ROWS, len(grid.rows))):
-        cells = {split_unit(v)[0] for v in grid.rows[r] if isinstance(v, str) and v.strip()}
-        score = len(cells & names)
-        if score > best_score:
-            best, best_score = r, score
+    # When none of the configured headers is there, the row naming the label column (指标名称…) is the header,
+    # so that the missing-column message can list the headers that do exist.
+    for candidates in (names, set(LABEL_HEADERS)):
+        for r in range(min(HEADER_SCAN_ROWS, len(grid.rows))):
+            cells = {split_unit(v)[0] for v in grid.rows[r] if isinstance(v, str) and v.strip()}
+            score = len(cells & candidates)
+            if score > best_score:
+                best, best_score = r, score
+        if best is not None:
+            break
     if best is None:
         raise SourceError(grid.location(), f"前 {HEADER_SCAN_ROWS} 行中找不到表头（应含：{'、'.join(sorted(wanted))}）")
     top = bottom = best

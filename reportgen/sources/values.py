@@ -8,8 +8,8 @@ from datetime import date, datetime
 from ..text import normalize_text
 
 # Cells that mean "not reported" — never zero.
-PLACEHOLDERS = {"", "-", "—", "——", "–", "－", "/", "／", "\\", "无", "暂无", "…", "……", "...", "未填报", "未报",
-                "不适用", "n/a", "na", "null", "none", "#n/a", "#div/0!", "#value!", "#ref!"}
+PLACEHOLDERS = {"", "-", "—", "——", "–", "－", "/", "／", "\\", "无", "暂无", "…", "……", "...", "......", "未填报",
+                "未报", "不适用", "n/a", "na", "null", "none", "#n/a", "#div/0!", "#value!", "#ref!"}
 
 # Amount units by currency, as multiples of the base unit.
 _FACTORS = {
@@ -21,7 +21,7 @@ _FACTORS = {
 _MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3}
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:e([+-]?\d+))?$", re.I)
 _UNIT_IN_TEXT = re.compile(r"[(（\[【]\s*([^()（）\[\]【】]*?)\s*[)）\]】]\s*$")
-_UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*([^\s,，;；）)]+)")
+_UNIT_LINE = re.compile(r"单位[:：]")
 
 
 def is_placeholder(value: object) -> bool:
@@ -58,9 +58,12 @@ def split_unit(header: str) -> tuple[str, str | None]:
 
 def unit_in_line(text: str) -> str | None:
     """'单位：万元' (in a title or subtitle cell) -> '万元'."""
-    m = _UNIT_LINE.search(normalize_text(text))
-    if m and m.group(1) in _FACTORS:
-        return m.group(1)
+    # Whitespace is gone after normalising, so "填报单位：经发局  单位：万元" reads as one run: try each 单位:.
+    line = normalize_text(text)
+    for m in _UNIT_LINE.finditer(line):
+        unit = next((u for u in sorted(_FACTORS, key=len, reverse=True) if line.startswith(u, m.end())), None)
+        if unit:
+            return unit
     return None
 
 
@@ -123,6 +126,8 @@ _NOT_DONE_WORDS = ("未完成", "未开工", "否", "×", "✗", "no", "n", "推
 
 def parse_flag(raw: object) -> bool | None:
     """'已开工'/'是'/'√' -> True, '未开工'/'否' -> False, placeholder -> None; other text raises."""
+    if isinstance(raw, bool):  # an Excel TRUE/FALSE cell
+        return raw
     if is_placeholder(raw):
         return None
     text = normalize_text(raw).lower()
