@@ -205,7 +205,7 @@ def _message(err: dict, keys: tuple) -> str:
     if kind in ("greater_than", "greater_than_equal", "less_than_equal"):
         op = {"greater_than": ">", "greater_than_equal": "≥", "less_than_equal": "≤"}[kind]
         bound = ctx.get("gt", ctx.get("ge", ctx.get("le")))
-        return f"应 {op} {bound}，现为 {err.get('input')!r}"
+        return f"应 {op} {bound:g}，现为 {err.get('input')!r}"
     if kind == "string_pattern_mismatch":
         return "只能由英文字母、数字和下划线组成，且不以数字开头（如 fai、new_starts）"
     base = _MESSAGES.get(kind, err["msg"])

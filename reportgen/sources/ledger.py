@@ -48,7 +48,7 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
             continue
         band = next((t for t in texts if BAND.match(t)), None)
         if band and (not name or normalize_text(name) == band):
-            category_band = _band_name(band)
+            category_band, owner_above = _band_name(band), ""  # a new band starts its own owner cells
             continue
         if not name or isinstance(name_raw, (int, float)):
             continue
