@@ -205,3 +205,22 @@ def test_init_writes_a_project_that_runs(tmp_path, capsys):
     assert main(["init", str(target)]) == 1  # never overwrites without --force
     assert main(["run", "-c", str(target / "config.yaml"), "-p", "2024-06"]) == 0
     assert list((target / "output" / "2024-06").glob("*.xlsx"))
+
+
+def test_department_aliases_and_unknown_owners(tmp_path, capsys):
+    config = make_project(tmp_path)
+    text = config.read_text(encoding="utf-8").replace("departments: [经发局, 招商局]",
+                                                      "departments: [{name: 经发局, aliases: [经济发展局]}, 招商局]")
+    config.write_text(text.replace("owner: 招商局, group: 招商仗", "owner: 经济发展局, group: 招商仗"), encoding="utf-8")
+    ledger = tmp_path / "data" / "2024-09" / "重点项目.xlsx"
+    wb = openpyxl.load_workbook(ledger)
+    wb.active["C3"] = "经济发展局"
+    wb.active["C4"] = "商务局"
+    wb.save(ledger)
+    assert main(["run", "-c", str(config), "-p", "2024-09"]) == 0
+    assert "重点项目.xlsx › Sheet › C4：责任单位“商务局”不在配置的 departments 中" in capsys.readouterr().err
+    results = json.loads((tmp_path / "output" / "2024-09" / "results.json").read_text(encoding="utf-8"))
+    assert [d["name"] for d in results["departments"] if d["indicators"]] == ["经发局"]
+    assert results["indicators"][1]["owner"] == "经发局"
+    by_owner = {g["name"]: g["projects"] for g in results["ledgers"][0]["by_department"]}
+    assert by_owner == {"经发局": 2, "商务局": 1}

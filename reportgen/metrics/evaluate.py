@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..config.model import Config, LedgerSource, MilestoneIndicator
 from ..errors import Location
 from ..inputs import LedgerData, PeriodData, Reading
@@ -31,7 +33,8 @@ def evaluate(config: Config, data: PeriodData) -> Results:
             current = data.readings.get(ind.id, Reading(None, None, "未配置来源"))
         inputs = Inputs(current, data.last_year.get(ind.id), data.yoy.get(ind.id),
                         tuple(data.milestones.get(ind.id, ())))
-        indicators.append(EVALUATORS[ind.kind](ind, inputs, period, config.lights))
+        result = EVALUATORS[ind.kind](ind, inputs, period, config.lights)
+        indicators.append(replace(result, owner=config.department_of(ind.owner) or ind.owner))  # aliases -> name
     ledgers = [evaluate_ledger(data.ledgers[name], ledger, period, config.department_names)
                for name, ledger in config.ledgers.items() if name in data.ledgers]
     return Results(

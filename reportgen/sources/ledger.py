@@ -38,6 +38,7 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
     projects: list[Project] = []
     category_band = ""
     owner_above = ""
+    unknown_owners: set[str] = set()
     name_col = columns["name"].index
     for r in table.data_rows():
         row = grid.rows[r]
@@ -75,7 +76,12 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
             owner = owner or owner_above  # 责任单位 merged down: only the top cell has it
             owner_above = owner
             if owner and department_of:
-                owner = department_of(owner) or owner
+                known = department_of(owner)
+                if known is None and owner not in unknown_owners:
+                    unknown_owners.add(owner)
+                    problems.append(SourceError(grid.location(r, columns["owner"].index),
+                                                f"责任单位“{owner}”不在配置的 departments 中（可在 aliases 中加上这种写法）"))
+                owner = known or owner
             values["owner"] = owner
         if "category" not in columns or not values.get("category"):
             values["category"] = category_band
