@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
 
 from reportgen.config import load_config
 from reportgen.errors import TemplateError

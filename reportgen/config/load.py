@@ -107,6 +107,11 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
         if isinstance(source, dict) and "ledger" in source and source["ledger"] not in ledgers:
             out.append((("indicators", i, "source", "ledger"),
                         f"台账“{source['ledger']}”未在 ledgers 中定义（现有：{'、'.join(ledgers) or '无'}）"))
+        if isinstance(source, dict) and "ledger" in source:
+            for key in ("last_year", "yoy"):
+                partial = ind.get(key)
+                if isinstance(partial, dict) and not all(partial.get(k) for k in ("file", "row")):
+                    out.append((("indicators", i, key), f"来源是台账时，{key} 需写明 file 和 row（以及 column）"))
         target, stretch = ind.get("target"), ind.get("stretch")
         if _is_number(target) and _is_number(stretch):
             if ind.get("kind") == "cap" and stretch > target:

@@ -226,6 +226,7 @@ LEDGER_FIELDS = {
     "planned_start": "计划开工时间", "actual_start": "实际开工时间", "started": "是否开工",
     "progress": "形象进度", "issues": "存在问题", "leader": "包保领导",
 }
+VIRTUAL_FIELDS = ("started", "start_overdue", "in_start_base")  # computed per project, usable in filters
 AMOUNT_FIELDS = ("total_investment", "annual_plan", "completed")
 
 

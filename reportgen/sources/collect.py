@@ -7,7 +7,7 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from ..config.model import CellSource, Config, LedgerSource, MilestoneIndicator, PartialSource
+from ..config.model import LEDGER_FIELDS, VIRTUAL_FIELDS, CellSource, Config, LedgerSource, MilestoneIndicator, PartialSource
 from ..errors import Location, SourceError
 from ..inputs import LedgerData, PeriodData, Reading
 from ..period import Period
@@ -102,11 +102,9 @@ def read_period(config: Config, period: Period) -> PeriodData:
     reported: set[str] = set()
 
     def problem(e: SourceError, indicator) -> None:
-        text = f"{e}（指标：{indicator.name}）" if indicator else str(e)
         if str(e) not in reported:  # one missing file is one problem, not one per indicator
             reported.add(str(e))
             data.problems.append(SourceError(e.location, e.message + (f"（指标：{indicator.name}）" if indicator else "")))
-        return text
 
     for ind in config.indicators:
         if isinstance(ind, MilestoneIndicator):
@@ -122,8 +120,6 @@ def read_period(config: Config, period: Period) -> PeriodData:
         for attr, store in (("last_year", data.last_year), ("yoy", data.yoy)):
             partial = getattr(ind, attr, None)
             if isinstance(partial, PartialSource):
-                if isinstance(source, LedgerSource) and not partial.file:
-                    continue  # nothing to default from; config validation asks for a file
                 full = _merge(source, partial)
                 store[ind.id] = _read_cell(reader, full, wanted, ind, problem, percent=attr == "yoy")
             elif isinstance(partial, (int, float)):
@@ -143,10 +139,9 @@ def read_period(config: Config, period: Period) -> PeriodData:
 
 
 def _filter_keys(source: LedgerSource) -> list[str]:
-    from ..config.model import LEDGER_FIELDS
 
     conditions = {**(source.count_where or {}), **source.where}
-    keys = [k for k in conditions if k not in LEDGER_FIELDS and k not in ("started", "start_overdue")]
+    keys = [k for k in conditions if k not in LEDGER_FIELDS and k not in VIRTUAL_FIELDS]
     if source.sum and source.sum not in LEDGER_FIELDS:
         keys.append(source.sum)
     return keys
