@@ -697,3 +697,25 @@ def test_other_period_is_read_from_its_own_folder(tmp_path):
     config = indicator_config(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: '1-{month}月累计'}")
     assert read_period(config, Period(2024, 5)).readings["fai"].value == pytest.approx(90.1)
     assert read_period(config, Period(2024, 6)).readings["fai"].value == pytest.approx(112.4)
+
+
+def test_month_span_headers_in_all_their_spellings(tmp_path):
+    """1—6月 / 1~6月 / 1至6月 compare as 1-6月; {span} and 1-{month}月 also find January's 1月累计."""
+    import openpyxl
+
+    from reportgen.config import load_config
+
+    for month, header in ((6, "1—6月累计"), (6, "1至6月累计"), (1, "1月累计")):
+        folder = tmp_path / "data" / f"2024-{month:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        wb = openpyxl.Workbook()
+        wb.active.append(["指标名称", header])
+        wb.active.append(["固定资产投资", 12.5])
+        wb.save(folder / "表.xlsx")
+        for column in ("1-{month}月累计", "{span}累计"):
+            (tmp_path / "c.yaml").write_text(
+                "zone: 区\nyear: 2024\ndepartments: [经发局]\nindicators:\n"
+                "  - {id: fai, name: 固定资产投资, unit: 亿元, kind: cumulative, target: 100, owner: 经发局,\n"
+                f"     source: {{file: 表.xlsx, row: 固定资产投资, column: \"{column}\"}}}}\n", encoding="utf-8")
+            data = read_period(load_config(tmp_path / "c.yaml"), Period(2024, month))
+            assert data.readings["fai"].value == 12.5, (header, column, data.problems)

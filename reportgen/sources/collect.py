@@ -16,13 +16,13 @@ from .ledger import read_ledger
 from .values import NotANumber, parse_flag, parse_month, parse_number
 from .workbook import EXCEL_SUFFIXES, Workbook
 
-_PLACEHOLDER = re.compile(r"\{(year|month|month:02d|last_year)\}")
+_PLACEHOLDER = re.compile(r"\{(year|month|month:02d|last_year|span)\}")
 
 
 def period_formatter(period: Period):
-    """Substitute {year}, {month}, {month:02d}, {last_year} in file, sheet and header names."""
+    """Substitute {year}, {month}, {month:02d}, {last_year}, {span} (1-6月; 1月 in January) in names."""
     values = {"year": str(period.year), "month": str(period.month), "month:02d": f"{period.month:02d}",
-              "last_year": str(period.year - 1)}
+              "last_year": str(period.year - 1), "span": period.label}
     return lambda text: _PLACEHOLDER.sub(lambda m: values[m.group(1)], text) if text else text
 
 

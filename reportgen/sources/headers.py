@@ -50,6 +50,11 @@ class Table:
 
     def find_column(self, name: str) -> Column:
         wanted, _ = split_unit(name)
+        if "1-1月" in wanted:  # "1-{month}月累计" in January: sheets say 1月累计
+            try:
+                return self.find_column(wanted.replace("1-1月", "1月"))
+            except SourceError:
+                pass
         path = tuple(p for p in wanted.split("/") if p)
         exact = [c for c in self.columns if c.parts and (
             c.parts[-1] == wanted or c.label == wanted or c.parts[-len(path):] == path or wanted in c.parts)]

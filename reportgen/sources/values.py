@@ -21,6 +21,7 @@ _FACTORS = {
 _MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3}
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:e([+-]?\d+))?$", re.I)
 _UNIT_IN_TEXT = re.compile(r"[(（\[【]\s*([^()（）\[\]【】]*?)\s*[)）\]】]\s*$")
+_DASH_BETWEEN_DIGITS = re.compile(r"(?<=\d)(?:[—–~～至]|--)(?=\d)")
 _UNIT_LINE = re.compile(r"单位[:：]")
 
 
@@ -47,7 +48,7 @@ def convert(value: float, from_unit: str | None, to_unit: str | None) -> float:
 
 def split_unit(header: str) -> tuple[str, str | None]:
     """'总投资（万元）' -> ('总投资', '万元'); '增速(%)' -> ('增速', '%'). Text is normalized first."""
-    text = normalize_text(header)
+    text = _DASH_BETWEEN_DIGITS.sub("-", normalize_text(header))  # 1—6月、1~6月、1至6月 -> 1-6月
     m = _UNIT_IN_TEXT.search(text)
     if m:
         unit = m.group(1).removeprefix("单位:").removeprefix("单位")
