@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..config.model import Config, LedgerSource, MilestoneIndicator
+from ..config.model import LEDGER_FIELDS, Config, LedgerSource, MilestoneIndicator
 from ..errors import Location
 from ..inputs import LedgerData, PeriodData, Reading
 from .kinds import EVALUATORS, Inputs
@@ -46,7 +46,13 @@ def evaluate(config: Config, data: PeriodData) -> Results:
 
 def _describe(source: LedgerSource) -> str:
     conditions = source.count_where if source.count_where is not None else source.where
-    what = "计数" if source.count_where is not None else f"{source.sum}求和"
+    what = "计数" if source.count_where is not None else f"{LEDGER_FIELDS.get(source.sum, source.sum)}求和"
     if not conditions:
         return what
-    return what + "（" + "，".join(f"{k}={v}" for k, v in conditions.items()) + "）"
+    def show(key: str, value) -> str:
+        name = {**LEDGER_FIELDS, "started": "已开工", "start_overdue": "逾期未开工", "in_start_base": "计入开工率"}
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        return f"{name.get(key, key)}{'' if str(value)[:1] in '<>!~=≥≤' else '='}{value}"
+
+    return what + "（" + "，".join(show(k, v) for k, v in conditions.items()) + "）"

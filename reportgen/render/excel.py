@@ -391,3 +391,14 @@ def _fit_widths(ws: Worksheet, header_row: int, last_row: int) -> None:
         wrap = ws.cell(header_row + 1, col).alignment.wrap_text
         target = min(width + 2, 40 if wrap else 60)
         ws.column_dimensions[letter].width = max(current if current and current != 13 else 0, target, 6)
+    # Excel and LibreOffice do not grow rows for wrapped text written by a program: size them here.
+    for r in range(header_row + 1, last_row + 1):
+        if ws.row_dimensions[r].height:
+            continue
+        lines = 1
+        for cell in ws[r]:
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                width = ((ws.column_dimensions[get_column_letter(cell.column)].width or 8.43) - 1) * 1.15
+                lines = max(lines, sum(-(-max(display_width(t), 1) // int(width)) for t in cell.value.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines
