@@ -50,7 +50,7 @@ def cmd_validate(args) -> int:
     period = Period.parse(args.period) if args.period else None
     problems = validate(config, period)
     for p in problems:
-        print(p, file=sys.stderr)
+        print(f"错误：{p}", file=sys.stderr)
     if problems:
         _say(f"发现 {len(problems)} 个问题。")
         return 1

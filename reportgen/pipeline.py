@@ -45,7 +45,10 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
     from .render.outputs import manifest, staged_folder, write_json
 
     _check_year(config, period)
-    progress(f"读取 {period_dir(config, period)} 中的报表…")
+    folder_in = period_dir(config, period)
+    if not folder_in.is_dir():
+        raise ReportgenError(f"本期数据目录不存在：{folder_in}（请检查 --period，以及配置中的 data.dir、data.period_dir）")
+    progress(f"读取 {folder_in} 中的报表…")
     data = read_period(config, period)
     if strict and data.problems:
         raise ProblemList(list(data.problems))

@@ -261,7 +261,7 @@ def test_validate_reports_missing_row(tmp_path):
     ], sheet="指标")
     _ledger(tmp_path)
     got = validate(_valid_config(tmp_path), Period(2024, 6))
-    assert got == ["2024-06/指标.xlsx › 指标：在“指标名称”列找不到“社会消费品零售总额”这一行（指标：社会消费品零售总额）"]
+    assert got == ["2024-06/指标.xlsx › 指标：在“指标名称”列找不到“社会消费品零售总额”这一行，现有：固定资产投资（指标：社会消费品零售总额）"]
 
 
 def test_validate_reports_ledger_column(tmp_path):

@@ -48,7 +48,8 @@ def load_config(path: str | Path) -> Config:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         problem = getattr(e, "problem", None) or str(e)
-        raise ConfigError("", f"YAML 语法错误：{problem}", line=mark.line + 1 if mark else None, file=name) from None
+        line = mark.line + 1 if mark else None
+        raise ConfigError("", f"YAML 语法错误（{problem}）{_yaml_hint(text, line)}", line=line, file=name) from None
     if not isinstance(data, dict):
         raise ConfigError("", "配置文件应为键值对（zone: …、year: …、indicators: …）", file=name)
     lines: dict[tuple, int] = {}
@@ -71,6 +72,20 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError("output.excel.template", f"模板文件不存在：{config.resolve(template)}",
                           _line(lines, ("output", "excel", "template")), name)
     return config
+
+
+def _yaml_hint(text: str, line: int | None) -> str:
+    """What usually causes the error near `line`: full-width colons, tabs, unquoted braces, indentation."""
+    lines = text.splitlines()
+    near = [(n, lines[n - 1]) for n in (line - 1, line, (line or 0) + 1) if line and 0 < n <= len(lines)]
+    for n, content in near:
+        if "\t" in content:
+            return f"：第 {n} 行含 Tab，缩进只能用空格"
+        if "：" in content.split("#")[0] and ":" not in content.split("#")[0]:
+            return f"：第 {n} 行用了中文冒号“：”，键后应为英文冒号加空格“: ”"
+        if "{month" in content or "{year" in content or "{span" in content:
+            return f"：第 {n} 行含 {{month}} 等占位符的值要加英文双引号，如 column: \"1-{{month}}月累计\""
+    return "：请检查该行及上一行的缩进（同一层级的键要对齐，只用空格）和冒号后的空格"
 
 
 def cross_check(data: dict) -> list[tuple[tuple, str]]:
@@ -206,7 +221,7 @@ def _message(err: dict, keys: tuple) -> str:
     if kind == "union_tag_not_found":
         return "缺少 kind（指标类型：cumulative、count、growth、share、cap、milestone）"
     if kind == "literal_error":
-        return f"应为 {ctx.get('expected')} 之一"
+        return f"应为 {str(ctx.get('expected')).replace(' or ', '、')} 之一"
     if kind in ("greater_than", "greater_than_equal", "less_than_equal"):
         op = {"greater_than": ">", "greater_than_equal": "≥", "less_than_equal": "≤"}[kind]
         bound = ctx.get("gt", ctx.get("ge", ctx.get("le")))

@@ -31,6 +31,8 @@ def evaluate(config: Config, data: PeriodData) -> Results:
             current = Reading(0.0)
         else:
             current = data.readings.get(ind.id, Reading(None, None, "未配置来源"))
+        if isinstance(source, LedgerSource) and current.value == 0 and not current.problem:
+            current = Reading(0.0, current.location, "台账中没有符合条件的项目（如属异常，请核对筛选条件）")
         inputs = Inputs(current, data.last_year.get(ind.id), data.yoy.get(ind.id),
                         tuple(data.milestones.get(ind.id, ())))
         result = EVALUATORS[ind.kind](ind, inputs, period, config.lights)

@@ -35,7 +35,7 @@ def _base(ind, inputs: Inputs, **fields) -> IndicatorResult:
     current = inputs.current
     note = fields.pop("note", None)
     if note is None:
-        note = "" if current.value is not None else (current.problem or "未报送")
+        note = current.problem or ("" if current.value is not None else "未报送")
     return IndicatorResult(id=ind.id, name=ind.name, kind=ind.kind, unit=ind.unit, group=ind.group, owner=ind.owner,
                            target=ind.target if hasattr(ind, "target") else None,
                            stretch=getattr(ind, "stretch", None), source=current.source, note=note, **fields)

@@ -13,7 +13,7 @@ from ..inputs import LedgerData, PeriodData, Reading
 from ..period import Period
 from .headers import Table, locate_table
 from .ledger import read_ledger
-from .values import NotANumber, parse_flag, parse_month, parse_number
+from .values import NotANumber, base_unit, parse_flag, parse_month, parse_number
 from .workbook import EXCEL_SUFFIXES, Workbook
 
 _PLACEHOLDER = re.compile(r"\{(year|month|month:02d|last_year|span)\}")
@@ -49,7 +49,8 @@ def find_input(folder: Path, name: str) -> Path:
         return same[0]
     if len(same) > 1:
         raise SourceError(Location(name), f"匹配到多个文件：{'、'.join(p.name for p in same)}，请只保留一个")
-    raise SourceError(Location(f"{folder.name}/{name}"), "文件不存在（缺报？）")
+    present = "、".join(sorted(p.name for p in files)) or "（目录为空）"
+    raise SourceError(Location(f"{folder.name}/{name}"), f"文件不存在（缺报？本期目录中有：{present}）")
 
 
 def _file_key(name: str) -> str:
@@ -78,12 +79,20 @@ class _Reader:
             raise got
         return got
 
+    def is_percent_cell(self, table: Table, row: int, col: int, raw) -> bool:
+        """A number shown with a % format in Excel holds a fraction (8.2% is stored as 0.082)."""
+        if not isinstance(raw, float) or isinstance(raw, bool):
+            return False
+        book = self.books.get(table.grid.file_key)
+        return isinstance(book, Workbook) and book.number_format(table.grid.sheet, row, col).endswith("%")
+
     def table(self, file: str, sheet: str | None, wanted: list[str]) -> Table:
         key = (self.fmt(file), self.fmt(sheet) if sheet else None)
         if key not in self.tables:
             try:
                 grid = self.book(file).grid(key[1])
-                self.tables[key] = locate_table(grid, [self.fmt(w) for w in wanted])
+                grid.file_key = key[0]
+                self.tables[key] = locate_table(grid, list(dict.fromkeys(self.fmt(w) for w in wanted)))
             except SourceError as e:
                 self.tables[key] = e
         got = self.tables[key]
@@ -184,11 +193,21 @@ def _read_cell(reader: _Reader, source: CellSource, wanted: dict, indicator, pro
         if flag:
             return Reading(_milestone_value(raw, year), where)
         unit = table.row_unit(row, label_col) or column.unit or table.sheet_unit or source.unit
-        to_unit = None if percent or column.unit == "%" else (indicator.unit or None)
-        if percent or indicator.unit == "%":
+        amounts_for_growth = indicator.kind == "growth" and getattr(indicator, "last_year", None) is not None
+        if amounts_for_growth and not percent:
+            to_unit = base_unit(unit)  # this year's and last year's amounts meet in one unit
+        elif percent or indicator.unit == "%" or column.unit == "%":
             unit = to_unit = None
-        value = parse_number(raw, unit, to_unit, fraction_percent=source.percent_as_fraction)
-        return Reading(value, where, "" if value is not None else "未填报")
+        else:
+            to_unit = indicator.unit or None
+        as_fraction = source.percent_as_fraction or (to_unit is None and not amounts_for_growth and
+                                                    reader.is_percent_cell(table, row, column.index, raw))
+        value = parse_number(raw, unit, to_unit, fraction_percent=as_fraction)
+        if value is None:
+            problem(SourceError(where, f"“{raw}”表示未填报，按未报送处理（不计为 0）" if str(raw).strip()
+                                else "单元格为空，按未报送处理（不计为 0）"), indicator)
+            return Reading(None, where, "未填报")
+        return Reading(value, where)
     except (NotANumber, ValueError) as e:
         err = SourceError(where, str(e))
         problem(err, indicator)

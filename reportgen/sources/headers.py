@@ -126,7 +126,8 @@ class Table:
         if found:
             cells = "、".join(cell_name(r, label_col.index) for r in found)
             raise SourceError(where, f"“{label}”在“{label_col.label}”列出现多次（{cells}），无法确定取哪一行")
-        raise SourceError(where, f"在“{label_col.label}”列找不到“{label}”这一行")
+        names = [str(self.grid.value(r, label_col.index)).strip() for r in rows][:20]
+        raise SourceError(where, f"在“{label_col.label}”列找不到“{label}”这一行，现有：{'、'.join(n for n in names if n)}")
 
 
 def fill_merges(grid: Grid) -> None:

@@ -37,7 +37,6 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
         return []
     projects: list[Project] = []
     category_band = ""
-    owner_above = ""
     unknown_owners: set[str] = set()
     name_col = columns["name"].index
     for r in table.data_rows():
@@ -49,7 +48,7 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
             continue
         band = next((t for t in texts if BAND.match(t)), None)
         if band and (not name or normalize_text(name) == band):
-            category_band, owner_above = _band_name(band), ""  # a new band starts its own owner cells
+            category_band = _band_name(band)
             continue
         if not name or isinstance(name_raw, (int, float)):
             continue
@@ -73,8 +72,6 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
                 problems.append(SourceError(where, f"{e}（{LEDGER_FIELDS.get(field_name, field_name)}）"))
         owner = values.get("owner", "")
         if "owner" in columns:
-            owner = owner or owner_above  # 责任单位 merged down: only the top cell has it
-            owner_above = owner
             if owner and department_of:
                 known = department_of(owner)
                 if known is None and owner not in unknown_owners:

@@ -34,6 +34,12 @@ def unit_family(unit: str | None) -> str | None:
     return _FACTORS[unit][0] if unit in _FACTORS else None
 
 
+def base_unit(unit: str | None) -> str | None:
+    """元/美元/平方米 for amount units; None otherwise."""
+    family = unit_family(unit)
+    return {"CNY": "元", "USD": "美元", "AREA": "平方米"}.get(family) if family else None
+
+
 def convert(value: float, from_unit: str | None, to_unit: str | None) -> float:
     """Convert between amount units of the same family; other units pass through unchanged."""
     if not from_unit or not to_unit or from_unit == to_unit:

@@ -31,6 +31,7 @@ class Grid:
     rows: list[list]
     merges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     hidden_columns: frozenset[int] = frozenset()
+    file_key: str = ""
 
     def location(self, row: int | None = None, col: int | None = None) -> Location:
         cell = cell_name(row, col) if row is not None and col is not None else None
@@ -50,6 +51,7 @@ class Workbook:
         self.display = display or path.name
         self._grids: dict[str, Grid] = {}
         self._book = None
+        self._styled = None
         if not path.is_file():
             raise SourceError(Location(self.display), "文件不存在")
         self.suffix = path.suffix.lower()
@@ -62,7 +64,7 @@ class Workbook:
             try:
                 self._book = CalamineWorkbook.from_path(str(path))
             except Exception as e:  # calamine raises several types for damaged or encrypted files
-                raise SourceError(Location(self.display), f"无法打开（文件损坏、加密或不是 Excel 文件）：{e}") from None
+                raise SourceError(Location(self.display), _unreadable(path)) from None
             meta = self._book.sheets_metadata
             self.sheet_names = [m.name for m in meta]
             self.visible = [m.name for m in meta if str(m.visible).endswith("Visible")
@@ -84,6 +86,18 @@ class Workbook:
                 return name
         raise SourceError(Location(self.display, wanted), f"工作表“{wanted}”不存在，现有：{'、'.join(self.sheet_names)}")
 
+    def number_format(self, sheet: str, row: int, col: int) -> str:
+        """The display format of one cell (xlsx only; calamine does not read formats)."""
+        if self.suffix not in (".xlsx", ".xlsm"):
+            return ""
+        if self._styled is None:
+            from openpyxl import load_workbook
+
+            self._styled = load_workbook(self.path, read_only=True)
+        for cells in self._styled[sheet].iter_rows(min_row=row + 1, max_row=row + 1, min_col=col + 1, max_col=col + 1):
+            return getattr(cells[0], "number_format", "") or ""
+        return ""
+
     def grid(self, wanted: str | None) -> Grid:
         name = self.find_sheet(wanted)
         if name not in self._grids:
@@ -98,6 +112,20 @@ class Workbook:
         merges = list(sheet.merged_cell_ranges or [])
         hidden = _hidden_columns(self.path, name) if self.suffix in (".xlsx", ".xlsm") else frozenset()
         return Grid(self.display, name, [list(r) for r in rows], merges, hidden)
+
+
+def _unreadable(path: Path) -> str:
+    """Why a file with an Excel name cannot be opened, in words a clerk can act on."""
+    head = path.read_bytes()[:512].lstrip().lower()
+    if head.startswith((b"<html", b"<!doctype", b"<?xml", b"<table")):
+        kind = "实为网页（HTML）导出的文件"
+    elif head.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() != ".xls":
+        kind = "实为旧版 .xls 或加密文件"
+    elif head.startswith(b"pk") and path.suffix.lower() == ".xls":
+        kind = "实为 .xlsx 文件"
+    else:
+        kind = "已损坏、被加密或不是 Excel 文件"
+    return f"无法打开：该文件{kind}；请用 Excel 或 WPS 打开后“另存为” .xlsx 再放回本期目录"
 
 
 def _read_csv(path: Path, display: str) -> list[list]:
