@@ -40,9 +40,6 @@ class Period:
     def checkpoint(self) -> str | None:
         return CHECKPOINTS.get(self.month)
 
-    def previous(self) -> Period:
-        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
-
     def month_fraction(self) -> float:
         return self.month / 12
 

@@ -42,7 +42,7 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
     Unreadable values are reported in `problems` and shown as 未报送; with `strict` they abort the run instead.
     """
     from .render.excel import write_workbook
-    from .render.outputs import manifest, staged_folder, write_json
+    from .render.outputs import manifest, staged_folder, to_plain, write_json
 
     _check_year(config, period)
     folder_in = period_dir(config, period)
@@ -66,7 +66,7 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
                            indicator_decimals=decimals)
             files.append(staging / name)
         write_json(staging / "results.json", {"period": str(period), "time_progress": period.month_fraction(),
-                                               **_as_dict(results)})
+                                               **to_plain(results)})
         files.append(staging / "results.json")
         stamp = now or datetime.now().astimezone()
         write_json(staging / "manifest.json", manifest(config_path, data.files, files, str(period), stamp,
@@ -100,10 +100,4 @@ def _check_year(config: Config, period: Period) -> None:
     if period.year != config.year:
         raise ReportgenError(f"期间 {period} 不在配置的年度 {config.year} 内（year: {config.year}）；"
                              f"每个年度的目标应使用单独的配置文件")
-
-
-def _as_dict(results: Results) -> dict:
-    from .render.outputs import _plain
-
-    return _plain(results)
 

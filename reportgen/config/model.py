@@ -322,6 +322,3 @@ class Config(Strict):
 
     def resolve(self, path: Path) -> Path:
         return Path(os.path.normpath(path if path.is_absolute() else self.base_dir / path))
-
-    def indicator(self, indicator_id: str):
-        return next(i for i in self.indicators if i.id == indicator_id)

@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-LIGHTS = ("green", "yellow", "red", "none")
-
-
 @dataclass(frozen=True)
 class MilestoneNode:
     name: str

@@ -57,7 +57,7 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "checkpoint": ("{checkpoint}", lambda r, i, ctx: _checkpoint(r), None),
         "owner": ("责任单位", lambda r, i, ctx: r.owner, None),
         "source": ("数据来源", lambda r, i, ctx: r.source, None),
-        "note": ("备注", lambda r, i, ctx: _note(r), None),
+        "note": ("备注", lambda r, i, ctx: r.note, None),
     },
     "project": {
         "seq": ("序号", lambda p, i, ctx: i, "0"),
@@ -151,10 +151,6 @@ def _verdict(r: IndicatorResult, ctx: dict) -> str:
 
 def _checkpoint(r: IndicatorResult) -> str:
     return {True: "达标", False: "未达标", None: "—"}[r.checkpoint_met]
-
-
-def _note(r: IndicatorResult) -> str:
-    return r.note
 
 
 def build_default_template() -> Workbook:

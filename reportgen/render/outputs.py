@@ -42,20 +42,20 @@ def staged_folder(target: Path):
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _plain(value):
+def to_plain(value):
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [to_plain(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return value
 
 
 def write_json(path: Path, data) -> None:
-    path.write_text(json.dumps(_plain(data), ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
+    path.write_text(json.dumps(to_plain(data), ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
 
 
 def manifest(config_path: Path | None, inputs: list[Path], outputs: list[Path], period: str, now: datetime,

@@ -63,7 +63,7 @@ class Workbook:
 
             try:
                 self._book = CalamineWorkbook.from_path(str(path))
-            except Exception as e:  # calamine raises several types for damaged or encrypted files
+            except Exception:  # calamine raises several types for damaged or encrypted files
                 raise SourceError(Location(self.display), _unreadable(path)) from None
             meta = self._book.sheets_metadata
             self.sheet_names = [m.name for m in meta]
