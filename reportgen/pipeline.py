@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +14,7 @@ from .errors import ProblemList, ReportgenError
 from .metrics import evaluate
 from .metrics.results import Results
 from .period import Period
-from .sources.collect import period_dir, read_period
+from .sources.collect import period_dir, period_formatter, read_period
 
 
 @dataclass
@@ -22,57 +24,177 @@ class RunResult:
     files: list[Path]
     results: Results
     problems: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)   # seconds per stage: read, compute, charts, word…
+
+    def _file(self, suffix: str) -> Path | None:
+        return next((f for f in self.files if f.suffix == suffix), None)
+
+    @property
+    def workbook(self) -> Path | None:
+        return self._file(".xlsx")
+
+    @property
+    def report(self) -> Path | None:
+        return self._file(".docx")
+
+    @property
+    def pdf(self) -> Path | None:
+        return self._file(".pdf")
 
 
 def _quiet(_: str) -> None:
     pass
 
 
-def output_name(config: Config, period: Period) -> str:
+def output_name(pattern: str, config: Config, period: Period) -> str:
     from .render.numbers import span
 
-    return config.output.excel.name.format(zone=config.zone, year=period.year, month=period.month,
-                                           span=span(period.month), period=str(period))
+    return pattern.format(zone=config.zone, year=period.year, month=period.month, span=span(period.month),
+                          period=str(period))
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
 def run(config: Config, period: Period, out_dir: Path | None = None, *, now: datetime | None = None,
-        config_path: Path | None = None, strict: bool = False, progress: Callable[[str], None] = _quiet) -> RunResult:
-    """Read the period's submissions, compute, and write the period folder (workbook, results.json, manifest.json).
+        config_path: Path | None = None, strict: bool = False, pdf: bool | None = None,
+        progress: Callable[[str], None] = _quiet) -> RunResult:
+    """Read the period's submissions, compute, and write the period folder: Word report, charts, workbook,
+    results.json and manifest.json, swapped in at once so a failed run leaves the previous folder intact.
 
     Unreadable values are reported in `problems` and shown as 未报送; with `strict` they abort the run instead.
+    `pdf` (default: output.word.pdf) also converts the Word report with LibreOffice.
     """
-    from .render.excel import write_workbook
     from .render.outputs import manifest, staged_folder, to_plain, write_json
 
+    timings: dict[str, float] = {}
     _check_year(config, period)
     folder_in = period_dir(config, period)
     if not folder_in.is_dir():
         raise ReportgenError(f"本期数据目录不存在：{folder_in}（请检查 --period，以及配置中的 data.dir、data.period_dir）")
     progress(f"读取 {folder_in} 中的报表…")
-    data = read_period(config, period)
+    with _timed(timings, "read"):
+        data = read_period(config, period)
     if strict and data.problems:
         raise ProblemList(list(data.problems))
     progress(f"计算 {len(config.indicators)} 项指标…")
-    results = evaluate(config, data)
+    with _timed(timings, "compute"):
+        results = evaluate(config, data)
     folder = (out_dir or config.resolve(config.output.dir)) / str(period)
+    stamp = now or datetime.now().astimezone()
     files: list[Path] = []
+    word = config.output.word
+    decimals = {i.id: i.decimals for i in config.indicators if getattr(i, "decimals", None) is not None}
     with staged_folder(folder) as staging:
-        if config.output.excel.enabled:
-            name = output_name(config, period)
+        charts: dict[str, Path] = {}
+        if config.output.charts.enabled:
+            charts = _charts(config, period, results, staging / "charts", timings, progress)
+            files += charts.values()
+        if word.enabled:
+            name = output_name(word.name, config, period)
             progress(f"写入 {name}…")
-            decimals = {i.id: i.decimals for i in config.indicators if getattr(i, "decimals", None) is not None}
-            template = config.resolve(config.output.excel.template) if config.output.excel.template else None
-            write_workbook(results, staging / name, template, near=config.lights.near, severe=config.lights.severe,
-                           indicator_decimals=decimals)
+            notes = _notes(config, period, progress)
+            with _timed(timings, "word"):
+                from .render.report import report_context
+                from .render.word import write_report
+
+                context = report_context(
+                    results, near=config.lights.near, severe=config.lights.severe,
+                    key_indicators=word.key_indicators, decimals=decimals, sections=word.sections.model_dump(), notes=notes,
+                    title=output_name(word.title, config, period), issuer=word.issuer, report_date=stamp.date())
+                template = config.resolve(word.template) if word.template else None
+                files.append(write_report(context, staging / name, template, charts))
+            if word.pdf if pdf is None else pdf:
+                from .render.pdf import convert_to_pdf
+
+                progress("转换 PDF（LibreOffice）…")
+                with _timed(timings, "pdf"):
+                    files.append(convert_to_pdf(staging / name, staging))
+        if config.output.excel.enabled:
+            name = output_name(config.output.excel.name, config, period)
+            progress(f"写入 {name}…")
+            with _timed(timings, "excel"):
+                from .render.excel import write_workbook
+
+                template = config.resolve(config.output.excel.template) if config.output.excel.template else None
+                write_workbook(results, staging / name, template, near=config.lights.near,
+                               severe=config.lights.severe, indicator_decimals=decimals)
             files.append(staging / name)
         write_json(staging / "results.json", {"period": str(period), "time_progress": period.month_fraction(),
                                                **to_plain(results)})
         files.append(staging / "results.json")
-        stamp = now or datetime.now().astimezone()
         write_json(staging / "manifest.json", manifest(config_path, data.files, files, str(period), stamp,
                                                        config.resolve(config.data.dir)))
-    final = [folder / f.name for f in files] + [folder / "manifest.json"]
-    return RunResult(period, folder, final, results, [str(p) for p in data.problems])
+    final = [folder / f.relative_to(staging) for f in files] + [folder / "manifest.json"]
+    return RunResult(period, folder, final, results, [str(p) for p in data.problems], timings)
+
+
+def trend_ids(config: Config) -> list[str]:
+    """Indicators drawn month by month: output.word.key_indicators, else the first three amount/count ones."""
+    chosen = [i for i in config.output.word.key_indicators]
+    if chosen:
+        return [i for i in chosen if any(ind.id == i and ind.kind in ("cumulative", "count")
+                                         for ind in config.indicators)]
+    return [ind.id for ind in config.indicators if ind.kind in ("cumulative", "count")][:3]
+
+
+def history(config: Config, period: Period, ids: list[str]) -> dict[str, list[float | None]]:
+    """Cumulative actuals of `ids` for months 1..N, read from each month's own submissions (None if absent)."""
+    from .config.model import LedgerSource
+
+    subset = [ind for ind in config.indicators if ind.id in ids]
+    ledgers = {getattr(ind, "source", None).ledger for ind in subset if isinstance(getattr(ind, "source", None), LedgerSource)}
+    sub = config.model_copy(update={"indicators": subset,
+                                    "ledgers": {k: v for k, v in config.ledgers.items() if k in ledgers}})
+    series = {i: [None] * 12 for i in ids}
+    for month in range(1, period.month + 1):
+        earlier = Period(period.year, month)
+        if not period_dir(config, earlier).is_dir():
+            continue
+        try:
+            results = evaluate(sub, read_period(sub, earlier))
+        except ReportgenError:
+            continue
+        for r in results.indicators:
+            series[r.id][month - 1] = r.actual
+    return series
+
+
+def _charts(config: Config, period: Period, results: Results, folder: Path, timings: dict, progress) -> dict[str, Path]:
+    from .charts import chart_specs, draw_charts
+    from .metrics.progress import cumulative_plan
+
+    ids = trend_ids(config)
+    progress("读取各月数据绘制趋势图…" if ids else "绘制图表…")
+    with _timed(timings, "read"):
+        series = history(config, period, ids) if ids else {}
+    plans = {ind.id: cumulative_plan(ind.progress_mode, period.year, ind.target, ind.plan_points)
+             for ind in config.indicators if ind.id in ids}
+    with _timed(timings, "charts"):
+        specs = chart_specs(results, series, ids, plans)
+        progress(f"绘制 {len(specs)} 张图表…")
+        return draw_charts(specs, folder, config.output.charts.font, config.output.charts.dpi,
+                           config.output.charts.workers)
+
+
+def _notes(config: Config, period: Period, progress) -> list[str]:
+    """Staff's own text for 存在问题及下步建议 (output.word.notes, a file in the period's data folder)."""
+    pattern = config.output.word.notes
+    if not pattern:
+        return []
+    from .sources.notes import read_notes
+
+    path = period_dir(config, period) / period_formatter(period)(pattern)
+    if not path.is_file():
+        progress(f"提示：未找到本期说明文件 {path.name}，第五部分只写自动生成的内容")
+        return []
+    return read_notes(path)
 
 
 def validate(config: Config, period: Period | None = None) -> list[str]:

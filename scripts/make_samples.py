@@ -56,7 +56,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "reportgen" / "samples"
 sys.path.insert(0, str(ROOT))
 from reportgen.render.excel import build_default_template  # noqa: E402
-from reportgen.samples import EXCEL_TEMPLATE  # noqa: E402
+from reportgen.render.word_template import build_default_template as build_word_template  # noqa: E402
+from reportgen.samples import EXCEL_TEMPLATE, WORD_TEMPLATE  # noqa: E402
 ZONE, YEAR, MONTHS = "示范经济技术开发区", 2024, range(1, 10)
 FIXED = datetime(2024, 10, 8, 9, 0, 0)
 rng = random.Random(20240630)
@@ -799,6 +800,7 @@ indicators:
     name: 实到外资
     kind: cumulative
     unit: 万美元
+    decimals: 0                   # 显示小数位数（默认：个/项等计数 0 位，金额 2 位）
     target: 8000
     stretch: 10000
     owner: 招商局
@@ -1093,6 +1095,25 @@ output:
     enabled: true                 # 是否生成 Excel 汇总表
     name: "{zone}{year}年{span}重点指标完成情况.xlsx"   # 文件名：{zone} 园区、{year} 年度、{span} 如“1-6月”
     template: @TEMPLATE@   # Excel 模板（相对本文件）：可在 Excel/WPS 中改样式；省略时使用内置格式
+  word:
+    enabled: true                 # 是否生成 Word 月度报告
+    name: "{zone}{year}年{span}重点指标完成情况.docx"
+    template: @WORD_TEMPLATE@   # Word 模板（docxtpl）：可在 Word/WPS 中改样式、调顺序；省略时使用内置模板
+    title: "{zone}{year}年{span}重点指标完成情况通报"   # 报告标题
+    issuer: 示范经开区经济发展局     # 落款单位，写在文末日期上方；可留空
+    key_indicators: [fai, industrial_investment, new_starts]   # 总体情况首段点名、并画逐月趋势图的指标
+    notes: 存在问题及下步建议.txt   # 各月目录中由科室填写的文字（.txt 或 .docx），写入第五部分“下步建议”；没有该文件时跳过
+    pdf: false                    # 同时转换 PDF（需安装 LibreOffice）；命令行 --format pdf 也可
+    sections:                     # 各部分开关，false 表示不写这一部分（后续部分自动重新编号）
+      overview: true              # 一、总体情况
+      indicators: true            # 二、主要指标完成情况（表格、完成率图、趋势图）
+      projects: true              # 三、重点项目推进情况
+      departments: true           # 四、各责任单位完成情况
+      issues: true                # 五、存在问题及下步建议
+  charts:
+    enabled: true                 # 是否绘制图表（PNG 写入 charts/ 并插入 Word 报告）
+    dpi: 200                      # 图片分辨率
+    font: null                    # 图表中文字体：字体名或字体文件路径；省略时自动查找（微软雅黑、思源黑体、Noto Sans CJK 等）
 '''
 
 
@@ -1103,7 +1124,8 @@ def write_configs():
             (ROOT / "config" / "example.yaml", "../reportgen/samples/data", "../output", "../" + EXCEL_TEMPLATE)):
         path.parent.mkdir(parents=True, exist_ok=True)
         body_text = text.replace("@DATA_DIR@", data_dir.ljust(15)).replace("@OUTPUT_DIR@", out_dir.ljust(14))
-        body_text = body_text.replace("@TEMPLATE@", template)
+        body_text = body_text.replace("@TEMPLATE@", template).replace(
+            "@WORD_TEMPLATE@", template.replace(EXCEL_TEMPLATE, WORD_TEMPLATE))
         path.write_text("\n".join(line.rstrip() for line in body_text.splitlines()) + "\n", encoding="utf-8")
 
 
@@ -1139,6 +1161,16 @@ def summary():
               f"逾期未开工{len(f['overdue'])}个")
 
 
+# Staff's own paragraphs for 五、存在问题及下步建议 (output.word.notes); other months have none.
+NOTES = {
+    6: "一是外贸进出口受海外订单回落影响，二季度增速放缓，经发局、招商局要加强对重点外贸企业的跟踪服务。\n"
+       "二是政府性基金收入受土地出让节奏影响明显，财政局要会同建设局加快三宗经营性用地出让进度。\n"
+       "三是对逾期未开工项目实行“一项目一专班”，7月底前逐个明确开工时间。\n",
+    9: "一是全力冲刺四季度，各责任单位要对照全年目标逐项倒排，确保实现“全年红”。\n"
+       "二是对仍未开工的重点项目，由分管领导牵头协调用地、环评等要素保障，10月底前完成开工。\n",
+}
+
+
 def main():
     for m in MONTHS:
         folder = SAMPLES / "data" / f"{YEAR}-{m:02d}"
@@ -1146,7 +1178,10 @@ def main():
         for write in (write_main, write_finance, write_invest, write_tech, write_safety, write_projects, write_tasks):
             write(m, folder)
     write_configs()
-    save_xlsx(build_default_template(), ROOT / EXCEL_TEMPLATE)   # the stock template, also written by `reportgen init`
+    save_xlsx(build_default_template(), ROOT / EXCEL_TEMPLATE)   # the stock templates, also written by `reportgen init`
+    build_word_template(ROOT / WORD_TEMPLATE)
+    for m, text in NOTES.items():
+        (SAMPLES / "data" / f"{YEAR}-{m:02d}" / "存在问题及下步建议.txt").write_text(text, encoding="utf-8")
     print(f"已生成 {SAMPLES / 'data'}（{len(MONTHS)} 个月）、{SAMPLES / 'config.yaml'}、{ROOT / 'config' / 'example.yaml'}")
     summary()
 

@@ -122,11 +122,11 @@ def test_strict_run_fails_and_keeps_previous_output(tmp_path, capsys):
     config = make_project(tmp_path)
     assert main(["run", "-c", str(config), "-p", "2024-09"]) == 0
     folder = tmp_path / "output" / "2024-09"
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    before = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     make_project(tmp_path, fai="坏数据")
     assert main(["run", "-c", str(config), "-p", "2024-09", "--strict"]) == 1
     assert "C4：“坏数据”不是数字" in capsys.readouterr().err
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]
 
 
@@ -134,14 +134,14 @@ def test_failed_write_leaves_previous_output(tmp_path, monkeypatch):
     config = make_project(tmp_path)
     assert main(["run", "-c", str(config), "-p", "2024-09"]) == 0
     folder = tmp_path / "output" / "2024-09"
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    before = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("reportgen.render.outputs.write_json", broken)
     assert main(["run", "-c", str(config), "-p", "2024-09"]) == 1
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
 
 
 def test_missing_file_is_named(tmp_path, capsys):

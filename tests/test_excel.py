@@ -40,7 +40,7 @@ def test_user_edited_template_keeps_styles_order_and_footer(tmp_path):
     text = config_path.read_text(encoding="utf-8") + f"output:\n  excel: {{template: {template.name}}}\n"
     config_path.write_text(text, encoding="utf-8")
     result = run(load_config(config_path), Period(2024, 9))
-    ws = openpyxl.load_workbook(result.files[0])["指标表"]
+    ws = openpyxl.load_workbook(result.workbook)["指标表"]
     assert ws["A1"].value == "测试经开区1-9月指标通报（序时进度75.0%）"
     assert [ws.cell(r, 2).value for r in (3, 4, 5)] == ["固定资产投资", "实到外资", "新开工项目"]
     assert ws["A3"].value == "绿灯" and ws["B4"].font.name == "楷体" and ws["B5"].font.color.rgb == "00FF0000"
@@ -88,7 +88,7 @@ def test_default_template_has_a_marker_row_per_sheet():
 def test_light_fills_and_ledger_sheets(tmp_path):
     config_path = make_project(tmp_path, fai="40")  # 40 of 152 at month 9: far behind
     result = run(load_config(config_path), Period(2024, 9))
-    wb = openpyxl.load_workbook(result.files[0])
+    wb = openpyxl.load_workbook(result.workbook)
     ws = wb["指标完成情况"]
     header = [c.value for c in ws[3]]
     status = ws.cell(4, header.index("状态") + 1)

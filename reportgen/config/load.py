@@ -135,6 +135,12 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
             elif ind.get("kind") != "cap" and stretch < target:
                 out.append((("indicators", i, "stretch"),
                             f"力争目标 stretch（{stretch:g}）不能低于确保目标 target（{target:g}）"))
+    output = data.get("output") if isinstance(data.get("output"), dict) else {}
+    word = output.get("word") if isinstance(output.get("word"), dict) else {}
+    for i, key_id in enumerate(_list(word.get("key_indicators"))):
+        if key_id not in seen:
+            out.append((("output", "word", "key_indicators", i),
+                        f"指标 id “{key_id}”不在 indicators 中（现有：{'、'.join(list(seen)[:12])}…）"))
     return out
 
 

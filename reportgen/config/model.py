@@ -250,6 +250,7 @@ class LedgerColumns(Strict):
 
 class Ledger(Strict):
     file: str
+    title: str = "重点项目"
     sheet: str | None = None
     columns: LedgerColumns = LedgerColumns()
     unit: str | None = None
@@ -288,9 +289,38 @@ class ExcelOutput(Strict):
     template: Path | None = None
 
 
+class WordSections(Strict):
+    overview: bool = True       # 一、总体情况
+    indicators: bool = True     # 二、主要指标完成情况
+    projects: bool = True       # 三、重点项目推进情况
+    departments: bool = True    # 四、各责任单位完成情况
+    issues: bool = True         # 五、存在问题及下步建议
+
+
+class WordOutput(Strict):
+    enabled: bool = True
+    name: str = "{zone}{year}年{span}重点指标完成情况.docx"
+    template: Path | None = None
+    title: str = "{zone}{year}年{span}重点指标完成情况通报"
+    issuer: str = ""
+    sections: WordSections = WordSections()
+    key_indicators: list[str] = []
+    notes: str | None = None
+    pdf: bool = False
+
+
+class ChartsOutput(Strict):
+    enabled: bool = True
+    dpi: int = Field(200, ge=72, le=600)
+    font: str | None = None
+    workers: int | None = Field(None, ge=1)
+
+
 class OutputConfig(Strict):
     dir: Path = Path("output")
     excel: ExcelOutput = ExcelOutput()
+    word: WordOutput = WordOutput()
+    charts: ChartsOutput = ChartsOutput()
 
 
 class Config(Strict):

@@ -66,7 +66,7 @@ def evaluate_ledger(data: LedgerData, ledger: Ledger, period: Period, owners: li
         total=_group("合计", projects),
         by_category=tuple(_group(k, v) for k, v in by_category.items()),
         by_department=tuple(_group(k, by_owner[k]) for k in sorted(by_owner, key=lambda k: owner_order.get(k, 999))),
-        projects=projects, source=str(data.location) if data.location else "")
+        projects=projects, source=str(data.location) if data.location else "", title=ledger.title)
 
 
 def _group(name: str, projects) -> LedgerGroup:

@@ -57,3 +57,8 @@ def growth(current: float | None, previous: float | None) -> float | None:
     if current is None or previous is None or previous <= 0:
         return None
     return (current / previous - 1) * 100
+
+
+def cumulative_plan(mode: str, year: int, target: float, plan: dict[int, float]) -> list[float]:
+    """The cumulative amount expected by the end of each month 1..12 (the plan line of the trend chart)."""
+    return [target * time_progress(mode, Period(year, m), target, plan) for m in range(1, 13)]

@@ -122,6 +122,7 @@ class LedgerResult:
     by_department: tuple[LedgerGroup, ...]
     projects: tuple[ProjectResult, ...]
     source: str = ""
+    title: str = "重点项目"
 
     @property
     def overdue(self) -> tuple[ProjectResult, ...]:

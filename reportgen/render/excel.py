@@ -137,16 +137,7 @@ SUBTITLES = {
 
 
 def _verdict(r: IndicatorResult, ctx: dict) -> str:
-    if r.actual is None and r.kind != "milestone":
-        return "未报送"
-    if r.kind in ("cumulative", "count"):
-        return nb.progress_words(r.gap, ctx["near"], ctx["severe"])
-    if r.kind in ("growth", "share"):
-        return "达到目标" if r.on_track else f"低于目标{nb.points(r.gap)}"
-    if r.kind == "cap":
-        return "控制在目标内" if r.on_track else "超过控制目标"
-    late = [n for n in r.nodes if n.months_late is not None]
-    return "按计划推进" if not late else "滞后：" + "、".join(f"{n.name}（{n.due}月）" for n in late)
+    return nb.verdict(r, ctx["near"], ctx["severe"])
 
 
 def _checkpoint(r: IndicatorResult) -> str:
@@ -231,8 +222,6 @@ def _context(results: Results, near: float, severe: float) -> dict:
         verdict = (f"{cp.met_count}/{cp.total}项指标实现“{cp.name}”，未实现：" +
                    "、".join(names[i] for i in cp.exceptions))
     ledger = results.ledgers[0] if results.ledgers else None
-    base_text = {"planned_to_date": "计划截至本月开工的项目", "planned_this_year": "年度计划开工项目",
-                 "all_but_preliminary": "除前期项目外的全部项目", "all": "全部项目"}
     return {
         "zone": results.zone, "year": results.year, "month": results.month, "span": nb.span(results.month),
         "period": f"{results.year}-{results.month:02d}", "time_progress": nb.percent(results.time_progress),
@@ -240,7 +229,7 @@ def _context(results: Results, near: float, severe: float) -> dict:
         "green": results.count("green"), "yellow": results.count("yellow"), "red": results.count("red"),
         "no_data": results.count("none"), "total": len(results.indicators),
         "ledger_unit": ledger.unit if ledger else "", "start_base_text":
-            f"口径：{base_text[ledger.start_rate_base]}" if ledger else "",
+            f"口径：{nb.START_BASE_TEXT[ledger.start_rate_base]}" if ledger else "",
         "start_rate": nb.percent(ledger.total.start_rate) if ledger else "—",
         "near": near, "severe": severe,
     }

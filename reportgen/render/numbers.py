@@ -16,7 +16,7 @@ def round_half_up(value: float, digits: int) -> Decimal:
 
 
 def decimals_for(unit: str) -> int:
-    """Counts are integers, percentages one decimal, amounts two decimals."""
+    """Counts are integers, percentages one decimal, amounts two decimals (per-indicator `decimals` overrides)."""
     if unit in COUNT_UNITS:
         return 0
     if unit in ("%", "‰", "个百分点"):
@@ -31,11 +31,11 @@ def number(value: float | None, digits: int = 2) -> str:
     return "0" + text[2:] if text.startswith("-0") and set(text[1:]) <= set("0.") else text
 
 
-def amount(value: float | None, unit: str) -> str:
-    """'112.40亿元', '53个', '—' when missing."""
+def amount(value: float | None, unit: str, digits: int | None = None) -> str:
+    """'112.40亿元', '53个', '3620万美元', '—' when missing."""
     if value is None:
         return "—"
-    return f"{number(value, decimals_for(unit))}{unit}"
+    return f"{number(value, decimals_for(unit) if digits is None else digits)}{unit}"
 
 
 def percent(fraction: float | None, digits: int = 1) -> str:
@@ -82,6 +82,34 @@ def signed_points(value: float | None) -> str:
     return f"+{shown}" if shown > 0 else ("0.0" if shown == 0 else str(shown))
 
 
+START_BASE_TEXT = {"planned_to_date": "计划截至本月开工的项目", "planned_this_year": "年度计划开工的项目",
+                   "all_but_preliminary": "除前期项目外的项目", "all": "全部项目"}
+
+
+def verdict(r, near: float = 2.0, severe: float = 10.0) -> str:
+    """The 状态 cell of an indicator result: 超序时进度…, 达到目标, 控制在目标内, 滞后：节点…"""
+    if r.actual is None and r.kind != "milestone":
+        return "未报送"
+    if r.kind in ("cumulative", "count"):
+        return progress_words(r.gap, near, severe)
+    if r.kind in ("growth", "share"):
+        return "达到目标" if r.on_track else f"低于目标{points(r.gap)}"
+    if r.kind == "cap":
+        return "控制在目标内" if r.on_track else "超过控制目标"
+    late = [n for n in r.nodes if n.months_late is not None]
+    return "按计划推进" if not late else "滞后：" + "、".join(f"{n.name}（{n.due}月）" for n in late)
+
+
+def month_text(d) -> str:
+    """date(2024, 3, 15) -> '2024年3月'; '—' when missing."""
+    return "—" if d is None else f"{d.year}年{d.month}月"
+
+
+def date_text(d) -> str:
+    """date(2024, 7, 5) -> '2024年7月5日'."""
+    return "—" if d is None else f"{d.year}年{d.month}月{d.day}日"
+
+
 def light_name(light: str) -> str:
     return LIGHT_NAMES.get(light, light)
 
@@ -93,4 +121,5 @@ def span(month: int) -> str:
 FILTERS = {
     "amount": amount, "percent": percent, "points": points, "growth_words": growth_words,
     "progress_words": progress_words, "signed_points": signed_points, "light_name": light_name, "number": number,
+    "month_text": month_text, "date_text": date_text, "span": span,
 }

@@ -28,6 +28,9 @@ def staged_folder(target: Path):
     """Yield a temporary folder beside `target`; on success it replaces `target` in one rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)   # mkdtemp makes it private; the report folder is for colleagues too
     try:
         yield staging
     except BaseException:

@@ -9,6 +9,7 @@ from ..errors import ReportgenError
 
 SAMPLES = Path(__file__).parent
 EXCEL_TEMPLATE = "templates/指标完成情况模板.xlsx"
+WORD_TEMPLATE = "templates/月度报告.docx"
 
 
 def write_sample_project(target: Path, force: bool = False) -> list[Path]:
@@ -23,14 +24,15 @@ def write_sample_project(target: Path, force: bool = False) -> list[Path]:
             dest = target / "data" / src.relative_to(SAMPLES / "data")
             dest.parent.mkdir(parents=True, exist_ok=True)
             written.append(Path(shutil.copy2(src, dest)))
-    written.append(write_templates(target))
+    written += write_templates(target)
     return written
 
 
-def write_templates(root: Path) -> Path:
+def write_templates(root: Path) -> list[Path]:
     from ..render.excel import build_default_template
+    from ..render.word_template import build_default_template as build_word_template
 
     path = root / EXCEL_TEMPLATE
     path.parent.mkdir(parents=True, exist_ok=True)
     build_default_template().save(path)
-    return path
+    return [path, build_word_template(root / WORD_TEMPLATE)]

@@ -1,0 +1,153 @@
+"""The report's charts, drawn from plain data (lists of numbers and labels) into 200 dpi PNG files.
+
+Each `draw_*` function takes only plain data so charts can be drawn in worker processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ReportgenError
+
+PAGE_WIDTH_IN = 6.1          # A4 minus GB/T 9704 margins (156 mm)
+LIGHT_COLORS = {"green": "#3A9D5D", "yellow": "#E6A817", "red": "#D64541", "none": "#B0B0B0"}
+PLAN_COLOR = "#1F4E79"
+MAX_BARS = 40
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart to draw: `kind` names a draw_* function, `data` its plain arguments."""
+
+    name: str            # file stem under charts/, also the template variable charts.<name>
+    kind: str
+    title: str
+    data: dict = field(default_factory=dict)
+
+
+def draw(spec: ChartSpec, folder: Path, family: str, font_path: str, charmap: frozenset[int], dpi: int = 200) -> Path:
+    """Draw one chart to folder/<name>.png, refusing to save if any label has a glyph the font lacks."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    if not any(f.name == family for f in font_manager.fontManager.ttflist):  # a spawned worker, user font file
+        font_manager.fontManager.addfont(font_path)
+    from matplotlib.text import Text
+
+    style = {"font.family": [family], "axes.unicode_minus": False, "font.size": 9,
+             "axes.spines.top": False, "axes.spines.right": False, "svg.fonttype": "none"}
+    with plt.rc_context(style):
+        fig = DRAWERS[spec.kind](spec.title, **spec.data)
+        try:
+            labels = "".join(t.get_text() for t in fig.findobj(Text))
+            missing = "".join(sorted({c for c in labels if not c.isspace() and ord(c) not in charmap}))
+            if missing:
+                raise ReportgenError(f"图表“{spec.title}”：字体 {family} 缺少字形“{missing}”，"
+                                     f"请在 output.charts.font 指定含这些字的字体")
+            path = folder / f"{spec.name}.png"
+            fig.savefig(path, dpi=dpi, metadata={"Software": None})
+        finally:
+            plt.close(fig)
+    return path
+
+
+def _figure(height: float):
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=(PAGE_WIDTH_IN, height), layout="constrained")
+
+
+def draw_completion(title: str, names: list[str], rates: list[float], lights: list[str], time_progress: float):
+    """Horizontal bars: completion of each amount/count indicator against the 序时进度 line."""
+    fig, ax = _figure(max(2.2, 0.75 + 0.26 * len(names)))
+    y = list(range(len(names)))[::-1]
+    values = [r * 100 for r in rates]
+    ax.barh(y, values, color=[LIGHT_COLORS.get(light, LIGHT_COLORS["none"]) for light in lights], height=0.65)
+    ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
+    ax.text(time_progress * 100, len(names) - 0.35, f"序时进度{time_progress * 100:.1f}%", color=PLAN_COLOR,
+            ha="left", va="bottom", fontsize=8)
+    for yi, v in zip(y, values):
+        ax.text(v + 1, yi, f"{v:.1f}%", va="center", fontsize=7.5)
+    ax.set_yticks(y, names, fontsize=8)
+    ax.set_xlim(0, max([time_progress * 100, *values]) * 1.15 + 5)
+    ax.set_xlabel("完成年度目标（%）")
+    ax.set_title(title, fontsize=10.5)
+    ax.set_ylim(-0.6, len(names) - 0.1)
+    return fig
+
+
+def draw_trend(title: str, series: list[dict], month: int):
+    """Small multiples: monthly cumulative actuals against the plan line for each key indicator."""
+    import matplotlib.pyplot as plt
+
+    cols = 2 if len(series) > 1 else 1
+    rows = (len(series) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(PAGE_WIDTH_IN, 0.5 + 2.3 * rows), layout="constrained",
+                             squeeze=False)
+    months = list(range(1, 13))
+    for ax, s in zip(axes.flat, series):
+        actual = [(m, v) for m, v in zip(months, s["actual"]) if v is not None and m <= month]
+        ax.plot(months, s["plan"], color=PLAN_COLOR, linestyle="--", linewidth=1.2, label="序时目标")
+        if s.get("stretch_plan"):
+            ax.plot(months, s["stretch_plan"], color="#7F7F7F", linestyle=":", linewidth=1, label="力争目标")
+        if actual:
+            ax.plot([m for m, _ in actual], [v for _, v in actual], color=LIGHT_COLORS["red"], marker="o",
+                    markersize=3, linewidth=1.6, label="实际累计")
+            m, v = actual[-1]
+            ax.annotate(f"{v:,.2f}".rstrip("0").rstrip("."), (m, v), textcoords="offset points", xytext=(3, 4),
+                        fontsize=7.5)
+        ax.set_title(f"{s['name']}（{s['unit']}）", fontsize=9)
+        ax.set_xticks(months, [f"{m}月" for m in months], fontsize=7)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.grid(axis="y", alpha=0.3)
+    for ax in list(axes.flat)[len(series):]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=8, frameon=False)
+    fig.suptitle(title, fontsize=10.5)
+    return fig
+
+
+def draw_departments(title: str, names: list[str], rates: list[float], time_progress: float):
+    """Departments ranked by the mean completion of their amount/count indicators."""
+    fig, ax = _figure(max(2.0, 0.8 + 0.3 * len(names)))
+    y = list(range(len(names)))[::-1]
+    values = [r * 100 for r in rates]
+    colors = [LIGHT_COLORS["green"] if r >= time_progress else LIGHT_COLORS["yellow"] for r in rates]
+    ax.barh(y, values, color=colors, height=0.6)
+    ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
+    for i, (yi, v) in enumerate(zip(y, values)):
+        ax.text(v + 1, yi, f"{v:.1f}%", va="center", fontsize=7.5)
+    ax.set_yticks(y, [f"{i + 1}. {n}" for i, n in enumerate(names)], fontsize=8)
+    ax.set_xlim(0, max([time_progress * 100, *values]) * 1.15 + 5)
+    ax.set_xlabel(f"平均完成率（%），虚线为序时进度{time_progress * 100:.1f}%")
+    ax.set_title(title, fontsize=10.5)
+    return fig
+
+
+def draw_projects(title: str, categories: list[str], started: list[int], overdue: list[int], waiting: list[int]):
+    """Stacked bars per category: started, past planned start but not started, not yet due."""
+    fig, ax = _figure(max(2.0, 0.9 + 0.35 * len(categories)))
+    y = list(range(len(categories)))[::-1]
+    left = [0] * len(categories)
+    for values, label, color in ((started, "已开工", LIGHT_COLORS["green"]),
+                                 (overdue, "逾期未开工", LIGHT_COLORS["red"]),
+                                 (waiting, "未到计划开工期", LIGHT_COLORS["none"])):
+        ax.barh(y, values, left=left, color=color, height=0.6, label=label)
+        for yi, lft, v in zip(y, left, values):
+            if v:
+                ax.text(lft + v / 2, yi, str(v), ha="center", va="center", fontsize=7.5, color="white")
+        left = [a + b for a, b in zip(left, values)]
+    ax.set_yticks(y, categories, fontsize=8)
+    ax.set_xlabel("项目数（个）")
+    fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    ax.set_title(title, fontsize=10.5)
+    return fig
+
+
+DRAWERS = {"completion": draw_completion, "trend": draw_trend, "departments": draw_departments,
+           "projects": draw_projects}

@@ -1,0 +1,59 @@
+"""Which charts a period's report gets, as plain data: pure, from results to ChartSpec lists."""
+
+from __future__ import annotations
+
+from ..metrics.results import Results
+from .figures import MAX_BARS, ChartSpec
+
+PRORATED = ("cumulative", "count")
+
+
+def chart_specs(results: Results, history: dict[str, list[float | None]], trend_ids: list[str],
+                plans: dict[str, list[float]] | None = None) -> list[ChartSpec]:
+    """completion, trend, departments and one projects chart per ledger; empty charts are left out.
+
+    `history` maps indicator id -> cumulative actual for months 1..12 (None where unknown);
+    `plans` maps indicator id -> the cumulative plan for months 1..12 (default: target × month/12).
+    """
+    span = results.month == 1 and "1月" or f"1-{results.month}月"
+    tp = results.time_progress
+    specs: list[ChartSpec] = []
+
+    rated = [r for r in results.indicators if r.kind in PRORATED and r.completion is not None]
+    title = f"{span}主要指标完成率与序时进度"
+    if len(rated) > MAX_BARS:
+        rated = sorted(rated, key=lambda r: r.gap if r.gap is not None else 0)[:MAX_BARS]
+        title += f"（落后最多的{MAX_BARS}项）"
+    if rated:
+        specs.append(ChartSpec("completion", "completion", title, dict(
+            names=[r.name for r in rated], rates=[r.completion for r in rated],
+            lights=[r.light for r in rated], time_progress=tp)))
+
+    by_id = {r.id: r for r in results.indicators}
+    series = []
+    for ind_id in trend_ids:
+        r = by_id.get(ind_id)
+        if r is None or r.target is None or r.kind not in PRORATED:
+            continue
+        plan = (plans or {}).get(ind_id) or [r.target * m / 12 for m in range(1, 13)]
+        series.append(dict(name=r.name, unit=r.unit, actual=history.get(ind_id, [None] * 12), plan=plan,
+                           stretch_plan=[r.stretch * m / 12 for m in range(1, 13)] if r.stretch else None))
+    if series:
+        specs.append(ChartSpec("trend", "trend", "重点指标逐月累计完成情况", dict(series=series[:4], month=results.month)))
+
+    ranked = [d for d in results.departments if d.average_completion is not None]
+    if ranked:
+        specs.append(ChartSpec("departments", "departments", f"{span}各责任单位平均完成率排名", dict(
+            names=[d.name for d in ranked], rates=[d.average_completion for d in ranked], time_progress=tp)))
+
+    for i, ledger in enumerate(results.ledgers):
+        groups = [g for g in ledger.by_category if g.projects] or [ledger.total]
+        if not ledger.projects:
+            continue
+        waiting = [sum(1 for p in ledger.projects if (p.category == g.name or len(groups) == 1)
+                       and not p.started and not p.start_overdue) for g in groups]
+        specs.append(ChartSpec("projects" if i == 0 else f"projects_{i + 1}", "projects",
+                               f"{ledger.title}开工情况（按类别）", dict(
+                                   categories=[g.name for g in groups], started=[g.started for g in groups],
+                                   overdue=[g.overdue for g in groups], waiting=waiting)))
+    return specs

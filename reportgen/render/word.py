@@ -1,0 +1,141 @@
+"""The leadership report: the period's context (render/report.py) and charts poured into a docxtpl template."""
+
+from __future__ import annotations
+
+import io
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import TemplateError
+from . import numbers as nb
+
+PAGE_WIDTH_MM = 156   # A4 210 mm − 28 mm − 26 mm margins
+NUMERALS = "一二三四五六七八九十"
+HEADINGS = {"overview": "总体情况", "indicators": "主要指标完成情况", "projects": "重点项目推进情况",
+            "departments": "各责任单位完成情况", "issues": "存在问题及下步建议"}
+
+
+@lru_cache(maxsize=1)
+def default_template_bytes() -> bytes:
+    from .word_template import build_document
+
+    raw = io.BytesIO()
+    build_document().save(raw)
+    return raw.getvalue()
+
+
+def _environment():
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(undefined=StrictUndefined, autoescape=True)
+    env.filters.update(nb.FILTERS)
+    return env
+
+
+def _template(template: Path | None):
+    from docxtpl import DocxTemplate
+
+    if template is None:
+        return DocxTemplate(io.BytesIO(default_template_bytes())), "内置模板"
+    if not template.is_file():
+        raise TemplateError(f"Word 模板不存在：{template}（output.word.template；删去此项则使用内置模板）")
+    try:
+        tpl = DocxTemplate(str(template))
+        tpl.init_docx()
+    except Exception as e:  # python-docx raises several types for a non-docx file
+        raise TemplateError(f"Word 模板 {template.name} 无法打开（{type(e).__name__}）：须为 Word 2007 及以上的 .docx 文件，"
+                            f"WPS 中请“另存为 .docx”") from e
+    return tpl, template.name
+
+
+def add_numbering(context: dict) -> dict:
+    """Section numerals (一、二、…) and table numbers that follow the sections switched on."""
+    show = context["show"]
+    headings, n = {}, 0
+    for key, title in HEADINGS.items():
+        active = show[key] and (key != "projects" or context["ledgers"])
+        if active:
+            headings[key] = f"{NUMERALS[n]}、{title}"
+            n += 1
+        else:
+            headings[key] = title
+    tables, t = {}, 0
+    if show["indicators"]:
+        t += 1
+        tables["indicators"] = t
+    for lg in context["ledgers"]:
+        lg["tables"] = {}
+        if show["projects"]:
+            for key in ("categories", "departments") + (("overdue",) if lg["overdue"] else ()):
+                t += 1
+                lg["tables"][key] = t
+    if show["departments"]:
+        t += 1
+        tables["departments"] = t
+    return {**context, "headings": headings, "tables": tables}
+
+
+def write_report(context: dict, path: Path, template: Path | None = None, charts: dict[str, Path] | None = None) -> Path:
+    """Render the template with `context` (+ chart images) to `path`; template mistakes raise TemplateError."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import TemplateError as JinjaError
+
+    tpl, name = _template(template)
+    charts = charts or {}
+
+    def chart(key: str, width_mm: float = PAGE_WIDTH_MM):
+        """Template function: {{ chart('trend', 120) }} puts a chart at a chosen width (e.g. in a table cell)."""
+        if key not in charts:
+            return ""
+        return InlineImage(tpl, str(charts[key]), width=Mm(width_mm))
+
+    images = {key: chart(key) for key in ("completion", "trend", "departments", "projects")}
+    images.update({key: chart(key) for key in charts})
+    context = add_numbering(context)
+    for i, lg in enumerate(context["ledgers"]):
+        lg["chart"] = images.get("projects" if i == 0 else f"projects_{i + 1}", "")
+    env = _environment()
+    env.globals["chart"] = chart
+    try:
+        tpl.render({**context, "charts": images}, jinja_env=env, autoescape=True)
+    except TemplateSyntaxError as e:
+        raise TemplateError(f"Word 模板 {name} 语法错误：{_explain(e.message)}{_near(e)}") from e
+    except UndefinedError as e:
+        raise TemplateError(f"Word 模板 {name} 使用了不存在的变量：{_explain(e.message)}{_near(e)}"
+                            f"（可用变量见 README“Word 模板”一节）") from e
+    except JinjaError as e:
+        raise TemplateError(f"Word 模板 {name} 无法填充：{_explain(str(e))}{_near(e)}") from e
+    tpl.save(str(path))
+    return path
+
+
+def check_template(template: Path, context: dict) -> None:
+    """Render into memory: what `validate` runs so template mistakes show before report day."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_report(context, Path(tmp) / "check.docx", template)
+
+
+def _explain(message: str | None) -> str:
+    message = message or ""
+    m = re.fullmatch(r"'(\w+)' is undefined", message)
+    if m:
+        return f"“{m.group(1)}”未定义"
+    m = re.fullmatch(r"'([^']+)' has no attribute '([^']+)'", message)
+    if m:
+        return f"“{m.group(2)}”不存在（{m.group(1)} 没有这一项）"
+    m = re.search(r"no filter named '([^']+)'", message)
+    if m:
+        return f"没有名为“{m.group(1)}”的过滤器（可用：{'、'.join(sorted(nb.FILTERS))}）"
+    return message
+
+
+def _near(e: Exception) -> str:
+    """The template text around the error, from docxtpl's context lines (XML tags stripped)."""
+    lines = [re.sub(r"\s+", " ", line).strip() for line in getattr(e, "docx_context", []) or []]
+    text = " ".join(line for line in lines if line)
+    return f"；出错位置附近的文字：“{text[:120]}”" if text else ""

@@ -1,0 +1,28 @@
+"""Free text staff write for a period (存在问题、下步建议): a .txt/.md or .docx file in the period folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Location, SourceError
+
+
+def read_notes(path: Path) -> list[str]:
+    """Non-empty paragraphs of the notes file; UTF-8 (with or without BOM) or GBK text, or a Word document."""
+    if path.suffix.lower() == ".docx":
+        from docx import Document
+
+        try:
+            return [p.text.strip() for p in Document(str(path)).paragraphs if p.text.strip()]
+        except Exception as e:  # python-docx raises several types for a damaged package
+            raise SourceError(Location(str(path)), f"无法打开说明文件（{type(e).__name__}），请用 Word 另存为 .docx") from e
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SourceError(Location(str(path)), "说明文件既不是 UTF-8 也不是 GBK 编码的文本")
+    return [line.strip() for line in text.splitlines() if line.strip()]
