@@ -3,9 +3,17 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install demo test samples templates clean
+.PHONY: install demo test samples templates clean system-fonts system-test-tools
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed system-fonts
+
+# Charts need a font with Chinese glyphs; Windows has 微软雅黑, a bare Debian has none.
+system-fonts:
+	@fc-list :lang=zh 2>/dev/null | grep -q . || sh scripts/apt-install.sh fonts-noto-cjk
+
+# Tests convert the Word report to PDF (LibreOffice Writer) and PDF pages to images (poppler).
+system-test-tools:
+	@sh scripts/apt-install.sh libreoffice-writer poppler-utils
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -22,7 +30,7 @@ demo: install
 	$(BIN)/reportgen run --config config/example.yaml --period 2024-09
 	@echo "示例报告已生成：output/2024-06/ 与 output/2024-09/"
 
-test: install
+test: install system-test-tools
 	$(BIN)/python -m pytest
 
 # Regenerate the committed sample data and the default Excel template (deterministic).

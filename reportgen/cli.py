@@ -23,7 +23,8 @@ def cmd_run(args) -> int:
     config = load_config(args.config)
     period = Period.parse(args.period)
     result = run(config, period, Path(args.out) if args.out else None, now=datetime.now().astimezone(),
-                 config_path=Path(args.config), strict=args.strict, progress=lambda m: _say(f"· {m}"))
+                 config_path=Path(args.config), strict=args.strict, pdf=True if args.format == "pdf" else None,
+                 progress=lambda m: _say(f"· {m}"))
     if result.problems:
         _say(f"注意：本期有 {len(result.problems)} 个数据问题（相关指标记为未报送，不计为 0）：")
         for p in result.problems:
@@ -37,8 +38,10 @@ def cmd_run(args) -> int:
     _say(summary)
     print(f"已生成：{result.folder}")
     for f in result.files:
-        print(f"  {f.name}")
-    return 0
+        print(f"  {f.relative_to(result.folder)}")
+    for w in result.warnings:
+        print(f"错误：{w}", file=sys.stderr)
+    return 1 if result.warnings else 0
 
 
 def cmd_validate(args) -> int:
@@ -71,7 +74,7 @@ def cmd_init(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reportgen", description="重点指标目标跟踪报告生成器：读取各单位报表，"
-                                     "计算完成率、序时进度、双过半，输出 Excel 工作簿与结果数据。")
+                                     "计算完成率、序时进度、双过半，输出 Word 月度报告、图表与 Excel 工作簿。")
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
     sub = parser.add_subparsers(dest="command", metavar="命令")
@@ -81,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", "-p", required=True, help="期间，格式 YYYY-MM，如 2024-06 表示 1-6月")
     p.add_argument("--out", "-o", help="输出根目录（默认取配置 output.dir）；结果写在其下的 <期间>/ 目录")
     p.add_argument("--strict", action="store_true", help="有任何数据问题就中止，不生成报告")
+    p.add_argument("--format", "-f", choices=["docx", "pdf"], default=None,
+                   help="pdf：另用 LibreOffice 把 Word 报告转为 PDF（默认按配置 output.word.pdf）")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("validate", help="检查配置与数据源，不写任何文件",
@@ -90,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("init", help="生成一个可运行的示例项目",
-                       description="在目录中写入示例配置、Excel 模板和 2024 年 1-9 月示例报表。")
+                       description="在目录中写入示例配置、Word 与 Excel 模板和 2024 年 1-9 月示例报表。")
     p.add_argument("dir", help="目标目录")
     p.add_argument("--force", action="store_true", help="目录中已有文件时覆盖")
     p.set_defaults(handler=cmd_init)

@@ -24,6 +24,7 @@ class RunResult:
     files: list[Path]
     results: Results
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)          # outputs that could not be made (PDF) — the rest is written
     timings: dict[str, float] = field(default_factory=dict)   # seconds per stage: read, compute, charts, word…
 
     def _file(self, suffix: str) -> Path | None:
@@ -74,6 +75,7 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
     from .render.outputs import manifest, staged_folder, to_plain, write_json
 
     timings: dict[str, float] = {}
+    warnings: list[str] = []
     _check_year(config, period)
     folder_in = period_dir(config, period)
     if not folder_in.is_dir():
@@ -115,7 +117,10 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
 
                 progress("转换 PDF（LibreOffice）…")
                 with _timed(timings, "pdf"):
-                    files.append(convert_to_pdf(staging / name, staging))
+                    try:
+                        files.append(convert_to_pdf(staging / name, staging))
+                    except ReportgenError as e:   # the .docx and .xlsx still matter more than the PDF copy
+                        warnings.append(str(e))
         if config.output.excel.enabled:
             name = output_name(config.output.excel.name, config, period)
             progress(f"写入 {name}…")
@@ -132,7 +137,7 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
         write_json(staging / "manifest.json", manifest(config_path, data.files, files, str(period), stamp,
                                                        config.resolve(config.data.dir)))
     final = [folder / f.relative_to(staging) for f in files] + [folder / "manifest.json"]
-    return RunResult(period, folder, final, results, [str(p) for p in data.problems], timings)
+    return RunResult(period, folder, final, results, [str(p) for p in data.problems], warnings, timings)
 
 
 def trend_ids(config: Config) -> list[str]:
@@ -201,11 +206,18 @@ def validate(config: Config, period: Period | None = None) -> list[str]:
     """Problems that would stop or spoil a run: template, and (with a period) every source file, sheet and cell."""
     problems: list[str] = []
     template = config.output.excel.template
-    if template is not None:
+    if template is not None and config.output.excel.enabled:
         from .render.excel import check_template
 
         try:
             check_template(config.resolve(template))
+        except ReportgenError as e:
+            problems += e.lines()
+    if config.output.word.template is not None and config.output.word.enabled:
+        from .render.word import check_template as check_word_template
+
+        try:
+            check_word_template(config.resolve(config.output.word.template))
         except ReportgenError as e:
             problems += e.lines()
     if period is not None:

@@ -56,8 +56,27 @@ def resolve_font(preferred: str | None = None) -> ChartFont:
             raise ReportgenError(f"output.charts.font：字体 {preferred} 不含中文字形（缺少“{font.missing(PROBE)}”）")
         return font
     names = ((preferred,) if preferred else ()) + CANDIDATES
+    font = _first_covering(manager.ttflist, names)
+    if font is None:
+        # matplotlib caches the font list on first use; a font installed since then is only found by a rescan.
+        known = {f.fname for f in manager.ttflist}
+        for path in font_manager.findSystemFonts():
+            if path not in known:
+                try:
+                    manager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        font = _first_covering(manager.ttflist, names)
+    if font is not None:
+        return font
+    if preferred:
+        raise ReportgenError(f"output.charts.font：未找到字体“{preferred}”，或该字体不含中文字形。{INSTALL_HINT}")
+    raise ReportgenError(INSTALL_HINT)
+
+
+def _first_covering(entries, names) -> ChartFont | None:
     by_name: dict[str, list] = {}
-    for entry in manager.ttflist:
+    for entry in entries:
         by_name.setdefault(entry.name, []).append(entry)
     for name in names:
         # Regular weight first: the coverage check and the drawing must use the same face.
@@ -65,9 +84,7 @@ def resolve_font(preferred: str | None = None) -> ChartFont:
             charmap = _charmap(entry.fname, getattr(entry, "index", 0))
             if charmap and not ChartFont(name, entry.fname, charmap).missing(PROBE):
                 return ChartFont(name, entry.fname, charmap)
-    if preferred:
-        raise ReportgenError(f"output.charts.font：未找到字体“{preferred}”，或该字体不含中文字形。{INSTALL_HINT}")
-    raise ReportgenError(INSTALL_HINT)
+    return None
 
 
 def _weight(weight) -> int:

@@ -59,7 +59,10 @@ def growth_words(pct: float | None, prefix: str = "同比") -> str:
 
 
 def progress_words(gap: float | None, near: float = 2.0, severe: float = 10.0) -> str:
-    """Gap to 序时进度 in 百分点, worded by size: 超/达到/略低于/落后/明显低于序时进度."""
+    """Gap to 序时进度 in 百分点, worded by size: 超/达到/略低于/落后/明显低于序时进度.
+
+    Sizes are judged on the shown (rounded) gap, so the words never disagree with the number beside them.
+    """
     if gap is None:
         return ""
     shown = round_half_up(gap, 1)
@@ -67,9 +70,9 @@ def progress_words(gap: float | None, near: float = 2.0, severe: float = 10.0) -
         return f"超序时进度{points(gap)}"
     if shown == 0:
         return "达到序时进度"
-    if -gap <= near:
+    if -shown <= Decimal(str(near)):
         return f"略低于序时进度{points(gap)}"
-    if -gap > severe:
+    if -shown > Decimal(str(severe)):
         return f"明显低于序时进度{points(gap)}"
     return f"落后序时进度{points(gap)}"
 

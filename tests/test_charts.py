@@ -1,0 +1,100 @@
+"""Charts: specs from results, drawn with a CJK font proven to cover every character it draws."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+from reportgen.charts import chart_specs, draw_charts, resolve_font
+from reportgen.charts.figures import DRAWERS, MAX_BARS, draw
+from reportgen.charts.font import PROBE
+from reportgen.config import load_config
+from reportgen.errors import ReportgenError
+from reportgen.metrics import evaluate
+from reportgen.period import Period
+from reportgen.samples import write_sample_project
+from reportgen.sources.collect import read_period
+
+
+@pytest.fixture(scope="module")
+def demo_results(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo")
+    write_sample_project(root)
+    config = load_config(root / "config.yaml")
+    return evaluate(config, read_period(config, Period(2024, 6)))
+
+
+def specs_for(results):
+    history = {"fai": [20.1, 38.0, 55.2, 74.9, 92.3, 112.4] + [None] * 6}
+    return chart_specs(results, history, ["fai", "new_starts"])
+
+
+def test_font_found_and_covers_every_label_of_every_chart(demo_results):
+    from matplotlib.text import Text
+
+    font = resolve_font()
+    assert font.missing(PROBE) == ""
+    specs = specs_for(demo_results)
+    assert [s.kind for s in specs] == ["completion", "trend", "departments", "projects"]
+    import matplotlib.pyplot as plt
+
+    for spec in specs:
+        with plt.rc_context({"font.family": [font.family]}):
+            fig = DRAWERS[spec.kind](spec.title, **spec.data)
+        labels = "".join(t.get_text() for t in fig.findobj(Text))
+        plt.close(fig)
+        assert any("\u4e00" <= c <= "\u9fff" for c in labels), spec.name     # the chart does draw Chinese
+        assert font.missing(labels) == "", f"{spec.name}: {font.missing(labels)}"
+
+
+def test_charts_written_as_200_dpi_png_in_parallel_and_in_series(demo_results, tmp_path):
+    from PIL import Image
+
+    specs = specs_for(demo_results)
+    parallel = draw_charts(specs, tmp_path / "p", workers=2)
+    serial = draw_charts(specs, tmp_path / "s", workers=1)
+    assert sorted(parallel) == sorted(serial) == ["completion", "departments", "projects", "trend"]
+    for path in parallel.values():
+        with Image.open(path) as im:
+            assert im.format == "PNG" and round(im.info["dpi"][0]) == 200
+            assert im.width == pytest.approx(6.1 * 200, abs=2)
+
+
+def test_missing_glyph_refuses_to_save(demo_results, tmp_path):
+    font = resolve_font()
+    spec = specs_for(demo_results)[2]
+    no_chinese = frozenset(c for c in font.charmap if c < 0x3000)
+    with pytest.raises(ReportgenError, match="缺少字形") as err:
+        draw(spec, tmp_path, font.family, font.path, no_chinese)
+    assert "应急局"[0] in str(err.value) or "排" in str(err.value)
+    assert not list(tmp_path.iterdir())
+
+
+def test_font_without_chinese_is_rejected_by_name(tmp_path):
+    latin = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    with pytest.raises(ReportgenError, match="不含中文字形"):
+        resolve_font(str(latin))
+    with pytest.raises(ReportgenError, match="字体文件不存在"):
+        resolve_font(str(tmp_path / "nope.ttf"))
+    # A configured family missing on this machine (config written on Windows, run on a server): fall back.
+    assert resolve_font("方正不存在体").missing(PROBE) == ""
+
+
+def test_completion_chart_keeps_the_worst_when_too_many(demo_results):
+    import dataclasses
+
+    many = dataclasses.replace(demo_results, indicators=tuple(
+        dataclasses.replace(r, id=f"{r.id}_{i}", gap=(r.gap or 0) - i) for i in range(3) for r in demo_results.indicators))
+    spec = chart_specs(many, {}, [])[0]
+    assert len(spec.data["names"]) == MAX_BARS and spec.title.endswith(f"（落后最多的{MAX_BARS}项）")
+
+
+def test_trend_uses_configured_plan_and_skips_rates(demo_results):
+    plan = [float(m * 10) for m in range(1, 13)]
+    specs = chart_specs(demo_results, {}, ["fai", "tax_growth"], {"fai": plan})
+    trend = next(s for s in specs if s.kind == "trend")
+    assert [s["name"] for s in trend.data["series"]] == ["固定资产投资"]
+    assert trend.data["series"][0]["plan"] == plan
+    assert trend.data["series"][0]["stretch_plan"][-1] == pytest.approx(220)

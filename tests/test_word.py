@@ -1,0 +1,361 @@
+"""The leadership Word report: open the generated .docx and check its sentences, tables, shading and images."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from reportgen.cli import main
+from reportgen.config import load_config
+from reportgen.errors import ReportgenError, TemplateError
+from reportgen.metrics import evaluate
+from reportgen.period import Period
+from reportgen.pipeline import run, validate
+from reportgen.render.pdf import find_soffice
+from reportgen.render.report import report_context
+from reportgen.render.word import write_report
+from reportgen.samples import WORD_TEMPLATE, write_sample_project
+from reportgen.sources.collect import read_period
+
+NOW = datetime(2024, 7, 5, 9, 0)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo")
+    write_sample_project(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def june(demo):
+    config = load_config(demo / "config.yaml")
+    return run(config, Period(2024, 6), now=NOW)
+
+
+def paragraphs(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs]
+
+
+def table_with(doc, header: str):
+    return next(t for t in doc.tables if t.rows[0].cells[0].text == header)
+
+
+def row_of(table, first: str) -> list[str]:
+    row = next(r for r in table.rows if r.cells[0].text == first)
+    return [c.text for c in row.cells]
+
+
+def fill(cell) -> str | None:
+    shd = cell._tc.tcPr.find(qn("w:shd")) if cell._tc.tcPr is not None else None
+    return None if shd is None else shd.get(qn("w:fill"))
+
+
+def test_report_named_by_pattern_with_title_and_lead(june):
+    assert june.report.name == "示范经济技术开发区2024年1-6月重点指标完成情况.docx"
+    text = paragraphs(june.report)
+    assert text[0] == "示范经济技术开发区2024年1-6月重点指标完成情况通报"
+    assert text[1] == "现将1-6月份示范经济技术开发区重点指标完成情况通报如下："
+    assert text[-2:] == ["示范经开区经济发展局", "2024年7月5日"]
+
+
+def test_overview_narrative_sentences(june):
+    text = "\n".join(paragraphs(june.report))
+    assert ("1-6月，纳入考核的31项指标中，25项实现“双过半”，6项未实现，分别是：实到外资、外贸进出口总额、"
+            "新增高新技术企业、高新技术产业产值占比、智慧园区平台建设、政府性基金收入。"
+            "按亮灯情况，绿灯25项、黄灯5项、红灯1项。") in text
+    assert ("1-6月，全区完成固定资产投资112.40亿元，同比增长13.1%，完成年度目标的56.2%、力争目标的51.1%，"
+            "超序时进度6.2个百分点") in text
+    assert "新开工项目53个，完成年度目标的53.0%" in text
+    assert "计划截至本月开工的项目60个，已开工47个，开工率78.3%；13个项目已过计划开工时间仍未开工。" in text
+
+
+def test_sections_numbered_in_order(june):
+    headings = [p.text for p in Document(str(june.report)).paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["一、总体情况", "二、主要指标完成情况", "三、重点项目推进情况", "四、各责任单位完成情况",
+                        "五、存在问题及下步建议"]
+
+
+def test_indicator_table_rows_groups_and_light_shading(june):
+    doc = Document(str(june.report))
+    table = table_with(doc, "指标")
+    assert [c.text for c in table.rows[0].cells] == ["指标", "单位", "全年目标/力争", "1-6月完成", "完成率", "序时进度",
+                                                     "差距（百分点）", "同比", "状态"]
+    assert row_of(table, "固定资产投资") == ["固定资产投资", "亿元", "200.00/220.00", "112.40", "56.2%", "50.0%",
+                                             "+6.2", "增长13.1%", "绿灯"]
+    assert row_of(table, "实到外资")[2:4] == ["8000/10000", "3620"]          # decimals: 0 in the config
+    bands = [r.cells[0].text for r in table.rows if len({c._tc for c in r.cells}) == 1]
+    assert bands == ["项目仗", "招商仗", "产业仗", "创新仗", "财税仗", "安全环保仗"]
+    red = next(r for r in table.rows if r.cells[0].text == "政府性基金收入")
+    green = next(r for r in table.rows if r.cells[0].text == "固定资产投资")
+    assert (fill(red.cells[-1]), red.cells[-1].text) == ("FFC7CE", "红灯")
+    assert fill(green.cells[-1]) == "C6EFCE"
+    header = table.rows[0]._tr.trPr
+    assert header.find(qn("w:tblHeader")) is not None        # repeated on every page
+    assert len(table.rows) == 1 + 6 + 31                      # header, group bands, one row per indicator
+
+
+def test_project_and_department_tables(june):
+    doc = Document(str(june.report))
+    categories = table_with(doc, "类别")
+    assert row_of(categories, "合计") == ["合计", "120", "60", "47", "78.3%", "150.00", "76.20", "50.8%", "13"]
+    overdue = table_with(doc, "序号")
+    assert len(overdue.rows) == 1 + 13
+    assert overdue.rows[1].cells[1].text and overdue.rows[1].cells[4].text == "5"   # longest overdue first
+    ranking = table_with(doc, "排名")
+    names = [r.cells[1].text for r in ranking.rows[1:]]
+    assert names[0] == "应急局" and len(names) == 6
+    assert ranking.rows[1].cells[6].text == "53.5%"
+
+
+def test_issues_section_lists_every_red_and_yellow_and_staff_notes(june):
+    text = paragraphs(june.report)
+    start = text.index("五、存在问题及下步建议")
+    section = "\n".join(text[start:])
+    assert "1. 财政局：完成政府性基金收入7.10亿元，同比下降18.5%，完成年度目标的35.5%，明显低于序时进度14.5个百分点（红灯）。" in section
+    lagging = [t for t in text[start:] if re.match(r"\d+\. .+（[红黄]灯）。$", t)]
+    assert len(lagging) == 5 + 1
+    assert "二是政府性基金收入受土地出让节奏影响明显，财政局要会同建设局加快三宗经营性用地出让进度。" in section
+    assert "请财政局针对政府性基金收入进展滞后的问题，分析原因，倒排工期，挂图作战，确保完成“前三季度”目标。" in section
+    assert "（二）重点项目" in section and "（三）下步建议" in section
+
+
+def test_charts_embedded_at_page_width_and_written_to_charts_folder(june):
+    doc = Document(str(june.report))
+    shapes = doc.inline_shapes
+    assert len(shapes) == 4
+    assert all(abs(s.width - Mm(156)) < Mm(0.5) for s in shapes)
+    charts = sorted(p.name for p in (june.folder / "charts").iterdir())
+    assert charts == ["completion.png", "departments.png", "projects.png", "trend.png"]
+    from PIL import Image
+
+    with Image.open(june.folder / "charts" / "completion.png") as im:
+        assert round(im.info["dpi"][0]) == 200 and im.width >= 1200
+
+
+def test_no_template_tags_left_and_package_is_clean(june):
+    with zipfile.ZipFile(june.report) as z:
+        assert z.testzip() is None
+        body = z.read("word/document.xml").decode("utf-8")
+    assert "{{" not in body and "{%" not in body and "}}" not in body
+
+
+def test_gb9704_fonts_in_east_asian_slot(june):
+    doc = Document(str(june.report))
+
+    def east_asia(style):
+        return style.element.rPr.rFonts.get(qn("w:eastAsia"))
+
+    assert east_asia(doc.styles["Normal"]) == "仿宋_GB2312"
+    assert east_asia(doc.styles["Title"]) == "方正小标宋简体"
+    assert east_asia(doc.styles["Heading 1"]) == "黑体"
+    assert east_asia(doc.styles["Heading 2"]) == "楷体_GB2312"
+    assert doc.styles["Normal"].font.size.pt == 16 and doc.styles["Title"].font.size.pt == 22
+    assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:ascii")) == "Times New Roman"
+    section = doc.sections[0]
+    assert (round(section.top_margin.mm), round(section.bottom_margin.mm), round(section.left_margin.mm),
+            round(section.right_margin.mm)) == (37, 35, 28, 26)
+    assert round(section.page_width.mm) == 210
+    footer = section.footer._element.xml
+    assert "PAGE" in footer and "— " in footer
+
+
+def _context_for(demo, month: int, *, as_month: int | None = None, **kwargs):
+    config = load_config(demo / "config.yaml")
+    data = read_period(config, Period(2024, month))
+    if as_month:
+        data = dataclasses.replace(data, period=Period(2024, as_month))
+    return report_context(evaluate(config, data), **kwargs)
+
+
+@pytest.mark.parametrize("month, as_month, expected", [
+    (3, None, "项实现“开门红”"), (6, None, "项实现“双过半”"), (9, None, "项实现“前三季度”"),
+    (9, 12, "项实现“全年红”"), (5, None, "项达到序时进度"),
+])
+def test_checkpoint_wording_follows_the_period(demo, month, as_month, expected):
+    context = _context_for(demo, month, as_month=as_month)
+    assert expected in context["overview"][0]
+
+
+def test_suggestions_aim_at_the_next_checkpoint(demo):
+    assert "确保完成“双过半”目标" in _context_for(demo, 5)["suggestions"][0]
+    assert "确保完成“开门红”目标" in _context_for(demo, 2)["suggestions"][0]
+    assert "为来年“开门红”打好基础" in _context_for(demo, 9, as_month=12)["suggestions"][0]
+
+
+def test_sections_can_be_switched_off_and_renumber(demo, tmp_path):
+    text = (demo / "config.yaml").read_text(encoding="utf-8")
+    text = text.replace("      projects: true ", "      projects: false").replace("      overview: true ", "      overview: false")
+    (demo / "off.yaml").write_text(text, encoding="utf-8")
+    config = load_config(demo / "off.yaml")
+    config = config.model_copy(update={"output": config.output.model_copy(update={
+        "charts": config.output.charts.model_copy(update={"enabled": False})})})
+    result = run(config, Period(2024, 6), tmp_path, now=NOW)
+    doc = Document(str(result.report))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["一、主要指标完成情况", "二、各责任单位完成情况", "三、存在问题及下步建议"]
+    assert not doc.inline_shapes
+    assert not any(t.rows[0].cells[0].text == "类别" for t in doc.tables)
+
+
+# ------------------------------------------------------------------------------------------ user templates
+def _user_template(path: Path) -> Path:
+    """What an office worker makes in Word: own styles, own order, a tag split by formatting, a chart in a cell."""
+    doc = Document()
+    doc.styles["Normal"].font.size = Mm(5)
+    title = doc.add_paragraph(style="Title")
+    title.add_run("{{ zo").bold = True       # Word splits a tag into runs when part of it is formatted
+    title.add_run("ne }}").italic = True
+    title.add_run("　{{ span }}简报")
+    doc.add_paragraph("{{ department_summary }}")          # ranking first: reordered
+    doc.add_paragraph("{{ overview[0] }}")
+    table = doc.add_table(rows=4, cols=2)
+    table.rows[0].cells[0].text = "{%tr for r in indicators if r.light == 'red' %}"
+    table.rows[1].cells[0].text = "{{ r.name }}：{{ r.sentence }}"
+    table.rows[1].cells[1].text = "{% cellbg r.color %}{{ r.light_name }}"
+    table.rows[2].cells[0].text = "{%tr endfor %}"
+    table.rows[3].cells[0].text = "{{ chart('completion', 70) }}"
+    table.rows[3].cells[1].text = "{{ results.indicators[0].actual|amount('亿元') }}"
+    doc.save(path)
+    return path
+
+
+def test_user_edited_template_with_split_tag_chart_in_cell_and_shading(demo, tmp_path):
+    template = _user_template(tmp_path / "我的模板.docx")
+    config = load_config(demo / "config.yaml")
+    word = config.output.word.model_copy(update={"template": template})
+    config = config.model_copy(update={"output": config.output.model_copy(update={"word": word})})
+    assert validate(config) == []
+    result = run(config, Period(2024, 6), tmp_path / "out", now=NOW)
+    doc = Document(str(result.report))
+    assert doc.paragraphs[0].text == "示范经济技术开发区　1-6月简报"
+    assert doc.paragraphs[1].text.startswith("按各单位数量和金额类指标的平均完成率排名，前三位依次是应急局")
+    table = doc.tables[0]
+    assert table.rows[0].cells[0].text.startswith("政府性基金收入：完成政府性基金收入7.10亿元")
+    assert fill(table.rows[0].cells[1]) == "FFC7CE"
+    assert table.rows[1].cells[1].text == "112.40亿元"
+    images = table.rows[1].cells[0]._tc.xpath(".//pic:pic")
+    assert len(images) == 1
+    assert abs(doc.inline_shapes[0].width - Mm(70)) < Mm(0.5)
+
+
+def _broken(path: Path, text: str) -> Path:
+    doc = Document()
+    doc.add_paragraph("{{ title }}")
+    doc.add_paragraph(text)
+    doc.save(path)
+    return path
+
+
+def test_template_syntax_error_names_template_and_problem(demo, tmp_path):
+    template = _broken(tmp_path / "坏模板.docx", "{% if show.overview %}没有结束的判断")
+    context = _context_for(demo, 6)
+    with pytest.raises(TemplateError) as err:
+        write_report(context, tmp_path / "out.docx", template)
+    assert "Word 模板 坏模板.docx 语法错误" in str(err.value) and "endif" in str(err.value)
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_undefined_variable_is_an_error_not_a_blank(demo, tmp_path):
+    template = _broken(tmp_path / "模板.docx", "本期完成{{ zone_total }}")
+    with pytest.raises(TemplateError, match="“zone_total”未定义"):
+        write_report(_context_for(demo, 6), tmp_path / "out.docx", template)
+    with pytest.raises(TemplateError, match="不存在"):
+        write_report(_context_for(demo, 6), tmp_path / "out.docx", _broken(tmp_path / "b.docx", "{{ show.summary }}"))
+
+
+def test_bad_template_reported_by_validate_and_cli(demo, tmp_path, capsys):
+    bad = _broken(demo / "templates" / "坏.docx", "{{ zone_total }}{% for x in overview %}")
+    text = (demo / "config.yaml").read_text(encoding="utf-8").replace(WORD_TEMPLATE, "templates/坏.docx")
+    (demo / "bad.yaml").write_text(text, encoding="utf-8")
+    assert main(["validate", "-c", str(demo / "bad.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "错误：Word 模板 坏.docx 语法错误" in err and "Traceback" not in err
+    bad.unlink()
+    _broken(bad, "{{ zone_total }}")
+    assert main(["validate", "-c", str(demo / "bad.yaml")]) == 1
+    assert "Word 模板 坏.docx 使用了不存在的变量：zone_total" in capsys.readouterr().err
+    before = sorted(p.name for p in (demo / "output").glob("*")) if (demo / "output").exists() else []
+    assert main(["run", "-c", str(demo / "bad.yaml"), "-p", "2024-06"]) == 1
+    assert "“zone_total”未定义" in capsys.readouterr().err
+    assert (sorted(p.name for p in (demo / "output").glob("*")) if (demo / "output").exists() else []) == before
+
+
+def test_not_a_docx_template(demo, tmp_path):
+    fake = tmp_path / "模板.docx"
+    fake.write_text("not a zip", encoding="utf-8")
+    with pytest.raises(TemplateError, match="无法打开"):
+        write_report(_context_for(demo, 6), tmp_path / "o.docx", fake)
+    with pytest.raises(TemplateError, match="Word 模板不存在"):
+        write_report(_context_for(demo, 6), tmp_path / "o.docx", tmp_path / "missing.docx")
+
+
+def test_stock_template_rebuilds_byte_identical(tmp_path):
+    from reportgen.render.word_template import build_default_template
+
+    a = build_default_template(tmp_path / "a.docx").read_bytes()
+    b = build_default_template(tmp_path / "b.docx").read_bytes()
+    assert a == b
+    repo_copy = Path(__file__).parent.parent / WORD_TEMPLATE
+    assert repo_copy.read_bytes() == a, "templates/月度报告.docx is stale: run `make samples`"
+
+
+# ------------------------------------------------------------------------------------------ PDF
+needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice not installed (make test installs it)")
+
+
+@needs_soffice
+def test_pdf_from_cli_opens_without_repair_and_keeps_the_text(demo, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "-c", str(demo / "config.yaml"), "-p", "2024-09", "-o", str(out), "--format", "pdf"]) == 0
+    pdf = out / "2024-09" / "示范经济技术开发区2024年1-9月重点指标完成情况.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        flat = re.sub(r"\s+", "", text)
+        assert "24项实现“前三季度”" in flat and "—1—" in flat and "五、存在问题及下步建议" in flat
+
+
+def test_pdf_without_libreoffice_keeps_the_report_and_says_why(demo, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))           # no soffice anywhere
+    config = demo / "config.yaml"
+    assert main(["run", "-c", str(config), "-p", "2024-06", "-o", str(tmp_path / "o"), "--format", "pdf"]) == 1
+    err = capsys.readouterr().err
+    assert "未安装 LibreOffice，无法生成 PDF" in err
+    folder = tmp_path / "o" / "2024-06"
+    assert any(folder.glob("*.docx")) and any(folder.glob("*.xlsx")) and not any(folder.glob("*.pdf"))
+
+
+def test_missing_notes_file_is_fine(demo, tmp_path):
+    config = load_config(demo / "config.yaml")
+    messages = []
+    config = config.model_copy(update={"output": config.output.model_copy(update={
+        "charts": config.output.charts.model_copy(update={"enabled": False})})})
+    result = run(config, Period(2024, 5), tmp_path, now=NOW, progress=messages.append)
+    assert any("未找到本期说明文件 存在问题及下步建议.txt" in m for m in messages)
+    assert result.report.is_file()
+
+
+def test_notes_file_in_gbk_and_docx(demo, tmp_path):
+    from reportgen.sources.notes import read_notes
+
+    (tmp_path / "a.txt").write_bytes("一是加快进度。\r\n\r\n二是加强调度。".encode("gbk"))
+    assert read_notes(tmp_path / "a.txt") == ["一是加快进度。", "二是加强调度。"]
+    doc = Document()
+    doc.add_paragraph("三是压实责任。")
+    doc.add_paragraph("")
+    doc.save(tmp_path / "b.docx")
+    assert read_notes(tmp_path / "b.docx") == ["三是压实责任。"]
+    (tmp_path / "c.docx").write_text("x", encoding="utf-8")
+    with pytest.raises(ReportgenError, match="无法打开说明文件"):
+        read_notes(tmp_path / "c.docx")
