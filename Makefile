@@ -28,7 +28,7 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/reportgen run --config config/example.yaml --period 2024-06
 	$(BIN)/reportgen run --config config/example.yaml --period 2024-09
-	@echo "示例报告已生成：output/2024-06/ 与 output/2024-09/"
+	@echo "示例报告已生成：output/2024-06/ 与 output/2024-09/（Word 通报、图表、Excel 汇总表）"
 
 test: install system-test-tools
 	$(BIN)/python -m pytest

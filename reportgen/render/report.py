@@ -64,18 +64,28 @@ def indicator_row(r: IndicatorResult, near: float, severe: float, digits: int | 
     rate = r.kind in ("growth", "share")
     digits = nb.decimals_for(r.unit) if digits is None else digits
     shown = (lambda v: "—" if v is None else f"{nb.number(v, 1)}%") if rate else (lambda v: nb.number(v, digits))
-    target = shown(r.target)
+    target = _target_text(r.target, rate, digits)
     if r.stretch is not None:
-        target += f"/{shown(r.stretch)}"
+        target += f"/{_target_text(r.stretch, rate, digits)}"
     return dict(
         id=r.id, name=r.name, unit="%" if rate else r.unit, kind=r.kind, owner=r.owner, group=r.group,
         target=target, actual=shown(r.actual) if r.kind != "milestone" else f"{r.actual:g}/{r.target:g}",
         completion=nb.percent(r.completion) if r.kind in PRORATED else "—",
         time_progress=nb.percent(r.time_progress) if r.kind in PRORATED else "—",
         gap=nb.signed_points(r.gap) if r.kind in PRORATED + ("growth", "share") else "—",
-        yoy=nb.growth_words(r.yoy, prefix="") or "—", light=r.light, light_name=nb.light_name(r.light),
+        yoy="—" if r.yoy is None else f"{nb.number(r.yoy, 1)}%", light=r.light, light_name=nb.light_name(r.light),
         color=nb.LIGHT_COLORS.get(r.light, "FFFFFF"), verdict=nb.verdict(r, near, severe),
         sentence=indicator_sentence(r, near, severe, digits), note=r.note, source=r.source)
+
+
+def _target_text(value: float | None, rate: bool, digits: int) -> str:
+    """Targets are set round numbers: '200/220', '8000/10000', '10.0%' (no padding zeros for amounts)."""
+    if value is None:
+        return "—"
+    if rate:
+        return f"{nb.number(value, 1)}%"
+    text = nb.number(value, digits)
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _group_row(g: LedgerGroup, unit: str) -> dict:
@@ -128,7 +138,8 @@ def report_context(results: Results, *, near: float = 2.0, severe: float = 10.0,
                         indicators=d.indicators, green=d.green, yellow=d.yellow, red=d.red, no_data=d.no_data,
                         on_track=d.on_track, average_completion=nb.percent(d.average_completion),
                         average_gap=nb.signed_points(d.average_gap), projects=d.projects,
-                        projects_started=d.projects_started, investment_completion=nb.percent(d.investment_completion))
+                        projects_started=f"{d.projects_started}/{d.projects}" if d.projects else "—",
+                        investment_completion=nb.percent(d.investment_completion))
                    for d in results.departments]
 
     lagging = [r for r in results.indicators if r.light in ("red", "yellow")]
@@ -147,7 +158,7 @@ def report_context(results: Results, *, near: float = 2.0, severe: float = 10.0,
         lagging=[f"{r.owner}：{say[r.id]}（{nb.light_name(r.light)}）。" for r in lagging],
         project_issues=[f"{p['name']}（{p['owner']}，计划{p['planned_start']}开工，"
                         + (f"已逾期{p['months_late']}个月）" if p["months_late"] else "本月应开工尚未开工）")
-                        + (f"：{p['issues']}" if p["issues"] != "—" else "。") for lg in ledgers for p in lg["overdue"]],
+                        + (f"：{p['issues'].rstrip('。；;，,')}。" if p["issues"] != "—" else "。") for lg in ledgers for p in lg["overdue"]],
         suggestions=_suggestions(results, lagging),
         notes=list(notes), data_notes=list(results.problems), results=results,
     )

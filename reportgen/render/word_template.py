@@ -32,12 +32,12 @@ SIZES = {"二号": 22, "三号": 16, "小三": 15, "四号": 14, "小四": 12, "
 
 INDICATOR_COLUMNS = [("指标", 30, "name"), ("单位", 14, "unit"), ("全年目标/力争", 22, "target"),
                      ("{{ span }}完成", 17, "actual"), ("完成率", 14, "completion"), ("序时进度", 14, "time_progress"),
-                     ("差距（百分点）", 15, "gap"), ("同比", 16, "yoy"), ("状态", 14, "light_name")]
+                     ("差距（百分点）", 15, "gap"), ("同比增长", 16, "yoy"), ("状态", 14, "light_name")]
 GROUP_COLUMNS = [("{{ label }}", 24, "name"), ("项目数", 12, "projects"), ("计划开工", 14, "start_base"),
-                 ("已开工", 12, "started"), ("开工率", 15, "start_rate"), ("年度计划投资", 22, "annual_plan"),
-                 ("完成投资", 20, "completed"), ("完成率", 15, "completion"), ("逾期未开工", 22, "overdue")]
+                 ("已开工", 12, "started"), ("开工率", 16, "start_rate"), ("年度计划投资", 21, "annual_plan"),
+                 ("完成投资", 19, "completed"), ("完成率", 16, "completion"), ("逾期未开工", 20, "overdue")]
 OVERDUE_COLUMNS = [("序号", 12, None), ("项目名称", 38, "name"), ("责任单位", 20, "owner"),
-                   ("计划开工", 22, "planned_start"), ("逾期（月）", 16, "months_late"), ("存在问题", 48, "issues")]
+                   ("计划开工", 25, "planned_start"), ("逾期（月）", 16, "months_late"), ("存在问题", 45, "issues")]
 DEPARTMENT_COLUMNS = [("排名", 16, "rank"), ("责任单位", 24, "name"), ("指标数", 14, "indicators"),
                       ("绿灯", 12, "green"), ("黄灯", 12, "yellow"), ("红灯", 12, "red"),
                       ("平均完成率", 20, "average_completion"), ("平均差距（百分点）", 20, "average_gap"),
