@@ -13,7 +13,7 @@ system-fonts:
 
 # Tests convert the Word report to PDF (LibreOffice Writer) and PDF pages to images (poppler).
 system-test-tools:
-	@sh scripts/apt-install.sh libreoffice-writer poppler-utils
+	@sh scripts/apt-install.sh libreoffice-writer fonts-liberation2 poppler-utils
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \

@@ -359,3 +359,24 @@ def test_notes_file_in_gbk_and_docx(demo, tmp_path):
     (tmp_path / "c.docx").write_text("x", encoding="utf-8")
     with pytest.raises(ReportgenError, match="无法打开说明文件"):
         read_notes(tmp_path / "c.docx")
+
+
+@needs_soffice
+def test_concurrent_conversions_do_not_collide_and_timeouts_are_reported(june, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from reportgen.render.pdf import convert_to_pdf
+
+    copies = []
+    for name in ("甲.docx", "乙.docx"):
+        (tmp_path / name).write_bytes(june.report.read_bytes())
+        copies.append(tmp_path / name)
+    with ThreadPoolExecutor(2) as pool:
+        pdfs = list(pool.map(lambda p: convert_to_pdf(p, tmp_path), copies))
+    assert [p.name for p in pdfs] == ["甲.pdf", "乙.pdf"] and all(p.stat().st_size > 10_000 for p in pdfs)
+    if shutil.which("pdffonts") and shutil.which("fc-list") and "Noto Serif CJK SC" in subprocess.run(
+            ["fc-list", ":", "family"], capture_output=True, text=True).stdout:
+        fonts = subprocess.run(["pdffonts", str(pdfs[0])], capture_output=True, text=True).stdout
+        assert "NotoSerifCJK" in fonts      # 仿宋 body substituted by a serif face, not the first sans fallback
+    with pytest.raises(ReportgenError, match="超时"):
+        convert_to_pdf(copies[0], tmp_path / "slow", timeout=0.05)
