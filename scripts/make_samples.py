@@ -56,6 +56,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "reportgen" / "samples"
 sys.path.insert(0, str(ROOT))
 from reportgen.render.excel import build_default_template  # noqa: E402
+from reportgen.render.outputs import fixed_zip_times  # noqa: E402
 from reportgen.render.word_template import build_default_template as build_word_template  # noqa: E402
 from reportgen.samples import EXCEL_TEMPLATE, WORD_TEMPLATE  # noqa: E402
 ZONE, YEAR, MONTHS = "示范经济技术开发区", 2024, range(1, 10)
@@ -362,13 +363,7 @@ def save_xlsx(wb, path):
     wb.properties.created = wb.properties.modified = FIXED
     raw = io.BytesIO()
     ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()   # wb.save() would stamp "modified"
-    src, out = zipfile.ZipFile(raw), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED.timetuple()[:6])
-            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
-            dst.writestr(entry, src.read(info.filename))
-    path.write_bytes(out.getvalue())
+    path.write_bytes(fixed_zip_times(raw.getvalue(), FIXED))
 
 
 # ---------------------------------------------------------------------------------------------- the seven files

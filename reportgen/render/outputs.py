@@ -45,6 +45,20 @@ def staged_folder(target: Path):
     shutil.rmtree(old, ignore_errors=True)
 
 
+def fixed_zip_times(package: bytes, when: datetime) -> bytes:
+    """The same Office package with every zip entry stamped `when`, so generated templates are byte-reproducible."""
+    import io
+    import zipfile
+
+    src, out = zipfile.ZipFile(io.BytesIO(package)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
 def to_plain(value):
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}

@@ -10,7 +10,6 @@ Staff may restyle or reorder anything; the Jinja tags are the only contract (REA
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -360,14 +359,10 @@ def build_document():
 
 def build_default_template(path: Path) -> Path:
     """Write the stock template with fixed zip times, so rebuilding gives identical bytes."""
+    from .outputs import fixed_zip_times
+
     raw = io.BytesIO()
     build_document().save(raw)
-    src, out = zipfile.ZipFile(raw), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
-            dst.writestr(entry, src.read(info.filename))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(fixed_zip_times(raw.getvalue(), FIXED_TIME))
     return path
