@@ -179,7 +179,7 @@ def _context_for(demo, month: int, *, as_month: int | None = None, **kwargs):
 
 
 @pytest.mark.parametrize("month, as_month, expected", [
-    (3, None, "项实现“开门红”"), (6, None, "项实现“双过半”"), (9, None, "项实现“前三季度”"),
+    (3, None, "项实现“开门红”"), (6, None, "项实现“双过半”"), (9, None, "项达到“前三季度”进度要求，7项未达到"),
     (9, 12, "项实现“全年红”"), (5, None, "项达到序时进度"),
 ])
 def test_checkpoint_wording_follows_the_period(demo, month, as_month, expected):
@@ -323,7 +323,7 @@ def test_pdf_from_cli_opens_without_repair_and_keeps_the_text(demo, tmp_path, ca
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         flat = re.sub(r"\s+", "", text)
-        assert "24项实现“前三季度”" in flat and "—1—" in flat and "五、存在问题及下步建议" in flat
+        assert "24项达到“前三季度”进度要求" in flat and "—1—" in flat and "五、存在问题及下步建议" in flat
 
 
 def test_pdf_without_libreoffice_keeps_the_report_and_says_why(demo, tmp_path, monkeypatch, capsys):

@@ -169,11 +169,14 @@ def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict
     names = {r.id: r.name for r in results.indicators}
     cp = results.checkpoint
     if cp is not None:
-        head = f"{span}，纳入考核的{total}项指标中，{cp.met_count}项实现“{cp.name}”"
+        # 开门红/双过半/全年红 are goals one 实现s; 前三季度 is a pace one 达到s.
+        met, missed = (("达到", "未达到") if cp.name == "前三季度" else ("实现", "未实现"))
+        goal = f"“{cp.name}”进度要求" if cp.name == "前三季度" else f"“{cp.name}”"
+        head = f"{span}，纳入考核的{total}项指标中，{cp.met_count}项{met}{goal}"
         if cp.exceptions:
-            head += f"，{len(cp.exceptions)}项未实现，分别是：" + "、".join(names[i] for i in cp.exceptions)
+            head += f"，{len(cp.exceptions)}项{missed}，分别是：" + "、".join(names[i] for i in cp.exceptions)
         else:
-            head += "，全部实现“{}”目标".format(cp.name)
+            head += f"，全部{met}{goal}"
     else:
         on = sum(1 for r in results.indicators if r.on_track)
         behind = [r for r in results.indicators if r.on_track is False]
