@@ -63,3 +63,4 @@ class PeriodData:
     ledgers: dict[str, LedgerData] = field(default_factory=dict)
     problems: list[SourceError] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    missing: list[tuple[str, list[str]]] = field(default_factory=list)   # 缺报: (file, departments sending it)

@@ -130,7 +130,10 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
                 template = config.resolve(config.output.excel.template) if config.output.excel.template else None
                 write_workbook(results, staging / name, template, near=config.lights.near,
                                severe=config.lights.severe, indicator_decimals=decimals)
-            files.append(staging / name)
+                files.append(staging / name)
+                if config.output.excel.per_department:
+                    files += _department_workbooks(config, period, results, staging / "departments", template,
+                                                   decimals)
         write_json(staging / "results.json", {"period": str(period), "time_progress": period.month_fraction(),
                                                **to_plain(results)})
         files.append(staging / "results.json")
@@ -138,6 +141,32 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
                                                        config.resolve(config.data.dir)))
     final = [folder / f.relative_to(staging) for f in files] + [folder / "manifest.json"]
     return RunResult(period, folder, final, results, [str(p) for p in data.problems], warnings, timings)
+
+
+def department_workbook_name(config: Config, period: Period, department: str) -> str:
+    from .render.numbers import span
+
+    return config.output.excel.department_name.format(
+        zone=config.zone, year=period.year, month=period.month, span=span(period.month), period=str(period),
+        department=department)
+
+
+def _department_workbooks(config: Config, period: Period, results: Results, folder: Path, template, decimals) -> list[Path]:
+    """Each department's 督办清单: the workbook filtered to its own indicators and projects."""
+    from .metrics.summary import for_department
+    from .render.excel import write_workbook
+
+    folder.mkdir()
+    written = []
+    for name in config.department_names:
+        mine = for_department(results, name)
+        if not mine.indicators and not any(ledger.projects for ledger in mine.ledgers):
+            continue
+        path = folder / department_workbook_name(config, period, name)
+        write_workbook(mine, path, template, near=config.lights.near, severe=config.lights.severe,
+                       indicator_decimals=decimals, filter_text=f"筛选条件：责任单位={name}")
+        written.append(path)
+    return written
 
 
 def trend_ids(config: Config) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import difflib
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -88,6 +90,9 @@ def _yaml_hint(text: str, line: int | None) -> str:
     return "：请检查该行及上一行的缩进（同一层级的键要对齐，只用空格）和冒号后的空格"
 
 
+EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
+
+
 def cross_check(data: dict) -> list[tuple[tuple, str]]:
     """Rules across keys, checked on the raw data so they are reported together with structural errors:
     unique ids, known owners/ledgers/groups, 力争 not below 确保."""
@@ -135,6 +140,24 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
             elif ind.get("kind") != "cap" and stretch < target:
                 out.append((("indicators", i, "stretch"),
                             f"力争目标 stretch（{stretch:g}）不能低于确保目标 target（{target:g}）"))
+    for name, ledger in ledgers.items():
+        owner = ledger.get("owner") if isinstance(ledger, dict) else None
+        if isinstance(owner, str) and departments and normalize_text(owner) not in flat:
+            out.append((("ledgers", name, "owner"), f"责任单位“{owner}”不在 departments 中（现有：{known}）"))
+    source_data = data.get("data") if isinstance(data.get("data"), dict) else {}
+    for i, item in enumerate(_list(source_data.get("expected"))):
+        owner = item.get("department") if isinstance(item, dict) else None
+        if isinstance(owner, str) and departments and normalize_text(owner) not in flat:
+            out.append((("data", "expected", i, "department"), f"责任单位“{owner}”不在 departments 中（现有：{known}）"))
+    mail = data.get("mail") if isinstance(data.get("mail"), dict) else {}
+    for key in ("leaders", "admin", "cc"):
+        for i, address in enumerate(_list(mail.get(key))):
+            if not isinstance(address, str) or not EMAIL.fullmatch(address.strip()):
+                out.append((("mail", key, i), f"邮箱地址“{address}”格式不对，应如 name@example.gov.cn"))
+    for i, d in enumerate(_list(data.get("departments"))):
+        for j, address in enumerate(_list(d.get("email")) if isinstance(d, dict) else []):
+            if not isinstance(address, str) or not EMAIL.fullmatch(address.strip()):
+                out.append((("departments", i, "email", j), f"邮箱地址“{address}”格式不对，应如 name@example.gov.cn"))
     output = data.get("output") if isinstance(data.get("output"), dict) else {}
     word = output.get("word") if isinstance(output.get("word"), dict) else {}
     for i, key_id in enumerate(_list(word.get("key_indicators"))):

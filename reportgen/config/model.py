@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
@@ -20,6 +21,7 @@ class Strict(BaseModel):
 class DataConfig(Strict):
     dir: Path = Path("data")
     period_dir: str = "{year}-{month:02d}"
+    expected: list["Expected"] | None = None
 
     @field_validator("period_dir")
     @classmethod
@@ -251,6 +253,7 @@ class LedgerColumns(Strict):
 class Ledger(Strict):
     file: str
     title: str = "重点项目"
+    owner: str | None = None          # who submits the ledger (for 缺报/催报); default: the departments in it
     sheet: str | None = None
     columns: LedgerColumns = LedgerColumns()
     unit: str | None = None
@@ -287,6 +290,8 @@ class ExcelOutput(Strict):
     enabled: bool = True
     name: str = "{zone}{year}年{span}重点指标完成情况.xlsx"
     template: Path | None = None
+    per_department: bool = True
+    department_name: str = "{zone}{year}年{span}督办清单（{department}）.xlsx"
 
 
 class WordSections(Strict):
@@ -316,6 +321,87 @@ class ChartsOutput(Strict):
     workers: int | None = Field(None, ge=1)
 
 
+class Expected(Strict):
+    """One submission the period needs: a file in the period folder and the department that sends it."""
+
+    file: str
+    department: str
+
+
+class WaitConfig(Strict):
+    retry_minutes: float = Field(60, gt=0)
+    deadline_hours: float = Field(48, ge=0)
+    remind: bool = True
+
+
+class JobConfig(Strict):
+    name: str = Field(pattern=r"^[\w\-]+$")
+    workday: int | None = Field(None, ge=-23, le=23)
+    time: str = Field("08:30", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
+    cron: dict[str, Union[int, str]] | None = None
+    months_back: int = Field(1, ge=0, le=11)
+    send: bool = True
+    force: bool = False
+    pdf: bool | None = None
+    wait: WaitConfig = WaitConfig()
+
+    @model_validator(mode="after")
+    def _one_rule(self):
+        if (self.workday is None) == (self.cron is None):
+            raise ValueError("每个任务写 workday（每月第 N 个工作日）或 cron（cron 字段）其中之一")
+        if self.workday == 0:
+            raise ValueError("workday 从 1 开始数（-1 表示最后一个工作日）")
+        allowed = {"year", "month", "day", "week", "day_of_week", "hour", "minute", "second"}
+        unknown = set(self.cron or {}) - allowed
+        if unknown:
+            raise ValueError(f"cron 中未知的字段：{'、'.join(sorted(unknown))}（可用：{'、'.join(sorted(allowed))}）")
+        return self
+
+
+class ScheduleConfig(Strict):
+    timezone: str = "Asia/Shanghai"
+    state_dir: Path = Path("state")
+    database: str | None = None
+    misfire_grace_hours: float = Field(24, gt=0)
+    holidays: list[date] = []
+    workdays: list[date] = []
+    jobs: list[JobConfig] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"未知的时区“{v}”，如 Asia/Shanghai") from None
+        return v
+
+
+class MailConfig(Strict):
+    host: str
+    port: int | None = None
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str | None = None
+    password_env: str | None = "REPORTGEN_SMTP_PASSWORD"
+    password_file: Path | None = None
+    sender: str
+    sender_name: str = ""
+    leaders: list[str] = []
+    admin: list[str] = []
+    cc: list[str] = []
+    departments: bool = True
+    timeout: float = Field(30, gt=0)
+    retries: int = Field(3, ge=0, le=10)
+    backoff_seconds: float = Field(30, ge=0)
+    subject: str = "{zone}{year}年{span}重点指标完成情况"
+
+    @property
+    def smtp_port(self) -> int:
+        return self.port or {"ssl": 465, "starttls": 587, "none": 25}[self.security]
+
+
 class OutputConfig(Strict):
     dir: Path = Path("output")
     excel: ExcelOutput = ExcelOutput()
@@ -333,6 +419,8 @@ class Config(Strict):
     ledgers: dict[str, Ledger] = {}
     lights: Lights = Lights()
     output: OutputConfig = OutputConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    mail: MailConfig | None = None
     base_dir: Path = Field(Path("."), exclude=True)
 
     @property

@@ -43,7 +43,8 @@ def evaluate(config: Config, data: PeriodData) -> Results:
         zone=config.zone, year=period.year, month=period.month, indicators=tuple(indicators),
         checkpoint=checkpoint(indicators, period),
         departments=tuple(departments(indicators, ledgers, config.department_names)),
-        ledgers=tuple(ledgers), problems=tuple(str(p) for p in data.problems))
+        ledgers=tuple(ledgers), problems=tuple(str(p) for p in data.problems),
+        missing=tuple(f"{'、'.join(depts) or '台账'}（{file}）" for file, depts in data.missing))
 
 
 def _describe(source: LedgerSource) -> str:

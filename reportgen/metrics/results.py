@@ -139,6 +139,7 @@ class Results:
     departments: tuple[DepartmentResult, ...]
     ledgers: tuple[LedgerResult, ...]
     problems: tuple[str, ...] = field(default=())
+    missing: tuple[str, ...] = field(default=())    # 缺报 submissions, e.g. "招商局（招商引资完成情况.xls）"
 
     @property
     def time_progress(self) -> float:

@@ -54,3 +54,31 @@ def departments(results: list[IndicatorResult], ledgers: list[LedgerResult], nam
 
 def _count(results: list[IndicatorResult], light: str) -> int:
     return sum(1 for r in results if r.light == light)
+
+
+def for_department(results, name: str):
+    """The results one department is answerable for: its indicators, its projects, its own summary row."""
+    from dataclasses import replace
+
+    from .ledger import _group
+
+    ledgers = []
+    for ledger in results.ledgers:
+        mine = tuple(p for p in ledger.projects if p.owner == name)
+        categories: dict[str, list] = {}
+        for p in mine:
+            categories.setdefault(p.category or "未分类", []).append(p)
+        ledgers.append(replace(ledger, projects=mine, total=_group("合计", mine),
+                               by_category=tuple(_group(k, v) for k, v in categories.items()),
+                               by_department=tuple(g for g in ledger.by_department if g.name == name)))
+    mine_ids = {r.id for r in results.indicators if r.owner == name}
+    checkpoint = results.checkpoint
+    if checkpoint is not None:
+        exceptions = tuple(i for i in checkpoint.exceptions if i in mine_ids)
+        checkpoint = replace(checkpoint, exceptions=exceptions, met=not exceptions, total=len(mine_ids),
+                             met_count=len(mine_ids) - len(exceptions))
+    return replace(results, indicators=tuple(r for r in results.indicators if r.owner == name),
+                   checkpoint=checkpoint, departments=tuple(d for d in results.departments if d.name == name),
+                   ledgers=tuple(ledgers),
+                   problems=tuple(p for p in results.problems if name in p) or results.problems[:0],
+                   missing=tuple(m for m in results.missing if name in m))

@@ -128,11 +128,11 @@ DEFAULT_SHEETS = {
     "数据问题": ("problem", ["seq", "text"]),
 }
 SUBTITLES = {
-    "指标完成情况": "（截至{year}年{month}月底）序时进度{time_progress}　{checkpoint_verdict}",
-    "重点项目": "（截至{year}年{month}月底）金额单位：{ledger_unit}　开工率{start_rate}（{start_base_text}）",
-    "项目汇总": "（截至{year}年{month}月底）金额单位：{ledger_unit}",
-    "单位汇总": "（截至{year}年{month}月底）按各单位数量与金额类指标平均完成率排名",
-    "数据问题": "本期读取数据时发现的问题（未报送或无法识别的数值不计为 0）",
+    "指标完成情况": "（截至{year}年{month}月底）序时进度{time_progress}　{checkpoint_verdict}{missing_reports}{filter}",
+    "重点项目": "（截至{year}年{month}月底）金额单位：{ledger_unit}　开工率{start_rate}（{start_base_text}）{filter}",
+    "项目汇总": "（截至{year}年{month}月底）金额单位：{ledger_unit}{filter}",
+    "单位汇总": "（截至{year}年{month}月底）按各单位数量与金额类指标平均完成率排名{filter}",
+    "数据问题": "本期读取数据时发现的问题（未报送或无法识别的数值不计为 0）{filter}",
 }
 
 
@@ -185,8 +185,13 @@ def build_default_template() -> Workbook:
 
 
 def write_workbook(results: Results, path: Path, template: Path | None = None, *, near: float = 2.0,
-                   severe: float = 10.0, indicator_decimals: dict[str, int] | None = None) -> None:
-    """Fill the template (or the stock one) with `results` and save to `path`."""
+                   severe: float = 10.0, indicator_decimals: dict[str, int] | None = None,
+                   filter_text: str = "") -> None:
+    """Fill the template (or the stock one) with `results` and save to `path`.
+
+    `filter_text` (筛选条件：责任单位=…) marks a filtered workbook: shown where a sheet has {filter},
+    else after the sheet's title in A1, so nobody mistakes a department's list for the whole zone's.
+    """
     if template is None:
         wb = build_default_template()
         name = "（内置模板）"
@@ -197,7 +202,7 @@ def write_workbook(results: Results, path: Path, template: Path | None = None, *
         except Exception as e:  # openpyxl raises many types for a damaged file
             raise TemplateError(f"Excel 模板 {template}：无法打开（{e}）") from None
     decimals = indicator_decimals or {}
-    ctx = _context(results, near, severe)
+    ctx = {**_context(results, near, severe), "filter": f"　{filter_text}" if filter_text else ""}
     records = {
         "indicator": list(results.indicators),
         "project": [p for ledger in results.ledgers for p in ledger.projects],
@@ -207,7 +212,10 @@ def write_workbook(results: Results, path: Path, template: Path | None = None, *
         "problem": list(results.problems) or ["本期未发现数据问题"],
     }
     for ws in wb.worksheets:
+        has_filter = any("{filter}" in str(c.value) for row in ws.iter_rows() for c in row if c.value)
         _fill_sheet(ws, name, records, ctx, decimals)
+        if filter_text and not has_filter:
+            ws["A1"].value = f"{ws['A1'].value or ''}（{filter_text}）"
     wb.save(path)
 
 
@@ -232,6 +240,7 @@ def _context(results: Results, near: float, severe: float) -> dict:
             f"口径：{nb.START_BASE_TEXT[ledger.start_rate_base]}" if ledger else "",
         "start_rate": nb.percent(ledger.total.start_rate) if ledger else "—",
         "near": near, "severe": severe,
+        "missing_reports": f"　缺报：{'、'.join(results.missing)}" if results.missing else "",
     }
 
 

@@ -185,6 +185,8 @@ def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict
             head += f"，{len(behind)}项落后，分别是：" + "、".join(r.name for r in behind)
     missing = [r.name for r in results.indicators if r.light == "none"]
     head += (f"；{len(missing)}项未报送（{'、'.join(missing)}）" if missing else "")
+    if results.missing:
+        head += f"；截至报告生成时，{'、'.join(results.missing)}缺报，相关指标按未报送处理"
     head += f"。按亮灯情况，绿灯{results.count('green')}项、黄灯{results.count('yellow')}项、红灯{results.count('red')}项。"
     paragraphs = [head]
     if keys:

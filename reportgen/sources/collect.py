@@ -134,6 +134,7 @@ def read_period(config: Config, period: Period) -> PeriodData:
             elif isinstance(partial, (int, float)):
                 store[ind.id] = Reading(float(partial), Location("配置文件", None, f"indicators.{ind.id}.{attr}"))
 
+    data.missing = missing_submissions(config, period)
     for name, ledger in config.ledgers.items():
         extra = sorted({k for ind in config.indicators if isinstance(getattr(ind, "source", None), LedgerSource)
                         and ind.source.ledger == name for k in _filter_keys(ind.source)})
@@ -223,3 +224,63 @@ def _milestone_value(raw, year: int) -> float | None:
             return 1.0
         raise
     return None if flag is None else float(flag)
+
+
+def expected_submissions(config: Config) -> list[tuple[str, list[str]]]:
+    """(file name pattern, departments sending it) for every file the config reads each period.
+
+    `data.expected` when given; otherwise the owners of the indicators read from each file, and for a
+    ledger its `owner` (or, when unset, nobody in particular: the office itself collects it).
+    """
+    if config.data.expected is not None:
+        merged: dict[str, list[str]] = {}
+        for e in config.data.expected:
+            merged.setdefault(e.file, []).append(config.department_of(e.department) or e.department)
+        return list(merged.items())
+    files: dict[str, list[str]] = {}
+
+    def add(file: str | None, owner: str | None) -> None:
+        if file:
+            owners = files.setdefault(file, [])
+            name = config.department_of(owner) or owner if owner else None
+            if name and name not in owners:
+                owners.append(name)
+
+    for ind in config.indicators:
+        source = getattr(ind, "source", None)
+        if isinstance(source, CellSource):
+            add(source.file, ind.owner)
+        for attr in ("last_year", "yoy"):
+            partial = getattr(ind, attr, None)
+            if isinstance(partial, PartialSource) and partial.file:
+                add(partial.file, ind.owner)
+    for ledger in config.ledgers.values():
+        add(ledger.file, ledger.owner)
+    return list(files.items())
+
+
+def missing_submissions(config: Config, period: Period) -> list[tuple[str, list[str]]]:
+    """Expected files not (yet) in the period folder: what 缺报 and 催报 are about."""
+    folder = period_dir(config, period)
+    fmt = period_formatter(period)
+    missing = []
+    for file, departments in expected_submissions(config):
+        try:
+            find_input(folder, fmt(file))
+        except SourceError:
+            missing.append((fmt(file), departments))
+    return missing
+
+
+def input_files(config: Config, period: Period) -> list[Path]:
+    """The submitted files a run of `period` would read (those present), without opening them."""
+    folder = period_dir(config, period)
+    fmt = period_formatter(period)
+    found = []
+    for file, _ in expected_submissions(config.model_copy(update={"data": config.data.model_copy(
+            update={"expected": None})})):
+        try:
+            found.append(find_input(folder, fmt(file)))
+        except SourceError:
+            continue
+    return sorted(set(found))
