@@ -18,13 +18,16 @@ def _say(message: str) -> None:
 def cmd_run(args) -> int:
     from .config import load_config
     from .period import Period
-    from .pipeline import run
+    from .scheduler import recorded_run
 
     config = load_config(args.config)
     period = Period.parse(args.period)
-    result = run(config, period, Path(args.out) if args.out else None, now=datetime.now().astimezone(),
-                 config_path=Path(args.config), strict=args.strict, pdf=True if args.format == "pdf" else None,
-                 progress=lambda m: _say(f"· {m}"))
+    result = recorded_run(config, period, Path(args.config), trigger="manual", out_dir=Path(args.out) if args.out else None,
+                          strict=args.strict, pdf=True if args.format == "pdf" else None, force=args.force,
+                          progress=lambda m: _say(f"· {m}"))
+    if result.skipped:
+        print(f"输入未变化，未重新生成：{result.folder}（加 --force 强制重新生成）")
+        return _send(args, config, result) if args.send else 0
     if result.problems:
         _say(f"注意：本期有 {len(result.problems)} 个数据问题（相关指标记为未报送，不计为 0）：")
         for p in result.problems:
@@ -41,7 +44,75 @@ def cmd_run(args) -> int:
         print(f"  {f.relative_to(result.folder)}")
     for w in result.warnings:
         print(f"错误：{w}", file=sys.stderr)
-    return 1 if result.warnings else 0
+    status = 1 if result.warnings else 0
+    if args.send:
+        status = max(status, _send(args, config, result))
+    return status
+
+
+def _send(args, config, result) -> int:
+    from .deliver import send_period
+
+    report = send_period(config, result.period, dry_run=args.dry_run, trigger="manual", run_id=result.run_id,
+                         progress=lambda m: _say(f"· {m}"))
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
+
+
+def cmd_send(args) -> int:
+    from .config import load_config
+    from .deliver import send_period
+    from .period import Period
+
+    config = load_config(args.config)
+    report = send_period(config, Period.parse(args.period), dry_run=args.dry_run, progress=lambda m: _say(f"· {m}"))
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
+
+
+STATUS = {"success": "成功", "skipped": "未变化跳过", "waiting": "等待报表", "failed": "失败", "running": "运行中",
+          "delivered": "已送达", "rejected": "被拒收", "dry-run": "仅写出 .eml"}
+
+
+def cmd_history(args) -> int:
+    from .config import load_config
+    from .history import History
+
+    config = load_config(args.config)
+    history = History.for_config(config)
+    records = history.runs(args.period, limit=args.limit)
+    if not records:
+        print("还没有运行记录。")
+        return 0
+    for r in reversed(records):
+        when = r.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        took = f"{(r.finished_at - r.started_at).total_seconds():.1f}秒" if r.finished_at else ""
+        print(f"#{r.id} {when} {r.period} {r.report}（{r.trigger}）{STATUS.get(r.status, r.status)} {took}".rstrip())
+        if r.missing:
+            print(f"    缺报：{'、'.join(r.missing)}")
+        if r.error:
+            print(f"    错误：{r.error}")
+        for d in history.deliveries(run_id=r.id):
+            extra = f"，尝试{d['attempts']}次" if d["attempts"] > 1 else ""
+            error = f"：{d['error']}" if d["error"] else ""
+            print(f"    邮件 {d['recipient']}（{d['department'] or d['kind']}）{STATUS.get(d['status'], d['status'])}{extra}{error}")
+    return 0
+
+
+def cmd_schedule(args) -> int:
+    from .config import load_config
+    from .scheduler import Service
+
+    config = load_config(args.config)
+    service = Service(config, Path(args.config), progress=lambda m: _say(m))
+    if args.list:
+        for line in service.listing():
+            print(line)
+        return 0
+    service.serve()
+    return 0
 
 
 def cmd_validate(args) -> int:
@@ -86,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="有任何数据问题就中止，不生成报告")
     p.add_argument("--format", "-f", choices=["docx", "pdf"], default=None,
                    help="pdf：另用 LibreOffice 把 Word 报告转为 PDF（默认按配置 output.word.pdf）")
+    p.add_argument("--force", action="store_true", help="输入未变化也重新生成（默认跳过）")
+    p.add_argument("--send", action="store_true", help="生成后按配置 mail 发送邮件（已成功发送的不重发）")
+    p.add_argument("--dry-run", action="store_true", help="与 --send 同用：把邮件写成 .eml 文件，不真正发送")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("validate", help="检查配置与数据源，不写任何文件",
@@ -93,6 +167,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
     p.add_argument("--period", "-p", help="同时检查该期数据，格式 YYYY-MM")
     p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("send", help="发送某一期的报告邮件（只发此前未成功的）",
+                       description="把已生成的报告发给 mail.leaders，把各单位督办清单发给各单位邮箱；已送达的不重发。")
+    p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
+    p.add_argument("--period", "-p", required=True, help="期间，格式 YYYY-MM")
+    p.add_argument("--dry-run", action="store_true", help="把邮件写成 .eml 文件（output/<期间>-outbox/），不发送")
+    p.set_defaults(handler=cmd_send)
+
+    p = sub.add_parser("history", help="查看运行与邮件发送记录", description="列出最近的运行（定时与手工）及每封邮件的结果。")
+    p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
+    p.add_argument("--period", "-p", help="只看某一期")
+    p.add_argument("--limit", type=int, default=30, help="最多列出多少次运行（默认 30）")
+    p.set_defaults(handler=cmd_history)
+
+    p = sub.add_parser("schedule", help="按配置定时生成并发送（作为服务运行）",
+                       description="按 schedule.jobs 每月定时运行；停机错过的运行在重启后补跑一次。--list 只列出下次运行时间。")
+    p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
+    p.add_argument("--list", action="store_true", help="列出各任务下次运行时间后退出")
+    p.set_defaults(handler=cmd_schedule)
 
     p = sub.add_parser("init", help="生成一个可运行的示例项目",
                        description="在目录中写入示例配置、Word 与 Excel 模板和 2024 年 1-9 月示例报表。")

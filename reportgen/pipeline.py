@@ -22,10 +22,13 @@ class RunResult:
     period: Period
     folder: Path
     files: list[Path]
-    results: Results
+    results: Results | None            # None when the run was skipped (inputs unchanged)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)          # outputs that could not be made (PDF) — the rest is written
     timings: dict[str, float] = field(default_factory=dict)   # seconds per stage: read, compute, charts, word…
+    skipped: bool = False
+    run_id: int | None = None                                  # its row in the run history, when recorded
+    missing: list[str] = field(default_factory=list)          # 缺报 submissions
 
     def _file(self, suffix: str) -> Path | None:
         return next((f for f in self.files if f.suffix == suffix), None)
@@ -64,13 +67,15 @@ def _timed(timings: dict[str, float], stage: str):
 
 
 def run(config: Config, period: Period, out_dir: Path | None = None, *, now: datetime | None = None,
-        config_path: Path | None = None, strict: bool = False, pdf: bool | None = None,
+        config_path: Path | None = None, strict: bool = False, pdf: bool | None = None, force: bool = True,
         progress: Callable[[str], None] = _quiet) -> RunResult:
     """Read the period's submissions, compute, and write the period folder: Word report, charts, workbook,
     results.json and manifest.json, swapped in at once so a failed run leaves the previous folder intact.
 
     Unreadable values are reported in `problems` and shown as 未报送; with `strict` they abort the run instead.
     `pdf` (default: output.word.pdf) also converts the Word report with LibreOffice.
+    Without `force`, a period whose inputs, config, templates and options are unchanged since the last
+    successful run (the fingerprint in its manifest.json) is not regenerated: `skipped` is set.
     """
     from .render.outputs import manifest, staged_folder, to_plain, write_json
 
@@ -80,6 +85,14 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
     folder_in = period_dir(config, period)
     if not folder_in.is_dir():
         raise ReportgenError(f"本期数据目录不存在：{folder_in}（请检查 --period，以及配置中的 data.dir、data.period_dir）")
+    folder = (out_dir or config.resolve(config.output.dir)) / str(period)
+    want_pdf = config.output.word.pdf if pdf is None else pdf
+    print_ = fingerprint(config, period, config_path, want_pdf)
+    if not force:
+        previous = previous_outputs(folder, print_)
+        if previous is not None:
+            progress("输入、配置与模板均未变化，沿用上次结果（--force 可强制重新生成）")
+            return RunResult(period, folder, previous, None, skipped=True)
     progress(f"读取 {folder_in} 中的报表…")
     with _timed(timings, "read"):
         data = read_period(config, period)
@@ -88,7 +101,6 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
     progress(f"计算 {len(config.indicators)} 项指标…")
     with _timed(timings, "compute"):
         results = evaluate(config, data)
-    folder = (out_dir or config.resolve(config.output.dir)) / str(period)
     stamp = now or datetime.now().astimezone()
     files: list[Path] = []
     word = config.output.word
@@ -112,7 +124,7 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
                     title=output_name(word.title, config, period), issuer=word.issuer, report_date=stamp.date())
                 template = config.resolve(word.template) if word.template else None
                 files.append(write_report(context, staging / name, template, charts))
-            if word.pdf if pdf is None else pdf:
+            if want_pdf:
                 from .render.pdf import convert_to_pdf
 
                 progress("转换 PDF（LibreOffice）…")
@@ -137,10 +149,57 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
         write_json(staging / "results.json", {"period": str(period), "time_progress": period.month_fraction(),
                                                **to_plain(results)})
         files.append(staging / "results.json")
-        write_json(staging / "manifest.json", manifest(config_path, data.files, files, str(period), stamp,
-                                                       config.resolve(config.data.dir)))
+        record = manifest(config_path, data.files, files, str(period), stamp, config.resolve(config.data.dir),
+                          staging)
+        record["fingerprint"] = print_
+        write_json(staging / "manifest.json", record)
     final = [folder / f.relative_to(staging) for f in files] + [folder / "manifest.json"]
-    return RunResult(period, folder, final, results, [str(p) for p in data.problems], warnings, timings)
+    return RunResult(period, folder, final, results, [str(p) for p in data.problems], warnings, timings,
+                     missing=list(results.missing))
+
+
+def fingerprint(config: Config, period: Period, config_path: Path | None, pdf: bool) -> str:
+    """Hash of everything a run's outputs depend on: input files (this month's, and earlier months' for the
+    trend chart), the config file, templates, the notes file, the reportgen version and the options."""
+    import hashlib
+
+    from . import __version__
+    from .render.outputs import sha256
+    from .sources.collect import input_files
+
+    paths: list[Path] = list(input_files(config, period))
+    if config.output.charts.enabled and trend_ids(config):
+        for month in range(1, period.month):
+            paths += input_files(config, Period(period.year, month))
+    for template in (config.output.excel.template, config.output.word.template):
+        if template is not None and config.resolve(template).is_file():
+            paths.append(config.resolve(template))
+    if config.output.word.notes:
+        notes = period_dir(config, period) / period_formatter(period)(config.output.word.notes)
+        if notes.is_file():
+            paths.append(notes)
+    if config_path is not None and config_path.is_file():
+        paths.append(config_path)
+    h = hashlib.sha256(f"{__version__}|{period}|pdf={pdf}|{config.model_dump_json()}".encode())
+    for path in sorted(set(paths)):
+        h.update(f"|{path}|{sha256(path)}".encode())
+    return h.hexdigest()
+
+
+def previous_outputs(folder: Path, fingerprint_now: str) -> list[Path] | None:
+    """The files of the last run when its fingerprint matches and every output is still there."""
+    import json
+
+    try:
+        record = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("fingerprint") != fingerprint_now:
+        return None
+    files = [folder / o["path"] for o in record.get("outputs", [])]
+    if not all(f.is_file() for f in files):
+        return None
+    return files + [folder / "manifest.json"]
 
 
 def department_workbook_name(config: Config, period: Period, department: str) -> str:

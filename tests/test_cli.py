@@ -140,7 +140,7 @@ def test_failed_write_leaves_previous_output(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("reportgen.render.outputs.write_json", broken)
-    assert main(["run", "-c", str(config), "-p", "2024-09"]) == 1
+    assert main(["run", "-c", str(config), "-p", "2024-09", "--force"]) == 1
     assert {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
 
 
@@ -224,3 +224,28 @@ def test_department_aliases_and_unknown_owners(tmp_path, capsys):
     assert results["indicators"][1]["owner"] == "经发局"
     by_owner = {g["name"]: g["projects"] for g in results["ledgers"][0]["by_department"]}
     assert by_owner == {"经发局": 2, "商务局": 1}
+
+
+def test_unchanged_inputs_skip_and_any_change_or_force_regenerates(tmp_path, capsys):
+    config = make_project(tmp_path)
+    assert main(["run", "-c", str(config), "-p", "2024-09"]) == 0
+    folder = tmp_path / "output" / "2024-09"
+    stamp = (folder / "manifest.json").read_bytes()
+    capsys.readouterr()
+    assert main(["run", "-c", str(config), "-p", "2024-09"]) == 0
+    assert "输入未变化，未重新生成" in capsys.readouterr().out
+    assert (folder / "manifest.json").read_bytes() == stamp
+    assert main(["run", "-c", str(config), "-p", "2024-09", "--force"]) == 0
+    assert (folder / "manifest.json").read_bytes() != stamp
+    stamp = (folder / "manifest.json").read_bytes()
+    book = tmp_path / "data" / "2024-09" / "主要指标.xlsx"       # a department corrects its figure
+    wb = openpyxl.load_workbook(book)
+    wb.active["C4"] = 116.0
+    wb.save(book)
+    capsys.readouterr()
+    assert main(["run", "-c", str(config), "-p", "2024-09"]) == 0
+    assert "输入未变化" not in capsys.readouterr().out
+    assert (folder / "manifest.json").read_bytes() != stamp
+    (folder / "results.json").unlink()                          # an output deleted by hand
+    assert main(["run", "-c", str(config), "-p", "2024-09"]) == 0
+    assert (folder / "results.json").is_file()

@@ -390,7 +390,6 @@ class MailConfig(Strict):
     sender_name: str = ""
     leaders: list[str] = []
     admin: list[str] = []
-    cc: list[str] = []
     departments: bool = True
     timeout: float = Field(30, gt=0)
     retries: int = Field(3, ge=0, le=10)

@@ -147,3 +147,25 @@ class Results:
 
     def count(self, light: str) -> int:
         return sum(1 for r in self.indicators if r.light == light)
+
+
+def results_from_plain(data: dict) -> Results:
+    """Rebuild Results from results.json (the contract other stages and e-mail read back)."""
+    def day(text):
+        return date.fromisoformat(text) if text else None
+
+    indicators = tuple(IndicatorResult(**{**r, "nodes": tuple(MilestoneNode(**n) for n in r.get("nodes", ()))})
+                       for r in data["indicators"])
+    cp = data.get("checkpoint")
+    checkpoint = CheckpointResult(**{**cp, "exceptions": tuple(cp["exceptions"])}) if cp else None
+    ledgers = []
+    for lg in data.get("ledgers", ()):
+        projects = tuple(ProjectResult(**{**p, "planned_start": day(p["planned_start"]),
+                                          "actual_start": day(p["actual_start"])}) for p in lg["projects"])
+        ledgers.append(LedgerResult(**{**lg, "total": LedgerGroup(**lg["total"]), "projects": projects,
+                                       "by_category": tuple(LedgerGroup(**g) for g in lg["by_category"]),
+                                       "by_department": tuple(LedgerGroup(**g) for g in lg["by_department"])}))
+    return Results(zone=data["zone"], year=data["year"], month=data["month"], indicators=indicators,
+                   checkpoint=checkpoint, departments=tuple(DepartmentResult(**d) for d in data["departments"]),
+                   ledgers=tuple(ledgers), problems=tuple(data.get("problems", ())),
+                   missing=tuple(data.get("missing", ())))

@@ -76,7 +76,7 @@ def write_json(path: Path, data) -> None:
 
 
 def manifest(config_path: Path | None, inputs: list[Path], outputs: list[Path], period: str, now: datetime,
-             data_dir: Path) -> dict:
+             data_dir: Path, output_dir: Path) -> dict:
     def rel(p: Path) -> str:
         try:
             return str(p.relative_to(data_dir))
@@ -89,5 +89,5 @@ def manifest(config_path: Path | None, inputs: list[Path], outputs: list[Path], 
         "generated_at": now.isoformat(timespec="seconds"),
         "config": {"path": str(config_path), "sha256": sha256(config_path)} if config_path else None,
         "inputs": [{"path": rel(p), "sha256": sha256(p), "bytes": p.stat().st_size} for p in sorted(set(inputs))],
-        "outputs": [{"path": p.name, "sha256": sha256(p), "bytes": p.stat().st_size} for p in outputs],
+        "outputs": [{"path": p.relative_to(output_dir).as_posix(), "sha256": sha256(p), "bytes": p.stat().st_size} for p in outputs],
     }

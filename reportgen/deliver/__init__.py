@@ -1,0 +1,179 @@
+"""Delivery: the period's reports to the leadership list and each department's 督办清单 to that department.
+
+Every message is one address; every attempt is recorded in the history store, and a (period, kind,
+address) already delivered is never sent again, so `reportgen send` only re-sends what failed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ReportgenError
+from ..period import Period
+from .mail import Mailer, Outgoing, check_attachment, compose
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)       # delivered before
+    failed: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)      # --dry-run .eml files
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def lines(self) -> list[str]:
+        out = [f"已发送：{s}" for s in self.sent] + [f"此前已发送，跳过：{s}" for s in self.skipped]
+        out += [f"已写出（未发送）：{p}" for p in self.written]
+        return out + [f"发送失败：{s}" for s in self.failed]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def period_messages(config, period: Period, folder: Path) -> list[Outgoing]:
+    """The report for the leadership list and one 督办清单 per department with an e-mail address."""
+    from ..metrics.results import results_from_plain
+    from ..metrics.summary import for_department
+    from ..pipeline import department_workbook_name, output_name
+    from ..render.email import department_body, leaders_body
+    from ..render.numbers import span
+
+    mail = config.mail
+    try:
+        results = results_from_plain(json.loads((folder / "results.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ReportgenError(f"{folder} 中没有可用的报告（results.json 读取失败），请先运行 reportgen run") from e
+    subject = mail.subject.format(zone=config.zone, year=period.year, month=period.month, span=span(period.month),
+                                  period=str(period))
+    near, severe = config.lights.near, config.lights.severe
+    decimals = {i.id: i.decimals for i in config.indicators if getattr(i, "decimals", None) is not None}
+    messages = []
+    if mail.leaders:
+        attachments = [folder / output_name(config.output.word.name, config, period),
+                       folder / output_name(config.output.excel.name, config, period)]
+        attachments = [p for p, on in zip(attachments, (config.output.word.enabled, config.output.excel.enabled)) if on]
+        pdf = folder / (output_name(config.output.word.name, config, period).rsplit(".", 1)[0] + ".pdf")
+        if pdf.is_file():
+            attachments.append(pdf)
+        text, html = leaders_body(results, [p.name for p in attachments], mail.sender_name, near, severe, decimals,
+                                  config.output.word.key_indicators)
+        messages += [Outgoing("report", to, subject, text, html, attachments) for to in mail.leaders]
+    if mail.departments:
+        ranked = sum(1 for d in results.departments if d.rank is not None)
+        for dept in config.departments:
+            if isinstance(dept, str) or not dept.email:
+                continue
+            book = folder / "departments" / department_workbook_name(config, period, dept.name)
+            mine = for_department(results, dept.name)
+            if not mine.indicators and not any(lg.projects for lg in mine.ledgers):
+                continue
+            text, html = department_body(mine, dept.name, [book.name], mail.sender_name, ranked, near, severe,
+                                         decimals)
+            messages += [Outgoing("department", to, f"{subject}（{dept.name}督办清单）", text, html, [book], dept.name)
+                         for to in dept.email]
+    return messages
+
+
+def send_period(config, period: Period, *, dry_run: bool = False, trigger: str = "manual", run_id: int | None = None,
+                history=None, mailer: Mailer | None = None, progress: Callable[[str], None] = _quiet) -> DeliveryReport:
+    """Send the period's messages that have not been delivered yet; record every attempt."""
+    from ..history import History
+
+    if config.mail is None:
+        raise ReportgenError("配置中没有 mail 一节，无法发送邮件（见 README“邮件”）")
+    folder = config.resolve(config.output.dir) / str(period)
+    if not folder.is_dir():
+        raise ReportgenError(f"{period} 期的报告尚未生成（{folder} 不存在），请先运行 reportgen run")
+    history = history or History.for_config(config)
+    messages = period_messages(config, period, folder)
+    if not messages:
+        raise ReportgenError("没有收件人：请在 mail.leaders 或 departments[].email 中填写邮箱")
+    return deliver(config, str(period), messages, history, dry_run=dry_run, run_id=run_id, mailer=mailer,
+                   outbox=folder.parent / f"{period}-outbox", progress=progress)
+
+
+def deliver(config, period: str, messages: list[Outgoing], history, *, dry_run: bool = False, run_id: int | None = None,
+            mailer: Mailer | None = None, outbox: Path | None = None, once: bool = True,
+            progress: Callable[[str], None] = _quiet) -> DeliveryReport:
+    report = DeliveryReport()
+    if not dry_run and mailer is None:
+        mailer = Mailer.from_config(config)
+    for out in messages:
+        label = f"{out.to}（{out.department or _KIND[out.kind]}）"
+        if once and history.delivered(period, out.kind, out.to):
+            report.skipped.append(label)
+            continue
+        names = [p.name for p in out.attachments]
+        try:
+            for path in out.attachments:
+                check_attachment(path)
+        except ReportgenError as e:
+            history.record_delivery(period=period, kind=out.kind, recipient=out.to, department=out.department,
+                                    subject=out.subject, attachments=names, status="failed", error=str(e), run_id=run_id)
+            report.failed.append(f"{label}：{e}")
+            continue
+        msg = compose(out, config.mail.sender, config.mail.sender_name)
+        if dry_run:
+            outbox.mkdir(parents=True, exist_ok=True)
+            path = outbox / f"{out.kind}-{_safe(out.department or out.to)}-{_safe(out.to)}.eml"
+            path.write_bytes(msg.as_bytes())
+            history.record_delivery(period=period, kind=out.kind, recipient=out.to, department=out.department,
+                                    subject=out.subject, attachments=names, status="dry-run", run_id=run_id,
+                                    message_id=msg["Message-ID"])
+            report.written.append(path)
+            continue
+        progress(f"发送给 {label}…")
+        outcome = mailer.send(msg)
+        history.record_delivery(period=period, kind=out.kind, recipient=out.to, department=out.department,
+                                subject=out.subject, attachments=names, status=outcome.status, run_id=run_id,
+                                attempts=outcome.attempts, error=outcome.error, message_id=outcome.message_id)
+        if outcome.status == "delivered":
+            report.sent.append(label)
+        else:
+            report.failed.append(f"{label}：{outcome.error}（尝试 {outcome.attempts} 次）")
+    return report
+
+
+_KIND = {"report": "领导", "department": "单位", "reminder": "催报", "alert": "管理员"}
+
+
+def _safe(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text)
+
+
+def reminders(config, period: Period, missing: list[tuple[str, list[str]]], deadline: str) -> list[Outgoing]:
+    """催报: one message per address of each department whose files are missing."""
+    from ..render.email import REMINDER_TEXT, render
+    from ..render.numbers import span
+    from ..sources.collect import period_dir
+
+    by_department: dict[str, list[str]] = {}
+    for file, departments in missing:
+        for name in departments:
+            by_department.setdefault(name, []).append(file)
+    out = []
+    for dept in config.departments:
+        if isinstance(dept, str) or dept.name not in by_department:
+            continue
+        text, html = render(REMINDER_TEXT, department=dept.name, zone=config.zone, span=span(period.month),
+                            files=by_department[dept.name], deadline=deadline, folder=period_dir(config, period),
+                            sender_name=config.mail.sender_name)
+        subject = f"【催报】{config.zone}{span(period.month)}重点指标报表（{dept.name}）"
+        out += [Outgoing("reminder", to, subject, text, html, [], dept.name) for to in dept.email]
+    return out
+
+
+def alert(config, job: str, period: str, error: str, config_path: Path) -> list[Outgoing]:
+    from ..render.email import ALERT_TEXT, render
+
+    text, html = render(ALERT_TEXT, job=job, period=period, error=error, config=config_path,
+                        folder=config.resolve(config.output.dir) / period)
+    return [Outgoing("alert", to, f"【reportgen 失败】{config.zone} {period} {job}", text, html) for to in config.mail.admin]

@@ -1,0 +1,283 @@
+"""The monthly service: APScheduler 3 with its jobs in the history database, rebuilt from the YAML at every
+start; missed runs caught up once; each (job, period) claimed so that a second trigger does nothing.
+
+A job fires → which period → are the submissions in? (wait, remind, retry until the deadline) → run →
+e-mail → record. The library API (`pipeline.run`, `deliver.send_period`) does the work; this is the shell.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.base import BaseTrigger
+
+from .errors import ReportgenError
+from .period import Period
+
+log = logging.getLogger("reportgen.scheduler")
+_SERVICE: Service | None = None        # the running service, for jobs fired by APScheduler
+
+
+class WorkdayTrigger(BaseTrigger):
+    """The n-th official working day of every month (n = -1: the last) at hh:mm in `timezone`."""
+
+    def __init__(self, n: int, hour: int, minute: int, timezone: str, holidays=(), workdays=()):
+        self.n, self.hour, self.minute, self.timezone = n, hour, minute, timezone
+        self.holidays, self.workdays = tuple(holidays), tuple(workdays)
+
+    def calendar(self):
+        from .workdays import WorkCalendar
+
+        return WorkCalendar(self.holidays, self.workdays)
+
+    def get_next_fire_time(self, previous_fire_time, now):
+        tz = ZoneInfo(self.timezone)
+        start = (previous_fire_time + timedelta(seconds=1)) if previous_fire_time else now
+        start = start.astimezone(tz)
+        year, month = start.year, start.month
+        cal = self.calendar()
+        for _ in range(36):
+            try:
+                day = cal.nth_workday(year, month, self.n)
+            except ReportgenError:
+                day = None
+            if day is not None:
+                fire = datetime(day.year, day.month, day.day, self.hour, self.minute, tzinfo=tz)
+                if fire >= start:
+                    return fire
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return None
+
+    def __str__(self):
+        which = "最后一个" if self.n == -1 else f"第{self.n}个"
+        return f"每月{which}工作日 {self.hour:02d}:{self.minute:02d}（{self.timezone}）"
+
+    def __repr__(self):
+        return f"<WorkdayTrigger n={self.n} {self.hour:02d}:{self.minute:02d} {self.timezone}>"
+
+
+def build_trigger(job, schedule):
+    hour, minute = (int(x) for x in job.time.split(":"))
+    if job.workday is not None:
+        return WorkdayTrigger(job.workday, hour, minute, schedule.timezone, schedule.holidays, schedule.workdays)
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = {"hour": hour, "minute": minute, **(job.cron or {})}
+    try:
+        return CronTrigger(timezone=ZoneInfo(schedule.timezone), **fields)
+    except ValueError as e:
+        raise ReportgenError(f"schedule.jobs[{job.name}].cron：{e}") from None
+
+
+def period_for(job, fired_at: datetime) -> Period:
+    """The month `months_back` before the firing month (default 1: the last complete month)."""
+    index = fired_at.year * 12 + fired_at.month - 1 - job.months_back
+    return Period(index // 12, index % 12 + 1)
+
+
+def recorded_run(config, period: Period, config_path: Path, *, trigger: str, report: str = "manual", **kwargs):
+    """pipeline.run with a row in the run history (start, end, status, outputs, 缺报, error)."""
+    from .history import History
+    from .pipeline import run
+
+    history = History.for_config(config)
+    run_id = history.start_run(report, str(period), trigger)
+    try:
+        result = run(config, period, config_path=config_path, **kwargs)
+    except BaseException as e:
+        lines = e.lines() if isinstance(e, ReportgenError) else [f"{type(e).__name__}: {e}"]
+        history.finish_run(run_id, "failed", error="\n".join(lines))
+        raise
+    history.finish_run(run_id, "skipped" if result.skipped else "success", missing=result.missing,
+                       outputs=[str(f.relative_to(result.folder)) for f in result.files])
+    result.run_id = run_id
+    return result
+
+
+def fire(config_path: str, job_name: str, trigger: str = "scheduled", period: str | None = None) -> str:
+    """What a schedule fires (APScheduler stores this function by name). Returns what happened, for logs/tests."""
+    from .config import load_config
+    from .deliver import alert, deliver, reminders, send_period
+    from .history import History
+    from .sources.collect import missing_submissions
+
+    path = Path(config_path)
+    config = load_config(path)
+    job = next((j for j in config.schedule.jobs if j.name == job_name), None)
+    if job is None:
+        return f"任务 {job_name} 已不在配置中，忽略"
+    now = _now(config)
+    target = Period.parse(period) if period else period_for(job, now)
+    key = str(target)
+    if target.year != config.year:
+        return f"{key} 不在配置年度 {config.year} 内，跳过（新年度请使用新年度的配置文件）"
+    history = History.for_config(config)
+    if not history.claim(job.name, key, retry=trigger == "retry"):
+        return f"{job.name} {key} 已由其他进程或此前的运行处理，跳过"
+    _, first = history.claim_state(job.name, key)
+    deadline = first + timedelta(hours=job.wait.deadline_hours)
+    missing = missing_submissions(config, target)
+    if missing and now < deadline:
+        run_id = history.start_run(job.name, key, trigger)
+        names = [f"{'、'.join(d) or '台账'}（{f}）" for f, d in missing]
+        retry_at = min(now + timedelta(minutes=job.wait.retry_minutes), deadline)
+        if job.wait.remind and config.mail is not None:
+            deadline_text = deadline.astimezone(ZoneInfo(config.schedule.timezone)).strftime("%Y年%m月%d日%H:%M")
+            deliver(config, key, reminders(config, target, missing, deadline_text), history, run_id=run_id)
+        history.finish_run(run_id, "waiting", missing=names)
+        history.release(job.name, key, "waiting")
+        if _SERVICE is not None:
+            _SERVICE.schedule_retry(job.name, key, retry_at)
+        return f"{key} 缺报：{'、'.join(names)}；{retry_at:%m-%d %H:%M} 再检查（截止 {deadline:%m-%d %H:%M}）"
+    try:
+        result = recorded_run(config, target, path, trigger=trigger, report=job.name, force=job.force, pdf=job.pdf)
+        outcome = f"{key} 已生成" + ("（输入未变化，沿用上次结果）" if result.skipped else "")
+        if result.missing:
+            outcome += f"，缺报：{'、'.join(result.missing)}"
+        if job.send and config.mail is not None:
+            report = send_period(config, target, trigger=trigger, run_id=result.run_id, history=history)
+            outcome += f"；邮件 {len(report.sent)} 封送达，{len(report.failed)} 封失败"
+        history.release(job.name, key, "done")
+        return outcome
+    except Exception as e:  # a scheduled run must never die silently: record, alert, go on
+        history.release(job.name, key, "failed")
+        text = "\n".join(e.lines()) if isinstance(e, ReportgenError) else f"{type(e).__name__}: {e}"
+        log.exception("scheduled run failed") if not isinstance(e, ReportgenError) else log.error(text)
+        if config.mail is not None and config.mail.admin:
+            deliver(config, key, alert(config, job.name, key, text, path), history, once=False)
+        return f"{key} 失败：{text}"
+
+
+def _now(config) -> datetime:
+    if _SERVICE is not None and _SERVICE.clock is not None:
+        return _SERVICE.clock()
+    return datetime.now(ZoneInfo(config.schedule.timezone))
+
+
+class Service:
+    """One scheduler process. `clock` replaces the wall clock in tests."""
+
+    JOB_PREFIX = "report:"
+
+    def __init__(self, config, config_path: Path, *, clock: Callable[[], datetime] | None = None,
+                 progress: Callable[[str], None] = print):
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        from .history import History
+
+        if not config.schedule.jobs:
+            raise ReportgenError("配置中没有 schedule.jobs，没有可定时运行的任务（见 README“定时运行”）")
+        self.config, self.config_path, self.clock, self.progress = config, config_path.resolve(), clock, progress
+        self.history = History.for_config(config)
+        grace = int(config.schedule.misfire_grace_hours * 3600)
+        self.scheduler = BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=self.history.engine, tablename="apscheduler_jobs")},
+            job_defaults={"coalesce": True, "misfire_grace_time": grace, "max_instances": 1},
+            timezone=ZoneInfo(config.schedule.timezone))
+        self.triggers = {job.name: build_trigger(job, config.schedule) for job in config.schedule.jobs}
+        self._stop = threading.Event()
+
+    def now(self) -> datetime:
+        return self.clock() if self.clock else datetime.now(ZoneInfo(self.config.schedule.timezone))
+
+    def warnings(self) -> list[str]:
+        from .workdays import WorkCalendar
+
+        cal = WorkCalendar(self.config.schedule.holidays, self.config.schedule.workdays)
+        uses_workdays = any(job.workday is not None for job in self.config.schedule.jobs)
+        year = self.now().year
+        return [f"警告：法定节假日数据不含 {y} 年（chinese-calendar 未更新），按周一至周五计算工作日；"
+                f"国务院通知发布后请在 schedule.holidays / schedule.workdays 中补充，或升级 chinese-calendar"
+                for y in (year, year + 1) if uses_workdays and not cal.covers(y)]
+
+    def sync(self) -> None:
+        """Make the job store hold exactly the YAML's jobs (retries waiting for data are kept)."""
+        wanted = {self.JOB_PREFIX + name for name in self.triggers}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(self.JOB_PREFIX) and job.id not in wanted:
+                self.scheduler.remove_job(job.id)
+        for name, trigger in self.triggers.items():
+            self.scheduler.add_job("reportgen.scheduler:fire", trigger, args=[str(self.config_path), name],
+                                   id=self.JOB_PREFIX + name, name=name, replace_existing=True)
+
+    def missed(self, now: datetime | None = None) -> list[tuple[str, datetime]]:
+        """(job, fire time) for the latest firing within the grace window that no process has claimed."""
+        now = now or self.now()
+        window = timedelta(hours=self.config.schedule.misfire_grace_hours)
+        out = []
+        for job in self.config.schedule.jobs:
+            trigger, last, t = self.triggers[job.name], None, None
+            t = trigger.get_next_fire_time(None, now - window)
+            while t is not None and t <= now:
+                last = t
+                t = trigger.get_next_fire_time(t, t)
+            if last is not None and self.history.claim_state(job.name, str(period_for(job, last))) is None:
+                out.append((job.name, last))
+        return out
+
+    def catch_up(self, now: datetime | None = None) -> list[str]:
+        """Run, once, what fired while the process was down."""
+        done = []
+        for name, fired in self.missed(now):
+            job = next(j for j in self.config.schedule.jobs if j.name == name)
+            self.progress(f"补跑：{name}（原定 {fired:%Y-%m-%d %H:%M}）")
+            done.append(fire(str(self.config_path), name, "catch-up", str(period_for(job, fired))))
+            self.progress(done[-1])
+        return done
+
+    def schedule_retry(self, job_name: str, period: str, when: datetime) -> None:
+        self.scheduler.add_job("reportgen.scheduler:fire", "date", run_date=when,
+                               args=[str(self.config_path), job_name, "retry", period],
+                               id=f"retry:{job_name}:{period}", name=f"{job_name} {period} 重试", replace_existing=True)
+
+    def listing(self) -> list[str]:
+        now = self.now()
+        lines = self.warnings()
+        for job in self.config.schedule.jobs:
+            trigger = self.triggers[job.name]
+            upcoming, t = [], trigger.get_next_fire_time(None, now)
+            while t is not None and len(upcoming) < 3:
+                upcoming.append(t)
+                t = trigger.get_next_fire_time(t, t)
+            when = "、".join(f"{t:%Y-%m-%d %H:%M}（{period_for(job, t)}）" for t in upcoming)
+            lines.append(f"{job.name}：{trigger}；下次运行 {when}")
+        return lines
+
+    def start(self) -> None:
+        global _SERVICE
+        _SERVICE = self
+        for warning in self.warnings():
+            self.progress(warning)
+        self.scheduler.start(paused=True)      # jobs are rebuilt before anything may fire
+        self.sync()
+        self.catch_up()
+        self.scheduler.resume()
+
+    def shutdown(self) -> None:
+        global _SERVICE
+        self.scheduler.shutdown(wait=True)     # a running job finishes; nothing new starts
+        _SERVICE = None
+
+    def serve(self) -> None:
+        """Run until SIGTERM/SIGINT; stop between jobs."""
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: self._stop.set())
+        self.start()
+        for line in self.listing():
+            self.progress(line)
+        self.progress("定时服务已启动（Ctrl+C 或 SIGTERM 停止）")
+        try:
+            while not self._stop.wait(1):
+                pass
+        finally:
+            self.progress("正在停止：等待正在运行的任务结束…")
+            self.shutdown()
+            self.progress("已停止。")
