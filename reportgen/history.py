@@ -91,9 +91,10 @@ class History:
         return cls(database_url(config))
 
     # ---------------------------------------------------------------- claims: exactly one run per (report, period)
-    def claim(self, report: str, period: str, *, retry: bool = False) -> bool:
-        """Take the (report, period) for this process. A retry may resume a claim left waiting for data."""
-        now = _now()
+    def claim(self, report: str, period: str, *, retry: bool = False, now: datetime | None = None) -> bool:
+        """Take the (report, period) for this process. A retry may resume a claim left waiting for data.
+        `now` is the scheduler's clock: the waiting deadline counts from the first firing."""
+        now = (now or _now()).astimezone(timezone.utc)    # stored as UTC: SQLite keeps no offset
         with self.engine.begin() as db:
             try:
                 db.execute(insert(claims).values(report=report, period=period, state="running",

@@ -118,7 +118,7 @@ def fire(config_path: str, job_name: str, trigger: str = "scheduled", period: st
     if target.year != config.year:
         return f"{key} 不在配置年度 {config.year} 内，跳过（新年度请使用新年度的配置文件）"
     history = History.for_config(config)
-    if not history.claim(job.name, key, retry=trigger == "retry"):
+    if not history.claim(job.name, key, retry=trigger == "retry", now=now):
         return f"{job.name} {key} 已由其他进程或此前的运行处理，跳过"
     _, first = history.claim_state(job.name, key)
     deadline = first + timedelta(hours=job.wait.deadline_hours)
@@ -134,7 +134,9 @@ def fire(config_path: str, job_name: str, trigger: str = "scheduled", period: st
         history.release(job.name, key, "waiting")
         if _SERVICE is not None:
             _SERVICE.schedule_retry(job.name, key, retry_at)
-        return f"{key} 缺报：{'、'.join(names)}；{retry_at:%m-%d %H:%M} 再检查（截止 {deadline:%m-%d %H:%M}）"
+        tz = ZoneInfo(config.schedule.timezone)
+        return (f"{key} 缺报：{'、'.join(names)}；{retry_at.astimezone(tz):%m-%d %H:%M} 再检查"
+                f"（截止 {deadline.astimezone(tz):%m-%d %H:%M}）")
     try:
         result = recorded_run(config, target, path, trigger=trigger, report=job.name, force=job.force, pdf=job.pdf)
         outcome = f"{key} 已生成" + ("（输入未变化，沿用上次结果）" if result.skipped else "")
