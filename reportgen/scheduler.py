@@ -250,6 +250,10 @@ class Service:
                 t = trigger.get_next_fire_time(t, t)
             when = "、".join(f"{t:%Y-%m-%d %H:%M}（{period_for(job, t)}）" for t in upcoming)
             lines.append(f"{job.name}：{trigger}；下次运行 {when}")
+            outside = sorted({str(period_for(job, t)) for t in upcoming if period_for(job, t).year != self.config.year})
+            if outside:
+                lines.append(f"  注意：{'、'.join(outside)} 不在配置年度 {self.config.year} 内，届时将跳过；"
+                             f"新年度请使用新年度的配置文件")
         return lines
 
     def start(self) -> None:

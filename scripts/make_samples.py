@@ -1111,6 +1111,39 @@ output:
     enabled: true                 # 是否绘制图表（PNG 写入 charts/ 并插入 Word 报告）
     dpi: 200                      # 图片分辨率
     font: null                    # 图表中文字体：字体名或字体文件路径；省略时自动查找（微软雅黑、思源黑体、Noto Sans CJK 等）
+
+# 定时运行：reportgen schedule --config 本文件（作为服务运行，见 README“定时运行”）
+schedule:
+  timezone: Asia/Shanghai
+  state_dir: state                # 运行记录、邮件记录和定时任务保存在 state/reportgen.sqlite
+  misfire_grace_hours: 24         # 停机错过时间后 24 小时内开机仍补跑一次
+  holidays: []                    # chinese-calendar 尚未收录的年份：在此补充放假日期，如 [2027-01-01]
+  workdays: []                    # 以及调休上班的周末，如 [2027-02-07]
+  jobs:
+    - name: 月度通报
+      workday: 5                  # 每月第 5 个工作日（跳过国庆、春节等法定假日，调休上班日算工作日）
+      time: "08:30"
+      months_back: 1              # 报告上个月的数据
+      send: true                  # 生成后按 mail 发送
+      wait:
+        retry_minutes: 60         # 有单位缺报时每 60 分钟再检查一次
+        deadline_hours: 48        # 最多等 48 小时，之后照常生成并注明缺报
+        remind: true              # 给缺报单位发催报邮件
+
+# 邮件：reportgen send / run --send / 定时任务使用。密码不写在这里：放环境变量或 password_file
+mail:
+  host: smtp.example.gov.cn
+  port: 465
+  security: ssl                   # ssl（465）/ starttls（587）/ none（25）
+  username: reportgen@example.gov.cn
+  password_env: REPORTGEN_SMTP_PASSWORD
+  sender: reportgen@example.gov.cn
+  sender_name: 示范经开区经济发展局
+  leaders: [zhuren@example.gov.cn]   # 收 Word 报告和全区汇总表
+  admin: [it@example.gov.cn]         # 定时运行失败时收告警
+  departments: true               # 各单位收本单位督办清单（departments 中的 email）
+  retries: 3                      # 临时失败重试次数，间隔 30、60、120 秒
+  backoff_seconds: 30
 '''
 
 
