@@ -73,3 +73,9 @@ def write_xls(path: Path, rows: list[list], *, sheet: str = "Sheet1",
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(str(path))
     return path
+
+
+def sample_without_schedule(root: Path, charts: bool = False) -> str:
+    """The sample project's config.yaml minus its schedule and mail sections (tests add their own)."""
+    text = (root / "config.yaml").read_text(encoding="utf-8").split("\n# 定时运行：")[0] + "\n"
+    return text if charts else text.replace("  charts:\n    enabled: true", "  charts:\n    enabled: false")

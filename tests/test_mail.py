@@ -20,6 +20,7 @@ from reportgen.period import Period
 from reportgen.pipeline import run
 from reportgen.samples import write_sample_project
 
+from conftest import sample_without_schedule
 from smtp_server import PASSWORD, USER, SilentServer, SMTPServer, free_port
 
 JUNE = Period(2024, 6)
@@ -60,9 +61,7 @@ def generated(tmp_path_factory):
     """One generated period (charts off for speed) shared by the tests; each test gets its own state folder."""
     root = tmp_path_factory.mktemp("zone")
     write_sample_project(root)
-    text = (root / "config.yaml").read_text(encoding="utf-8").replace(
-        "  charts:\n    enabled: true", "  charts:\n    enabled: false")
-    (root / "config.yaml").write_text(text, encoding="utf-8")
+    (root / "config.yaml").write_text(sample_without_schedule(root), encoding="utf-8")
     run(load_config(root / "config.yaml"), JUNE, now=datetime(2024, 7, 5, 9))
     return root
 

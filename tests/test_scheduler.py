@@ -24,6 +24,7 @@ from reportgen.history import History
 from reportgen.samples import write_sample_project
 from reportgen.scheduler import Service, WorkdayTrigger, fire, period_for
 
+from conftest import sample_without_schedule
 from smtp_server import PASSWORD, USER, SMTPServer
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -61,8 +62,7 @@ def zone(tmp_path):
     write_sample_project(tmp_path)
 
     def make(extra: str = "", send: bool = False) -> Path:
-        text = (tmp_path / "config.yaml").read_text(encoding="utf-8").replace(
-            "  charts:\n    enabled: true", "  charts:\n    enabled: false")
+        text = sample_without_schedule(tmp_path)
         path = tmp_path / "zone.yaml"
         path.write_text(text + JOB.format(send=str(send).lower()) + extra, encoding="utf-8")
         return path
@@ -126,7 +126,8 @@ def test_listing_shows_next_runs_and_the_periods_they_cover(zone, service_factor
     clock.now = datetime(2025, 9, 20, 12, tzinfo=TZ)
     service = service_factory(zone())
     lines = service.listing()
-    assert lines[-1].startswith("monthly：每月第5个工作日 08:30（Asia/Shanghai）；下次运行 2025-10-14 08:30（2025-09）、"
+    assert "2025-09、2025-10 不在配置年度 2024 内，届时将跳过" in lines[-1]
+    assert lines[-2].startswith("monthly：每月第5个工作日 08:30（Asia/Shanghai）；下次运行 2025-10-14 08:30（2025-09）、"
                                 "2025-11-07 08:30（2025-10）")
 
 
@@ -193,8 +194,7 @@ def test_real_scheduler_two_instances_fire_once(tmp_path):
     year = datetime.now(TZ).year
     previous = datetime.now(TZ).replace(day=1) - timedelta(days=1)
     shutil.copytree(tmp_path / "data" / "2024-06", tmp_path / "data" / f"{previous:%Y-%m}")
-    text = (tmp_path / "config.yaml").read_text(encoding="utf-8").replace("year: 2024", f"year: {previous.year}")
-    text = text.replace("  charts:\n    enabled: true", "  charts:\n    enabled: false")
+    text = sample_without_schedule(tmp_path).replace("year: 2024", f"year: {previous.year}")
     text += ('\nschedule:\n  state_dir: state\n  jobs:\n    - name: often\n'
              '      cron: {hour: "*", minute: "*", second: "*/2"}\n      send: false\n'
              '      wait: {deadline_hours: 0}\n')
