@@ -126,7 +126,7 @@ def test_listing_shows_next_runs_and_the_periods_they_cover(zone, service_factor
     clock.now = datetime(2025, 9, 20, 12, tzinfo=TZ)
     service = service_factory(zone())
     lines = service.listing()
-    assert "2025-09、2025-10 不在配置年度 2024 内，届时将跳过" in lines[-1]
+    assert "2025-09、2025-10、2025-11 不在配置年度 2024 内，届时将跳过" in lines[-1]
     assert lines[-2].startswith("monthly：每月第5个工作日 08:30（Asia/Shanghai）；下次运行 2025-10-14 08:30（2025-09）、"
                                 "2025-11-07 08:30（2025-10）")
 
