@@ -8,13 +8,14 @@ restarts trigger it.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint, create_engine,
                         insert, select, update)
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 metadata = MetaData()
 
@@ -83,8 +84,17 @@ class RunRecord:
 class History:
     def __init__(self, url: str):
         self.url = url
-        self.engine = create_engine(url, future=True)
-        metadata.create_all(self.engine)
+        sqlite = url.startswith("sqlite")
+        # Several processes share the file: wait for a lock rather than fail at once.
+        self.engine = create_engine(url, future=True, connect_args={"timeout": 30} if sqlite else {})
+        for attempt in range(5):
+            try:
+                metadata.create_all(self.engine)
+                break
+            except OperationalError:          # another process created the tables at the same moment
+                if attempt == 4:
+                    raise
+                time.sleep(0.1 * (attempt + 1))
 
     @classmethod
     def for_config(cls, config) -> History:
