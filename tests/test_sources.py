@@ -354,8 +354,6 @@ def test_gbk_csv_input(tmp_path):
     assert data.problems == []
 
 
-@pytest.mark.skip(reason="设计缺口：CSV 没有合并单元格信息，两行表头的分组行（“完成情况”只写在所跨首列）"
-                         "既不会被并入表头，也不会向右延展，因此无法用“完成情况/1-6月累计”区分两列")
 def test_gbk_csv_two_row_header(tmp_path):
     text = "指标名称,完成情况,,上年同期,\r\n,本月,1-6月累计,本月,1-6月累计\r\n固定资产投资,20.5,112.4,18.0,99.4\r\n"
     (data_dir(tmp_path) / "指标.csv").write_bytes(text.encode("gbk"))
@@ -719,3 +717,25 @@ def test_month_span_headers_in_all_their_spellings(tmp_path):
                 f"     source: {{file: 表.xlsx, row: 固定资产投资, column: \"{column}\"}}}}\n", encoding="utf-8")
             data = read_period(load_config(tmp_path / "c.yaml"), Period(2024, month))
             assert data.readings["fai"].value == 12.5, (header, column, data.problems)
+
+
+def test_group_merged_only_across_with_leaf_row_below(tmp_path):
+    """A common shape: '完成情况' merged over two columns, the other header cells not merged down."""
+    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
+        ["指标名称", "完成情况", None, "上年同期", None],
+        [None, "本月", "1-6月累计", "本月", "1-6月累计"],
+        ["固定资产投资", 20.5, 112.4, 18.0, 99.4],
+    ], merges=("B1:C1", "D1:E1"))
+    reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 完成情况/1-6月累计}")
+    assert reading.value == pytest.approx(112.4) and reading.location.cell == "C3"
+    reading, _ = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 上年同期/1-6月累计}")
+    assert reading.value == pytest.approx(99.4)
+
+
+def test_text_only_first_data_row_is_not_taken_for_a_header_row(tmp_path):
+    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
+        ["指标名称", "1-6月累计", "备注"],
+        ["固定资产投资", "112.4", "含续建"],
+    ])
+    reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
+    assert reading.value == pytest.approx(112.4) and data.problems == []

@@ -183,9 +183,15 @@ def locate_table(grid: Grid, wanted: list[str]) -> Table:
             if r0 < r1 and r0 <= bottom and r1 >= top and r1 - r0 <= 3 and (r0 < top or r1 > bottom):
                 if r0 >= top - 3 and r1 <= bottom + 3:
                     top, bottom, changed = min(top, r0), max(bottom, r1), True
-    # Without merge info (csv, some xls) a group row above is recognised by its gaps: it names fewer columns.
-    if not grid.merges and top > 0 and _is_group_row(grid, top - 1, top):
+    # Without merge info (csv, some xls) a group row above is recognised by its gaps: it names fewer columns;
+    # a leaf row below by text under the gaps of the found row.
+    unmerged = not any(r0 <= bottom + 1 and r1 >= top - 1 for (r0, _), (r1, _) in grid.merges)
+    if unmerged and top > 0 and _is_group_row(grid, top - 1, top):
         top -= 1
+    elif bottom + 1 < len(grid.rows) and _is_leaf_row(grid, bottom, bottom + 1):
+        bottom += 1
+    if unmerged and bottom > top:
+        _spread_groups(grid, top, bottom)
     width = max((len(grid.rows[r]) for r in range(top, bottom + 1)), default=0)
     hidden = grid.hidden_columns
     columns = []
@@ -218,6 +224,45 @@ def _is_group_row(grid: Grid, upper: int, header: int) -> bool:
         return False
     texts = [v for v in grid.rows[upper] if isinstance(v, str) and v.strip()]
     return len(texts) == sum(above) and not any(unit_in_line(t) for t in texts) and len(texts) > 1
+
+
+_NUMBER_TEXT = re.compile(r"^[-+]?[\d,，.]+%?$")
+
+
+def _is_leaf_row(grid: Grid, header: int, lower: int) -> bool:
+    """The row under a group header: only text (no figures), some of it under a gap of the header row or
+    under a group name spanning several columns (merged only across, or not merged at all)."""
+    upper, below = grid.rows[header], grid.rows[lower]
+    texts = [(c, v) for c, v in enumerate(below) if str(v).strip()]
+    if len(texts) < 2 or any(not isinstance(v, str) or _NUMBER_TEXT.match(v.strip()) for _, v in texts):
+        return False
+    if any(normalize_text(v).startswith(FOOTER_WORDS + TOTAL_WORDS) or BAND.match(normalize_text(v)) for _, v in texts):
+        return False
+    def spanning(c: int) -> bool:
+        here = str(upper[c]).strip()
+        return bool(here) and any(0 <= n < len(upper) and str(upper[n]).strip() == here for n in (c - 1, c + 1))
+
+    under = [c for c, _ in texts if c >= len(upper) or not str(upper[c]).strip() or spanning(c)]
+    return bool(under) and any(str(upper[c]).strip() for c, _ in texts if c < len(upper))
+
+
+def _spread_groups(grid: Grid, top: int, bottom: int) -> None:
+    """Unmerged group headers ('完成情况' written over its first column only) reach right over the columns
+    whose leaf row has a name and whose own cell is empty."""
+    leaf = grid.rows[bottom]
+    for r in range(top, bottom):
+        row = grid.rows[r]
+        carry = None
+        for c in range(len(leaf)):
+            if c >= len(row):
+                row.append("")
+            text = row[c]
+            if isinstance(text, str) and text.strip():
+                carry = text if c + 1 < len(leaf) and str(leaf[c]).strip() else None
+            elif carry is not None and str(leaf[c]).strip():
+                row[c] = carry
+            else:
+                carry = None
 
 
 def _is_number_row(row: list) -> bool:

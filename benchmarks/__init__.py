@@ -1,0 +1,1 @@
+"""Benchmark suite: deterministic workloads (workload.py) and the timing harness (bench.py)."""
