@@ -106,10 +106,21 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
     word = config.output.word
     decimals = {i.id: i.decimals for i in config.indicators if getattr(i, "decimals", None) is not None}
     with staged_folder(folder) as staging:
-        charts: dict[str, Path] = {}
+        pending = None
         if config.output.charts.enabled:
-            charts = _charts(config, period, results, staging / "charts", timings, progress)
-            files += charts.values()
+            pending = _charts(config, period, results, staging / "charts", timings, progress)
+        try:
+            if config.output.excel.enabled:   # written while the charts are drawn in worker processes
+                files += _workbooks(config, period, results, staging, decimals, timings, progress)
+            charts: dict[str, Path] = {}
+            if pending is not None:
+                with _timed(timings, "charts"):
+                    charts = pending.result()
+                files += charts.values()
+        except BaseException:
+            if pending is not None:
+                pending.cancel()
+            raise
         if word.enabled:
             name = output_name(word.name, config, period)
             progress(f"写入 {name}…")
@@ -133,19 +144,6 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
                         files.append(convert_to_pdf(staging / name, staging))
                     except ReportgenError as e:   # the .docx and .xlsx still matter more than the PDF copy
                         warnings.append(str(e))
-        if config.output.excel.enabled:
-            name = output_name(config.output.excel.name, config, period)
-            progress(f"写入 {name}…")
-            with _timed(timings, "excel"):
-                from .render.excel import write_workbook
-
-                template = config.resolve(config.output.excel.template) if config.output.excel.template else None
-                write_workbook(results, staging / name, template, near=config.lights.near,
-                               severe=config.lights.severe, indicator_decimals=decimals)
-                files.append(staging / name)
-                if config.output.excel.per_department:
-                    files += _department_workbooks(config, period, results, staging / "departments", template,
-                                                   decimals)
         write_json(staging / "results.json", {"period": str(period), "time_progress": period.month_fraction(),
                                                **to_plain(results)})
         files.append(staging / "results.json")
@@ -200,6 +198,22 @@ def previous_outputs(folder: Path, fingerprint_now: str) -> list[Path] | None:
     if not all(f.is_file() for f in files):
         return None
     return files + [folder / "manifest.json"]
+
+
+def _workbooks(config: Config, period: Period, results: Results, staging: Path, decimals, timings, progress) -> list[Path]:
+    """The zone workbook and, unless switched off, each department's 督办清单."""
+    from .render.excel import write_workbook
+
+    name = output_name(config.output.excel.name, config, period)
+    progress(f"写入 {name}…")
+    with _timed(timings, "excel"):
+        template = config.resolve(config.output.excel.template) if config.output.excel.template else None
+        write_workbook(results, staging / name, template, near=config.lights.near, severe=config.lights.severe,
+                       indicator_decimals=decimals)
+        written = [staging / name]
+        if config.output.excel.per_department:
+            written += _department_workbooks(config, period, results, staging / "departments", template, decimals)
+    return written
 
 
 def department_workbook_name(config: Config, period: Period, department: str) -> str:
@@ -259,21 +273,22 @@ def history(config: Config, period: Period, ids: list[str]) -> dict[str, list[fl
     return series
 
 
-def _charts(config: Config, period: Period, results: Results, folder: Path, timings: dict, progress) -> dict[str, Path]:
-    from .charts import chart_specs, draw_charts
+def _charts(config: Config, period: Period, results: Results, folder: Path, timings: dict, progress):
+    """Start drawing the charts (trend data read first); returns a PendingCharts to collect them from."""
+    from .charts import chart_specs, start_charts
     from .metrics.progress import cumulative_plan
 
     ids = trend_ids(config)
     progress("读取各月数据绘制趋势图…" if ids else "绘制图表…")
-    with _timed(timings, "read"):
+    with _timed(timings, "history"):
         series = history(config, period, ids) if ids else {}
     plans = {ind.id: cumulative_plan(ind.progress_mode, period.year, ind.target, ind.plan_points)
              for ind in config.indicators if ind.id in ids}
     with _timed(timings, "charts"):
         specs = chart_specs(results, series, ids, plans)
         progress(f"绘制 {len(specs)} 张图表…")
-        return draw_charts(specs, folder, config.output.charts.font, config.output.charts.dpi,
-                           config.output.charts.workers)
+        return start_charts(specs, folder, config.output.charts.font, config.output.charts.dpi,
+                            config.output.charts.workers)
 
 
 def _notes(config: Config, period: Period, progress) -> list[str]:

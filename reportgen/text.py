@@ -2,8 +2,17 @@
 
 import re
 import unicodedata
+from functools import lru_cache
+
+_SPACE = re.compile(r"\s+")
 
 
 def normalize_text(value: object) -> str:
     """Full-width to half-width, drop all whitespace (incl. line breaks inside cells)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    return _normalize(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalize(text: str) -> str:
+    # Cells repeat (owners, categories, placeholders): worth remembering.
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))

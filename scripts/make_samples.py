@@ -1210,6 +1210,7 @@ def main():
     write_configs()
     save_xlsx(build_default_template(), ROOT / EXCEL_TEMPLATE)   # the stock templates, also written by `reportgen init`
     build_word_template(ROOT / WORD_TEMPLATE)
+    build_word_template(ROOT / "reportgen" / "render" / "stock" / "月度报告.docx")   # packaged default
     for m, text in NOTES.items():
         (SAMPLES / "data" / f"{YEAR}-{m:02d}" / "存在问题及下步建议.txt").write_text(text, encoding="utf-8")
     print(f"已生成 {SAMPLES / 'data'}（{len(MONTHS)} 个月）、{SAMPLES / 'config.yaml'}、{ROOT / 'config' / 'example.yaml'}")

@@ -38,6 +38,8 @@ def test_font_found_and_covers_every_label_of_every_chart(demo_results):
     assert font.missing(PROBE) == ""
     specs = specs_for(demo_results)
     assert [s.kind for s in specs] == ["completion", "trend", "departments", "projects"]
+    bars = specs[3].data
+    assert sum(bars["started"]) + sum(bars["overdue"]) + sum(bars["waiting"]) == 120   # every project once
     import matplotlib.pyplot as plt
 
     for spec in specs:

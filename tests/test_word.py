@@ -308,6 +308,9 @@ def test_stock_template_rebuilds_byte_identical(tmp_path):
     assert a == b
     repo_copy = Path(__file__).parent.parent / WORD_TEMPLATE
     assert repo_copy.read_bytes() == a, "templates/月度报告.docx is stale: run `make samples`"
+    from reportgen.render.word import STOCK_TEMPLATE
+
+    assert STOCK_TEMPLATE.read_bytes() == a, "the packaged stock template is stale: run `make samples`"
 
 
 # ------------------------------------------------------------------------------------------ PDF

@@ -58,7 +58,19 @@ def draw(spec: ChartSpec, folder: Path, family: str, font_path: str, charmap: fr
 def _figure(height: float):
     import matplotlib.pyplot as plt
 
-    return plt.subplots(figsize=(PAGE_WIDTH_IN, height), layout="constrained")
+    return plt.subplots(figsize=(PAGE_WIDTH_IN, height))
+
+
+def _label_inches(labels, size: float = 8) -> float:
+    """Width of the longest tick label: CJK characters are one em, others about half."""
+    widest = max((sum(1.0 if ord(c) > 0x2E80 else 0.55 for c in str(t)) for t in labels), default=0)
+    return widest * size / 72
+
+
+def _margins(fig, left: float, bottom: float, top: float = 0.4, right: float = 0.15) -> None:
+    """Fixed margins in inches (constrained layout costs an extra drawing pass per chart)."""
+    w, h = fig.get_size_inches()
+    fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h)
 
 
 def draw_completion(title: str, names: list[str], rates: list[float], lights: list[str], time_progress: float):
@@ -75,8 +87,9 @@ def draw_completion(title: str, names: list[str], rates: list[float], lights: li
     ax.set_yticks(y, names, fontsize=8)
     ax.set_xlim(0, max([time_progress * 100, *values]) * 1.15 + 5)
     ax.set_xlabel("完成年度目标（%）")
-    ax.set_title(title, fontsize=10.5)
+    ax.set_title(title, fontsize=10.5, pad=14)
     ax.set_ylim(-0.6, len(names) - 0.1)
+    _margins(fig, _label_inches(names) + 0.2, 0.5, 0.45)
     return fig
 
 
@@ -86,8 +99,7 @@ def draw_trend(title: str, series: list[dict], month: int):
 
     cols = 2 if len(series) > 1 else 1
     rows = (len(series) + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(PAGE_WIDTH_IN, 0.5 + 2.3 * rows), layout="constrained",
-                             squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(PAGE_WIDTH_IN, 0.9 + 2.3 * rows), squeeze=False)
     months = list(range(1, 13))
     for ax, s in zip(axes.flat, series):
         actual = [(m, v) for m, v in zip(months, s["actual"]) if v is not None and m <= month]
@@ -107,8 +119,10 @@ def draw_trend(title: str, series: list[dict], month: int):
     for ax in list(axes.flat)[len(series):]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=8, frameon=False)
-    fig.suptitle(title, fontsize=10.5)
+    fig.legend(handles, labels, loc="lower center", ncols=len(labels), fontsize=8, frameon=False)
+    fig.suptitle(title, fontsize=10.5, y=1 - 0.12 / fig.get_size_inches()[1])
+    _margins(fig, 0.5, 0.65, 0.55)
+    fig.subplots_adjust(hspace=0.45, wspace=0.22)
     return fig
 
 
@@ -126,6 +140,7 @@ def draw_departments(title: str, names: list[str], rates: list[float], time_prog
     ax.set_xlim(0, max([time_progress * 100, *values]) * 1.15 + 5)
     ax.set_xlabel(f"平均完成率（%），虚线为序时进度{time_progress * 100:.1f}%")
     ax.set_title(title, fontsize=10.5)
+    _margins(fig, _label_inches([f"{len(names)}. {n}" for n in names]) + 0.2, 0.5)
     return fig
 
 
@@ -144,8 +159,9 @@ def draw_projects(title: str, categories: list[str], started: list[int], overdue
         left = [a + b for a, b in zip(left, values)]
     ax.set_yticks(y, categories, fontsize=8)
     ax.set_xlabel("项目数（个）")
-    fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    fig.legend(loc="lower center", ncols=3, fontsize=8, frameon=False)
     ax.set_title(title, fontsize=10.5)
+    _margins(fig, _label_inches(categories) + 0.2, 0.8)
     return fig
 
 

@@ -47,13 +47,16 @@ def chart_specs(results: Results, history: dict[str, list[float | None]], trend_
             names=[d.name for d in ranked], rates=[d.average_completion for d in ranked], time_progress=tp)))
 
     for i, ledger in enumerate(results.ledgers):
-        groups = [g for g in ledger.by_category if g.projects] or [ledger.total]
         if not ledger.projects:
             continue
-        waiting = [sum(1 for p in ledger.projects if (p.category == g.name or len(groups) == 1)
-                       and not p.started and not p.start_overdue) for g in groups]
+        names = [g.name for g in ledger.by_category if g.projects] or ["合计"]
+        # Every project once: started (续建 included), past its planned start, or not due yet.
+        of = {name: [p for p in ledger.projects if (p.category or "未分类") == name or len(names) == 1]
+              for name in names}
+        started = [sum(1 for p in of[n] if p.started) for n in names]
+        overdue = [sum(1 for p in of[n] if not p.started and p.start_overdue) for n in names]
+        waiting = [len(of[n]) - s - o for n, s, o in zip(names, started, overdue)]
         specs.append(ChartSpec("projects" if i == 0 else f"projects_{i + 1}", "projects",
                                f"{ledger.title}开工情况（按类别）", dict(
-                                   categories=[g.name for g in groups], started=[g.started for g in groups],
-                                   overdue=[g.overdue for g in groups], waiting=waiting)))
+                                   categories=names, started=started, overdue=overdue, waiting=waiting)))
     return specs

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
 
 KINDS = ("cumulative", "count", "growth", "share", "cap", "milestone")
 KIND_NAMES = {"cumulative": "累计金额", "count": "数量", "growth": "增速", "share": "占比", "cap": "控制上限",
@@ -421,6 +421,7 @@ class Config(Strict):
     schedule: ScheduleConfig = ScheduleConfig()
     mail: MailConfig | None = None
     base_dir: Path = Field(Path("."), exclude=True)
+    _department_index: dict[str, str] | None = PrivateAttr(default=None)
 
     @property
     def department_names(self) -> list[str]:
@@ -430,12 +431,14 @@ class Config(Strict):
         """The configured department a ledger cell or owner name refers to (aliases included)."""
         from ..text import normalize_text
 
-        key = normalize_text(text)
-        for d in self.departments:
-            names = [d] if isinstance(d, str) else [d.name, *d.aliases]
-            if key in (normalize_text(n) for n in names):
-                return names[0]
-        return None
+        if self._department_index is None:
+            index: dict[str, str] = {}
+            for d in self.departments:
+                names = [d] if isinstance(d, str) else [d.name, *d.aliases]
+                for n in names:
+                    index.setdefault(normalize_text(n), names[0])
+            self._department_index = index
+        return self._department_index.get(normalize_text(text))
 
     def resolve(self, path: Path) -> Path:
         return Path(os.path.normpath(path if path.is_absolute() else self.base_dir / path))

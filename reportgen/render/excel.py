@@ -7,6 +7,9 @@ keeps rows below the marker row (notes, signatures) below the data.
 
 from __future__ import annotations
 
+import io
+from functools import lru_cache
+
 import re
 from copy import copy
 from pathlib import Path
@@ -184,6 +187,14 @@ def build_default_template() -> Workbook:
     return wb
 
 
+@lru_cache(maxsize=1)
+def _default_template_bytes() -> bytes:
+    """The stock template built once per process (a run writes one workbook per department)."""
+    raw = io.BytesIO()
+    build_default_template().save(raw)
+    return raw.getvalue()
+
+
 def write_workbook(results: Results, path: Path, template: Path | None = None, *, near: float = 2.0,
                    severe: float = 10.0, indicator_decimals: dict[str, int] | None = None,
                    filter_text: str = "") -> None:
@@ -193,7 +204,7 @@ def write_workbook(results: Results, path: Path, template: Path | None = None, *
     else after the sheet's title in A1, so nobody mistakes a department's list for the whole zone's.
     """
     if template is None:
-        wb = build_default_template()
+        wb = load_workbook(io.BytesIO(_default_template_bytes()))
         name = "（内置模板）"
     else:
         name = template.name
@@ -386,13 +397,15 @@ def _fit_widths(ws: Worksheet, header_row: int, last_row: int) -> None:
         target = min(width + 2, 40 if wrap else 60)
         ws.column_dimensions[letter].width = max(current if current and current != 13 else 0, target, 6)
     # Excel and LibreOffice do not grow rows for wrapped text written by a program: size them here.
-    for r in range(header_row + 1, last_row + 1):
-        if ws.row_dimensions[r].height:
+    # (One pass over the rows: ws[r] would recount the sheet's columns for every row.)
+    chars = {c: int(((ws.column_dimensions[get_column_letter(c)].width or 8.43) - 1) * 1.15) or 1
+             for c in range(1, ws.max_column + 1)}
+    for row in ws.iter_rows(min_row=header_row + 1, max_row=last_row):
+        if not row or ws.row_dimensions[row[0].row].height:
             continue
         lines = 1
-        for cell in ws[r]:
+        for cell in row:
             if isinstance(cell.value, str) and cell.alignment.wrap_text:
-                width = ((ws.column_dimensions[get_column_letter(cell.column)].width or 8.43) - 1) * 1.15
-                lines = max(lines, sum(-(-max(display_width(t), 1) // int(width)) for t in cell.value.split("\n")))
+                lines = max(lines, sum(-(-max(display_width(t), 1) // chars[cell.column]) for t in cell.value.split("\n")))
         if lines > 1:
-            ws.row_dimensions[r].height = 15 * lines
+            ws.row_dimensions[row[0].row].height = 15 * lines

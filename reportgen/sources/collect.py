@@ -84,7 +84,7 @@ class _Reader:
         if not isinstance(raw, float) or isinstance(raw, bool):
             return False
         book = self.books.get(table.grid.file_key)
-        return isinstance(book, Workbook) and book.number_format(table.grid.sheet, row, col).endswith("%")
+        return isinstance(book, Workbook) and book.is_percent(table.grid.sheet, row, col)
 
     def table(self, file: str, sheet: str | None, wanted: list[str]) -> Table:
         key = (self.fmt(file), self.fmt(sheet) if sheet else None)

@@ -39,6 +39,7 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
     category_band = ""
     unknown_owners: set[str] = set()
     name_col = columns["name"].index
+    resolved: dict[str, str | None] = {}          # owner cell text → department (thousands of rows, few names)
     for r in table.data_rows():
         row = grid.rows[r]
         name_raw = grid.value(r, name_col)
@@ -57,7 +58,6 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
             if field_name == "name":
                 continue
             raw = grid.value(r, col.index)
-            where = grid.location(r, col.index)
             try:
                 if field_name in AMOUNT_FIELDS:
                     values[field_name] = parse_number(raw, col.unit or table.sheet_unit or ledger.unit,
@@ -69,11 +69,12 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
                 else:
                     values[field_name] = "" if is_placeholder(raw) else str(raw).strip()
             except (NotANumber, ValueError) as e:
-                problems.append(SourceError(where, f"{e}（{LEDGER_FIELDS.get(field_name, field_name)}）"))
+                problems.append(SourceError(grid.location(r, col.index),
+                                            f"{e}（{LEDGER_FIELDS.get(field_name, field_name)}）"))
         owner = values.get("owner", "")
         if "owner" in columns:
             if owner and department_of:
-                known = department_of(owner)
+                known = resolved[owner] if owner in resolved else resolved.setdefault(owner, department_of(owner))
                 if known is None and owner not in unknown_owners:
                     unknown_owners.add(owner)
                     problems.append(SourceError(grid.location(r, columns["owner"].index),

@@ -86,17 +86,22 @@ class Workbook:
                 return name
         raise SourceError(Location(self.display, wanted), f"工作表“{wanted}”不存在，现有：{'、'.join(self.sheet_names)}")
 
-    def number_format(self, sheet: str, row: int, col: int) -> str:
-        """The display format of one cell (xlsx only; calamine does not read formats)."""
-        if self.suffix not in (".xlsx", ".xlsm"):
-            return ""
+    @property
+    def _meta(self):
         if self._styled is None:
-            from openpyxl import load_workbook
+            from .xlsx_meta import XlsxMeta
 
-            self._styled = load_workbook(self.path, read_only=True)
-        for cells in self._styled[sheet].iter_rows(min_row=row + 1, max_row=row + 1, min_col=col + 1, max_col=col + 1):
-            return getattr(cells[0], "number_format", "") or ""
-        return ""
+            self._styled = XlsxMeta(self.path)
+        return self._styled
+
+    def is_percent(self, sheet: str, row: int, col: int) -> bool:
+        """Whether Excel shows the cell as a percentage (xlsx only; calamine does not read formats)."""
+        if self.suffix not in (".xlsx", ".xlsm"):
+            return False
+        try:
+            return self._meta.is_percent(sheet, cell_name(row, col))
+        except (KeyError, OSError, ValueError):
+            return False
 
     def grid(self, wanted: str | None) -> Grid:
         name = self.find_sheet(wanted)
@@ -110,7 +115,7 @@ class Workbook:
         sheet = self._book.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)
         merges = list(sheet.merged_cell_ranges or [])
-        hidden = _hidden_columns(self.path, name) if self.suffix in (".xlsx", ".xlsm") else frozenset()
+        hidden = self._meta.hidden_columns(name) if self.suffix in (".xlsx", ".xlsm") else frozenset()
         return Grid(self.display, name, [list(r) for r in rows], merges, hidden)
 
 
@@ -143,35 +148,3 @@ def _read_csv(path: Path, display: str) -> list[list]:
     except csv.Error:
         dialect = csv.excel
     return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-
-
-def _hidden_columns(path: Path, sheet: str) -> frozenset[int]:
-    """Hidden columns of an xlsx sheet (calamine does not report them); read from the sheet XML only."""
-    import re
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            book = z.read("xl/workbook.xml").decode("utf-8", "replace")
-            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-            from xml.sax.saxutils import escape
-
-            m = re.search(r'<sheet [^>]*name="%s"[^>]*r:id="([^"]+)"' % re.escape(escape(sheet, {'"': "&quot;"})), book)
-            if not m:
-                return frozenset()
-            t = re.search(r'<Relationship [^>]*Id="%s"[^>]*Target="([^"]+)"' % re.escape(m.group(1)), rels) or \
-                re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="%s"' % re.escape(m.group(1)), rels)
-            if not t:
-                return frozenset()
-            target = t.group(1).lstrip("/")
-            target = target if target.startswith("xl/") else "xl/" + target
-            xml = z.read(target).decode("utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return frozenset()
-    cols = re.search(r"<cols>(.*?)</cols>", xml, re.S)
-    hidden = set()
-    for c in re.finditer(r"<col ([^>]*)/?>", cols.group(1) if cols else ""):
-        attrs = dict(re.findall(r'(\w+)="([^"]*)"', c.group(1)))
-        if attrs.get("hidden") in ("1", "true"):
-            hidden.update(range(int(attrs["min"]) - 1, int(attrs["max"])))
-    return frozenset(hidden)
