@@ -77,7 +77,7 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
     Without `force`, a period whose inputs, config, templates and options are unchanged since the last
     successful run (the fingerprint in its manifest.json) is not regenerated: `skipped` is set.
     """
-    from .render.outputs import manifest, staged_folder, to_plain, write_json
+    from .render.outputs import manifest, staged_folder, write_json
 
     timings: dict[str, float] = {}
     warnings: list[str] = []
@@ -145,7 +145,7 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
                     except ReportgenError as e:   # the .docx and .xlsx still matter more than the PDF copy
                         warnings.append(str(e))
         write_json(staging / "results.json", {"period": str(period), "time_progress": period.month_fraction(),
-                                               **to_plain(results)})
+                                               **vars(results)}, pretty=False)
         files.append(staging / "results.json")
         record = manifest(config_path, data.files, files, str(period), stamp, config.resolve(config.data.dir),
                           staging)

@@ -195,6 +195,12 @@ def _default_template_bytes() -> bytes:
     return raw.getvalue()
 
 
+@lru_cache(maxsize=4)
+def _template_bytes(template: Path, mtime: int, size: int) -> bytes:
+    """A user template read once per run (one workbook per department); an edited file is read again."""
+    return template.read_bytes()
+
+
 def write_workbook(results: Results, path: Path, template: Path | None = None, *, near: float = 2.0,
                    severe: float = 10.0, indicator_decimals: dict[str, int] | None = None,
                    filter_text: str = "") -> None:
@@ -209,7 +215,8 @@ def write_workbook(results: Results, path: Path, template: Path | None = None, *
     else:
         name = template.name
         try:
-            wb = load_workbook(template)
+            stat = template.stat()
+            wb = load_workbook(io.BytesIO(_template_bytes(template, stat.st_mtime_ns, stat.st_size)))
         except Exception as e:  # openpyxl raises many types for a damaged file
             raise TemplateError(f"Excel 模板 {template}：无法打开（{e}）") from None
     decimals = indicator_decimals or {}
@@ -227,7 +234,9 @@ def write_workbook(results: Results, path: Path, template: Path | None = None, *
         _fill_sheet(ws, name, records, ctx, decimals)
         if filter_text and not has_filter:
             ws["A1"].value = f"{ws['A1'].value or ''}（{filter_text}）"
-    wb.save(path)
+    raw = io.BytesIO()
+    wb.save(raw)
+    path.write_bytes(_splice_rows(raw.getvalue(), wb))
 
 
 def _context(results: Results, near: float, severe: float) -> dict:
@@ -300,27 +309,42 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
     if marker_row is None:
         return
     kind = next(iter(markers.values()))[0]
+    wraps = {col: bool(ws.cell(marker_row, col).alignment.wrap_text) for col in markers}
     trailing = _take_rows_below(ws, marker_row)
     marker_height = ws.row_dimensions[marker_row].height
     rows = records[kind]
+    widths: dict[int, int] = {}
+    wrapped: dict[int, list[tuple[int, str]]] = {}     # row -> (column, text) of wrapping cells
+    styles = _StyleIds(ws.parent)
+    columns = [(col, get_column_letter(col), key, style, FIELDS[kind][key][1], FIELDS[kind][key][2])
+               for col, (_, key, style) in sorted(markers.items())]
+    # Values and style ids first; the rows' XML is written straight into the saved sheet (write_workbook):
+    # openpyxl cells would cost tens of microseconds each, and a ledger has hundreds of thousands.
+    table = []
     for i, record in enumerate(rows):
         r = marker_row + i
-        for col, (_, key, style) in markers.items():
-            _, value_of, fmt = FIELDS[kind][key]
-            cell = ws.cell(r, col)
-            cell._style = copy(style)
+        cells = []
+        for col, letter, key, style, value_of, fmt in columns:
             value = value_of(record, i + 1, ctx)
-            _set_value(cell, value)
+            number_format = fill = None
             if fmt == "unit" and isinstance(record, IndicatorResult):
                 digits = decimals.get(record.id, nb.decimals_for(record.unit))
-                cell.number_format = "0" if digits == 0 else "0." + "0" * digits
+                number_format = "0" if digits == 0 else "0." + "0" * digits
             if key == "light":
-                cell.fill = PatternFill("solid", fgColor=nb.LIGHT_COLORS.get(record.light, "FFFFFF"))
-        if marker_height:
-            ws.row_dimensions[r].height = marker_height
-    if not rows:
-        for col in markers:
-            ws.cell(marker_row, col).value = None
+                fill = nb.LIGHT_COLORS.get(record.light, "FFFFFF")
+            quote = isinstance(value, str) and value.startswith(TEXT_START)
+            cells.append((letter, styles.get(col, style, number_format, fill, quote), value))
+            if value is not None:
+                text = f"{value:,.2f}" if isinstance(value, float) else str(value)
+                if 2 * len(text) > widths.get(col, 0):     # only then can it be the widest (CJK counts double)
+                    width = max(map(display_width, text.split("\n"))) if "\n" in text else display_width(text)
+                    if width > widths.get(col, 0):
+                        widths[col] = width
+                if wraps[col] and isinstance(value, str):
+                    wrapped.setdefault(r, []).append((col, value))
+        table.append(cells)
+    for col in markers:
+        ws.cell(marker_row, col).value = None
     last = marker_row + max(len(rows), 1) - 1
     _put_rows_back(ws, trailing, last + 1, ctx)
     header_row = marker_row - 1
@@ -336,7 +360,10 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    _fit_widths(ws, header_row, last)
+    heights = _fit_widths(ws, header_row, widths, wrapped, wraps)
+    if table:
+        ws._reportgen_rows = (marker_row, _rows_xml(table, marker_row, heights, marker_height),
+                              marker_row + len(table) - 1)
 
 
 def _set_value(cell, value) -> None:
@@ -374,38 +401,106 @@ def _put_rows_back(ws: Worksheet, trailing: list, start: int, ctx: dict) -> None
 
 
 def display_width(text: str) -> int:
-    """Columns an Excel cell needs: CJK and full-width characters count double."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    """Columns an Excel cell needs: CJK and full-width characters count double (their GB18030 length)."""
+    return len(text.encode("gb18030", "replace"))
 
 
-def _fit_widths(ws: Worksheet, header_row: int, last_row: int) -> None:
-    widths: dict[int, int] = {}
-    for row in ws.iter_rows(min_row=max(header_row, 1), max_row=last_row):
-        for cell in row:
-            if cell.value is None or type(cell).__name__ == "MergedCell":
-                continue
-            if isinstance(cell.value, float):
-                text = f"{cell.value:,.2f}"
-            else:
-                text = str(cell.value)
-            longest = max((display_width(line) for line in text.split("\n")), default=0)
-            widths[cell.column] = max(widths.get(cell.column, 0), longest)
+def _fit_widths(ws: Worksheet, header_row: int, widths: dict[int, int], wrapped: dict, wraps: dict) -> None:
+    """Column widths from the longest value written (and the header), capped; wrapped rows made tall enough."""
+    if header_row >= 1:
+        for cell in ws[header_row]:
+            if isinstance(cell.value, str) and type(cell).__name__ != "MergedCell":
+                width = max(map(display_width, cell.value.split("\n")))
+                widths[cell.column] = max(widths.get(cell.column, 0), width)
     for col, width in widths.items():
         letter = get_column_letter(col)
         current = ws.column_dimensions[letter].width or 0
-        wrap = ws.cell(header_row + 1, col).alignment.wrap_text
-        target = min(width + 2, 40 if wrap else 60)
+        target = min(width + 2, 40 if wraps.get(col) else 60)
         ws.column_dimensions[letter].width = max(current if current and current != 13 else 0, target, 6)
     # Excel and LibreOffice do not grow rows for wrapped text written by a program: size them here.
-    # (One pass over the rows: ws[r] would recount the sheet's columns for every row.)
-    chars = {c: int(((ws.column_dimensions[get_column_letter(c)].width or 8.43) - 1) * 1.15) or 1
-             for c in range(1, ws.max_column + 1)}
-    for row in ws.iter_rows(min_row=header_row + 1, max_row=last_row):
-        if not row or ws.row_dimensions[row[0].row].height:
-            continue
-        lines = 1
-        for cell in row:
-            if isinstance(cell.value, str) and cell.alignment.wrap_text:
-                lines = max(lines, sum(-(-max(display_width(t), 1) // chars[cell.column]) for t in cell.value.split("\n")))
+    chars = {col: int(((ws.column_dimensions[get_column_letter(col)].width or 8.43) - 1) * 1.15) or 1
+             for col in wraps}
+    heights = {}
+    for r, cells in wrapped.items():
+        lines = max(sum(-(-max(display_width(t), 1) // chars[col]) for t in text.split("\n")) for col, text in cells)
         if lines > 1:
-            ws.row_dimensions[row[0].row].height = 15 * lines
+            heights[r] = 15 * lines
+    return heights
+
+
+class _StyleIds:
+    """cellXfs ids for the marker styles and their variants (row number format, light fill, text prefix),
+    registered in the workbook's style tables the way openpyxl registers a cell's style at save time."""
+
+    def __init__(self, wb):
+        self.wb, self.ids = wb, {}
+
+    def get(self, col: int, base, number_format: str | None, fill: str | None, quote: bool) -> int:
+        key = (col, number_format, fill, quote)
+        if key not in self.ids:
+            from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
+
+            style = copy(base)
+            if number_format is not None:
+                style.numFmtId = BUILTIN_FORMATS_REVERSE.get(number_format) if number_format in \
+                    BUILTIN_FORMATS_REVERSE else self.wb._number_formats.add(number_format) + BUILTIN_FORMATS_MAX_SIZE
+            if fill is not None:
+                style.fillId = self.wb._fills.add(PatternFill("solid", fgColor=fill))
+            if quote:
+                style.quotePrefix = 1
+            self.ids[key] = self.wb._cell_styles.add(style)
+        return self.ids[key]
+
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _rows_xml(table: list, first_row: int, heights: dict, default_height: float | None) -> str:
+    """<row> elements for the data rows: numbers as values, text as inline strings."""
+    out = []
+    for i, cells in enumerate(table):
+        r = first_row + i
+        height = heights.get(r) or default_height
+        parts = [f'<row r="{r}" ht="{height}" customHeight="1">' if height else f'<row r="{r}">']
+        for letter, sid, value in cells:
+            if value is None or value == "" or (isinstance(value, float) and value != value):
+                parts.append(f'<c r="{letter}{r}" s="{sid}"/>')
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                parts.append(f'<c r="{letter}{r}" s="{sid}"><v>{value!r}</v></c>')
+            else:
+                text = _ILLEGAL_XML.sub("", str(value)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                parts.append(f'<c r="{letter}{r}" s="{sid}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+        parts.append("</row>")
+        out.append("".join(parts))
+    return "".join(out)
+
+
+def _splice_rows(package: bytes, workbook) -> bytes:
+    """Put each sheet's pending data rows into the saved package, in place of its (emptied) marker row."""
+    import zipfile
+
+    pending = {f"xl/worksheets/sheet{i + 1}.xml": ws._reportgen_rows
+               for i, ws in enumerate(workbook.worksheets) if getattr(ws, "_reportgen_rows", None)}
+    if not pending:
+        return package
+    src, out = zipfile.ZipFile(io.BytesIO(package)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename in pending:
+                marker_row, rows, last_row = pending[info.filename]
+                xml = data.decode("utf-8")
+                xml = re.sub(r"<sheetData\s*/>", "<sheetData></sheetData>", data.decode("utf-8"), count=1)
+                m = re.search(r'<row r="%d"[^>]*?(?:/>|>.*?</row>)' % marker_row, xml, re.S)
+                if m:
+                    xml = xml[:m.start()] + rows + xml[m.end():]
+                else:   # no cell left in the marker row: the rows go before the first later row
+                    later = next((x for x in re.finditer(r'<row r="(\d+)"', xml) if int(x.group(1)) > marker_row), None)
+                    at = later.start() if later else xml.index("</sheetData>")
+                    xml = xml[:at] + rows + xml[at:]
+                dim = re.search(r'<dimension ref="([A-Z]+\d+)(?::([A-Z]+)(\d+))?"', xml)
+                if dim and dim.group(3) and int(dim.group(3)) < last_row:   # readers size the sheet by it
+                    xml = xml[:dim.start()] + f'<dimension ref="{dim.group(1)}:{dim.group(2)}{last_row}"' + xml[dim.end():]
+                data = xml.encode("utf-8")
+            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    return out.getvalue()

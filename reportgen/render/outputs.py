@@ -71,8 +71,21 @@ def to_plain(value):
     return value
 
 
-def write_json(path: Path, data) -> None:
-    path.write_text(json.dumps(to_plain(data), ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
+def _json_default(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return vars(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def write_json(path: Path, data, pretty: bool = True) -> None:
+    """JSON with dataclasses and dates; `pretty=False` lets the C encoder do the work (results of 20,000 projects)."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, default=_json_default,
+                      **({"indent": 2} if pretty else {"separators": (",", ":")}))
+    path.write_text(text, encoding="utf-8")
 
 
 def manifest(config_path: Path | None, inputs: list[Path], outputs: list[Path], period: str, now: datetime,
