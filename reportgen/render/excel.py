@@ -321,28 +321,35 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
     # Values and style ids first; the rows' XML is written straight into the saved sheet (write_workbook):
     # openpyxl cells would cost tens of microseconds each, and a ledger has hundreds of thousands.
     table = []
+    numbers: dict[int, float] = {}                     # column -> largest magnitude, for its width
+    plain = {col: styles.get(col, style, None, None, False) for col, _, _, style, _, _ in columns}
+    per_unit = {col for col, _, key, _, _, fmt in columns if fmt == "unit" and kind == "indicator"}
     for i, record in enumerate(rows):
         r = marker_row + i
         cells = []
         for col, letter, key, style, value_of, fmt in columns:
             value = value_of(record, i + 1, ctx)
-            number_format = fill = None
-            if fmt == "unit" and isinstance(record, IndicatorResult):
+            sid = plain[col]
+            if col in per_unit:
                 digits = decimals.get(record.id, nb.decimals_for(record.unit))
-                number_format = "0" if digits == 0 else "0." + "0" * digits
-            if key == "light":
-                fill = nb.LIGHT_COLORS.get(record.light, "FFFFFF")
-            quote = isinstance(value, str) and value.startswith(TEXT_START)
-            cells.append((letter, styles.get(col, style, number_format, fill, quote), value))
-            if value is not None:
-                text = f"{value:,.2f}" if isinstance(value, float) else str(value)
-                if 2 * len(text) > widths.get(col, 0):     # only then can it be the widest (CJK counts double)
-                    width = max(map(display_width, text.split("\n"))) if "\n" in text else display_width(text)
+                sid = styles.get(col, style, "0" if digits == 0 else "0." + "0" * digits, None, False)
+            elif key == "light":
+                sid = styles.get(col, style, None, nb.LIGHT_COLORS.get(record.light, "FFFFFF"), False)
+            if value.__class__ is str:
+                if value.startswith(TEXT_START):
+                    sid = styles.get(col, style, None, None, True)
+                if 2 * len(value) > widths.get(col, 0):     # only then can it be the widest (CJK counts double)
+                    width = max(map(display_width, value.split("\n")))
                     if width > widths.get(col, 0):
                         widths[col] = width
-                if wraps[col] and isinstance(value, str):
+                if wraps[col]:
                     wrapped.setdefault(r, []).append((col, value))
+            elif value is not None and abs(value) > numbers.get(col, -1):
+                numbers[col] = abs(value)
+            cells.append((letter, sid, value))
         table.append(cells)
+    for col, largest in numbers.items():
+        widths[col] = max(widths.get(col, 0), len(f"{largest:,.2f}") + 1)
     for col in markers:
         ws.cell(marker_row, col).value = None
     last = marker_row + max(len(rows), 1) - 1
@@ -461,17 +468,17 @@ def _rows_xml(table: list, first_row: int, heights: dict, default_height: float 
     for i, cells in enumerate(table):
         r = first_row + i
         height = heights.get(r) or default_height
-        parts = [f'<row r="{r}" ht="{height}" customHeight="1">' if height else f'<row r="{r}">']
+        out.append(f'<row r="{r}" ht="{height}" customHeight="1">' if height else f'<row r="{r}">')
         for letter, sid, value in cells:
-            if value is None or value == "" or (isinstance(value, float) and value != value):
-                parts.append(f'<c r="{letter}{r}" s="{sid}"/>')
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                parts.append(f'<c r="{letter}{r}" s="{sid}"><v>{value!r}</v></c>')
-            else:
-                text = _ILLEGAL_XML.sub("", str(value)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                parts.append(f'<c r="{letter}{r}" s="{sid}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
-        parts.append("</row>")
-        out.append("".join(parts))
+            kind = value.__class__
+            if kind is str and value:
+                text = _ILLEGAL_XML.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                out.append(f'<c r="{letter}{r}" s="{sid}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+            elif (kind is float and value == value) or kind is int:
+                out.append(f'<c r="{letter}{r}" s="{sid}"><v>{value!r}</v></c>')
+            else:                                           # None, "", NaN: the styled empty cell
+                out.append(f'<c r="{letter}{r}" s="{sid}"/>')
+        out.append("</row>")
     return "".join(out)
 
 
