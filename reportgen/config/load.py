@@ -44,14 +44,18 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError("", "配置文件应以 UTF-8 编码保存", file=name) from None
     except OSError as e:
         raise ConfigError("", f"无法读取配置文件：{e.strerror}", file=name) from None
+    # One parse gives both the nodes (line numbers) and the data; libyaml's parser when it is there.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         problem = getattr(e, "problem", None) or str(e)
         line = mark.line + 1 if mark else None
         raise ConfigError("", f"YAML 语法错误（{problem}）{_yaml_hint(text, line)}", line=line, file=name) from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise ConfigError("", "配置文件应为键值对（zone: …、year: …、indicators: …）", file=name)
     lines: dict[tuple, int] = {}
