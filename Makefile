@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install demo test samples templates clean system-fonts system-test-tools
+.PHONY: install demo test bench samples templates clean system-fonts system-test-tools
 
 install: $(VENV)/.installed system-fonts
 
@@ -32,6 +32,11 @@ demo: install
 
 test: install system-test-tools
 	$(BIN)/python -m pytest
+
+# Benchmarks: S (demo), M, L workloads; prints a table and writes output/bench.json (docs/performance.md).
+bench: install
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python -m benchmarks.bench
 
 # Regenerate the committed sample data and the default Excel template (deterministic).
 samples: install

@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .config import Config
+from typing import TYPE_CHECKING
+
 from .errors import ProblemList, ReportgenError
-from .metrics import evaluate
-from .metrics.results import Results
 from .period import Period
 from .sources.collect import period_dir, period_formatter, read_period
+
+if TYPE_CHECKING:   # imported where used: `validate` and a skipped run need neither
+    from .config import Config
+    from .metrics.results import Results
 
 
 @dataclass
@@ -100,6 +103,8 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
     if strict and data.problems:
         raise ProblemList(list(data.problems))
     progress(f"计算 {len(config.indicators)} 项指标…")
+    from .metrics import evaluate
+
     with _timed(timings, "compute"):
         results = evaluate(config, data)
     stamp = now or datetime.now().astimezone()
@@ -287,6 +292,8 @@ def history(config: Config, period: Period, ids: list[str]) -> dict[str, list[fl
         if not period_dir(config, earlier).is_dir():
             continue
         try:
+            from .metrics import evaluate
+
             results = evaluate(sub, read_period(sub, earlier))
         except ReportgenError:
             continue
@@ -332,17 +339,18 @@ def validate(config: Config, period: Period | None = None) -> list[str]:
     problems: list[str] = []
     template = config.output.excel.template
     if template is not None and config.output.excel.enabled:
-        from .render.excel import check_template
+        from .render.template_check import check_excel_template
 
         try:
-            check_template(config.resolve(template))
+            check_excel_template(config.resolve(template))
         except ReportgenError as e:
             problems += e.lines()
     if config.output.word.template is not None and config.output.word.enabled:
-        from .render.word import check_template as check_word_template
+        from .render.template_check import check_word_template
+        from .render.word_names import CONTEXT_NAMES
 
         try:
-            check_word_template(config.resolve(config.output.word.template))
+            check_word_template(config.resolve(config.output.word.template), CONTEXT_NAMES)
         except ReportgenError as e:
             problems += e.lines()
     if period is not None:

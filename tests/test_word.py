@@ -383,3 +383,19 @@ def test_concurrent_conversions_do_not_collide_and_timeouts_are_reported(june, t
         assert "NotoSerifCJK" in fonts      # 仿宋 body substituted by a serif face, not the first sans fallback
     with pytest.raises(ReportgenError, match="超时"):
         convert_to_pdf(copies[0], tmp_path / "slow", timeout=0.05)
+
+
+def test_validate_knows_every_name_the_report_provides(demo):
+    from reportgen.render.word import add_numbering
+    from reportgen.render.word_names import CONTEXT_NAMES
+
+    context = add_numbering(_context_for(demo, 6))
+    assert set(context) | {"charts", "chart"} == CONTEXT_NAMES
+
+
+def test_stock_and_user_templates_pass_the_light_check(demo, tmp_path):
+    from reportgen.render.template_check import check_word_template
+    from reportgen.render.word_names import CONTEXT_NAMES
+
+    check_word_template(demo / WORD_TEMPLATE, CONTEXT_NAMES)
+    check_word_template(_user_template(tmp_path / "u.docx"), CONTEXT_NAMES)

@@ -15,7 +15,7 @@ KIND_NAMES = {"cumulative": "累计金额", "count": "数量", "growth": "增速
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class DataConfig(Strict):

@@ -118,26 +118,6 @@ def write_report(context: dict, path: Path, template: Path | None = None, charts
     return path
 
 
-CONTEXT_NAMES = {"zone", "year", "month", "period", "span", "title", "issuer", "date", "time_progress", "stage",
-                 "checkpoint_reached", "show", "lead", "overview", "indicator_intro", "groups", "indicators",
-                 "ledgers", "departments", "department_summary", "lagging", "project_issues", "suggestions",
-                 "notes", "data_notes", "results", "headings", "tables", "charts", "chart"}
-
-
-def check_template(template: Path) -> None:
-    """What `validate` runs: the template opens, parses, and uses only variables the report provides."""
-    from jinja2 import TemplateSyntaxError
-
-    tpl, name = _template(template)
-    try:
-        unknown = tpl.get_undeclared_template_variables(_environment()) - CONTEXT_NAMES
-    except TemplateSyntaxError as e:
-        raise TemplateError(f"Word 模板 {name} 语法错误：{_explain(e.message)}（第 {e.lineno} 段附近）") from e
-    if unknown:
-        raise TemplateError(f"Word 模板 {name} 使用了不存在的变量：{'、'.join(sorted(unknown))}"
-                            f"（可用变量见 README“Word 模板”一节）")
-
-
 def _explain(message: str | None) -> str:
     message = message or ""
     m = re.fullmatch(r"'(\w+)' is undefined", message)

@@ -1,0 +1,156 @@
+"""What an Excel template may contain: the marker fields per record type, stock sheets and subtitles.
+
+Kept apart from excel.py (which needs openpyxl) so that `validate` can check templates without importing it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import TemplateError
+from ..metrics.results import IndicatorResult
+from . import numbers as nb
+
+MARKER = re.compile(r"^\s*\{\{\s*(\w+)\.(\w+)\s*\}\}\s*$")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+PERCENT = "0.0%"
+POINTS = '+0.0;-0.0;0.0'
+TEXT_START = ("=", "+", "-", "@")
+
+
+def _date(d) -> str:
+    return "" if d is None else f"{d.year}年{d.month}月"
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else value / 100
+
+
+# record type -> field -> (header, value function, number format or None). Formats "unit" follow the row's unit.
+FIELDS: dict[str, dict[str, tuple]] = {
+    "indicator": {
+        "seq": ("序号", lambda r, i, ctx: i, "0"),
+        "group": ("分组", lambda r, i, ctx: r.group, None),
+        "name": ("指标名称", lambda r, i, ctx: r.name, None),
+        "unit": ("单位", lambda r, i, ctx: r.unit, None),
+        "target": ("确保目标", lambda r, i, ctx: r.target, "unit"),
+        "stretch": ("力争目标", lambda r, i, ctx: r.stretch, "unit"),
+        "actual": ("{span}完成", lambda r, i, ctx: r.actual, "unit"),
+        "completion": ("完成率", lambda r, i, ctx: r.completion, PERCENT),
+        "stretch_completion": ("力争完成率", lambda r, i, ctx: r.stretch_completion, PERCENT),
+        "time_progress": ("序时进度", lambda r, i, ctx: r.time_progress, PERCENT),
+        "gap": ("差距（百分点）", lambda r, i, ctx: r.gap if r.kind not in ("cap",) else None, POINTS),
+        "progress_words": ("进度评价", lambda r, i, ctx: _verdict(r, ctx), None),
+        "last_year": ("上年同期", lambda r, i, ctx: r.last_year, "unit"),
+        "yoy": ("同比", lambda r, i, ctx: _pct(r.yoy), PERCENT),
+        "projection": ("按当前进度全年预计", lambda r, i, ctx: r.projection, "unit"),
+        "light": ("状态", lambda r, i, ctx: nb.light_name(r.light), None),
+        "checkpoint": ("{checkpoint}", lambda r, i, ctx: _checkpoint(r), None),
+        "owner": ("责任单位", lambda r, i, ctx: r.owner, None),
+        "source": ("数据来源", lambda r, i, ctx: r.source, None),
+        "note": ("备注", lambda r, i, ctx: r.note, None),
+    },
+    "project": {
+        "seq": ("序号", lambda p, i, ctx: i, "0"),
+        "name": ("项目名称", lambda p, i, ctx: p.name, None),
+        "category": ("项目类别", lambda p, i, ctx: p.category, None),
+        "nature": ("建设性质", lambda p, i, ctx: p.nature, None),
+        "owner": ("责任单位", lambda p, i, ctx: p.owner, None),
+        "total_investment": ("总投资", lambda p, i, ctx: p.total_investment, "0.00"),
+        "annual_plan": ("年度计划投资", lambda p, i, ctx: p.annual_plan, "0.00"),
+        "completed": ("{span}完成投资", lambda p, i, ctx: p.completed, "0.00"),
+        "completion": ("投资完成率", lambda p, i, ctx: p.completion, PERCENT),
+        "planned_start": ("计划开工", lambda p, i, ctx: _date(p.planned_start), None),
+        "actual_start": ("实际开工", lambda p, i, ctx: _date(p.actual_start), None),
+        "started": ("开工情况", lambda p, i, ctx: "已开工" if p.started else "未开工", None),
+        "start_overdue": ("逾期未开工", lambda p, i, ctx: f"逾期{p.months_late}个月" if p.months_late else
+                          ("本月应开工" if p.months_late == 0 else ""), None),
+        "progress": ("形象进度", lambda p, i, ctx: p.progress, None),
+        "issues": ("存在问题", lambda p, i, ctx: p.issues, None),
+        "leader": ("包保领导", lambda p, i, ctx: p.leader, None),
+        "source": ("数据来源", lambda p, i, ctx: p.source, None),
+    },
+    "group": {
+        "by": ("汇总口径", lambda g, i, ctx: g[0], None),
+        "name": ("类别/单位", lambda g, i, ctx: g[1].name, None),
+        "projects": ("项目数", lambda g, i, ctx: g[1].projects, "0"),
+        "start_base": ("应开工", lambda g, i, ctx: g[1].start_base, "0"),
+        "started": ("已开工", lambda g, i, ctx: g[1].started, "0"),
+        "start_rate": ("开工率", lambda g, i, ctx: g[1].start_rate, PERCENT),
+        "overdue": ("逾期未开工", lambda g, i, ctx: g[1].overdue, "0"),
+        "total_investment": ("总投资", lambda g, i, ctx: g[1].total_investment, "0.00"),
+        "annual_plan": ("年度计划投资", lambda g, i, ctx: g[1].annual_plan, "0.00"),
+        "completed": ("{span}完成投资", lambda g, i, ctx: g[1].completed, "0.00"),
+        "completion": ("投资完成率", lambda g, i, ctx: g[1].completion, PERCENT),
+    },
+    "department": {
+        "rank": ("排名", lambda d, i, ctx: "—" if d.rank is None else (f"{d.rank}（并列）" if d.tied else d.rank), "0"),
+        "name": ("责任单位", lambda d, i, ctx: d.name, None),
+        "indicators": ("指标数", lambda d, i, ctx: d.indicators, "0"),
+        "green": ("绿灯", lambda d, i, ctx: d.green, "0"),
+        "yellow": ("黄灯", lambda d, i, ctx: d.yellow, "0"),
+        "red": ("红灯", lambda d, i, ctx: d.red, "0"),
+        "no_data": ("未报送", lambda d, i, ctx: d.no_data, "0"),
+        "on_track": ("达到序时进度", lambda d, i, ctx: d.on_track, "0"),
+        "average_completion": ("平均完成率", lambda d, i, ctx: d.average_completion, PERCENT),
+        "average_gap": ("平均差距（百分点）", lambda d, i, ctx: d.average_gap, POINTS),
+        "projects": ("重点项目数", lambda d, i, ctx: d.projects, "0"),
+        "projects_started": ("已开工项目", lambda d, i, ctx: d.projects_started, "0"),
+        "investment_completion": ("项目投资完成率", lambda d, i, ctx: d.investment_completion, PERCENT),
+    },
+    "problem": {
+        "seq": ("序号", lambda p, i, ctx: i, "0"),
+        "text": ("问题（文件 › 工作表 › 单元格：说明）", lambda p, i, ctx: p, None),
+    },
+}
+
+DEFAULT_SHEETS = {
+    "指标完成情况": ("indicator", ["seq", "group", "name", "unit", "target", "stretch", "actual", "completion",
+                              "stretch_completion", "time_progress", "gap", "progress_words", "yoy", "light",
+                              "checkpoint", "owner", "source", "note"]),
+    "重点项目": ("project", ["seq", "name", "category", "nature", "owner", "total_investment", "annual_plan",
+                         "completed", "completion", "planned_start", "actual_start", "started", "start_overdue",
+                         "progress", "issues", "source"]),
+    "项目汇总": ("group", ["by", "name", "projects", "start_base", "started", "start_rate", "overdue",
+                        "total_investment", "annual_plan", "completed", "completion"]),
+    "单位汇总": ("department", ["rank", "name", "indicators", "green", "yellow", "red", "no_data", "on_track",
+                           "average_completion", "average_gap", "projects", "projects_started",
+                           "investment_completion"]),
+    "数据问题": ("problem", ["seq", "text"]),
+}
+SUBTITLES = {
+    "指标完成情况": "（截至{year}年{month}月底）序时进度{time_progress}　{checkpoint_verdict}{missing_reports}{filter}",
+    "重点项目": "（截至{year}年{month}月底）金额单位：{ledger_unit}　开工率{start_rate}（{start_base_text}）{filter}",
+    "项目汇总": "（截至{year}年{month}月底）金额单位：{ledger_unit}{filter}",
+    "单位汇总": "（截至{year}年{month}月底）按各单位数量与金额类指标平均完成率排名{filter}",
+    "数据问题": "本期读取数据时发现的问题（未报送或无法识别的数值不计为 0）{filter}",
+}
+
+
+def _verdict(r: IndicatorResult, ctx: dict) -> str:
+    return nb.verdict(r, ctx["near"], ctx["severe"])
+
+
+def _checkpoint(r: IndicatorResult) -> str:
+    return {True: "达标", False: "未达标", None: "—"}[r.checkpoint_met]
+
+
+def parse_markers(cells, template: str, sheet: str) -> tuple[int | None, dict[int, tuple[str, str]]]:
+    """From (row, column, coordinate, text) of a sheet's cells: the marker row and {column: (record, field)}.
+    Unknown markers, markers on two rows and two record types on one row are errors."""
+    marker_row, markers = None, {}
+    for row, column, coordinate, text in cells:
+        if not isinstance(text, str) or "{{" not in text:
+            continue
+        m = MARKER.match(text)
+        if not m or m.group(1) not in FIELDS or m.group(2) not in FIELDS[m.group(1)]:
+            known = "、".join(f"{{{{{r}.{k}}}}}" for r in FIELDS for k in FIELDS[r])
+            raise TemplateError(f"Excel 模板 {template} › {sheet} › {coordinate}：无法识别的标记“{text}”，可用标记：{known}")
+        if marker_row not in (None, row):
+            raise TemplateError(f"Excel 模板 {template} › {sheet}：标记应在同一行（第 {marker_row} 行与第 {row} 行都有）")
+        marker_row = row
+        markers[column] = (m.group(1), m.group(2))
+    kinds = {k for k, _ in markers.values()}
+    if len(kinds) > 1:
+        raise TemplateError(f"Excel 模板 {template} › {sheet}：一行只能放一类记录，现有：{'、'.join(sorted(kinds))}")
+    return marker_row, markers

@@ -1,0 +1,79 @@
+"""Template checks for `validate`, without the heavy writers: Excel markers read with python-calamine, Word tags
+parsed by Jinja2 from the document XML the way docxtpl prepares it. Same messages as a real run."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from ..errors import TemplateError
+from .excel_fields import parse_markers
+
+
+def check_excel_template(path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from ..sources.workbook import cell_name
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as e:  # calamine raises several types for damaged files
+        raise TemplateError(f"Excel 模板 {path}：无法打开（{type(e).__name__}）") from None
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        cells = ((r + 1, c + 1, cell_name(r, c), v) for r, row in enumerate(rows) for c, v in enumerate(row))
+        parse_markers(cells, path.name, name)
+
+
+# docxtpl's clean-up before Jinja2 sees the XML: tags split across runs are joined, XML removed inside tags.
+_SPLIT_BRACE = re.compile(r"(?<={)(<[^>]*>)+(?=[\{%\#])|(?<=[%\}\#])(<[^>]*>)+(?=\})", re.S)
+_INSIDE_TAG = re.compile(r"{%(?:(?!%}).)*|{#(?:(?!#}).)*|{{(?:(?!}}).)*", re.S)
+_ENTITIES = {"&quot;": '"', "&apos;": "'", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&#8216;": "'", "&#8217;": "'",
+             "&#8220;": '"', "&#8221;": '"', "‘": "'", "’": "'", "“": '"', "”": '"'}
+
+
+def _jinja_source(xml: str) -> str:
+    xml = _SPLIT_BRACE.sub("", xml)
+    xml = _INSIDE_TAG.sub(lambda m: re.sub(r"</w:t>.*?(<w:t>|<w:t [^>]*>)", "", m.group(0), flags=re.S), xml)
+    xml = re.sub(r"<[^>]+>", " ", xml)                                   # only the text matters from here
+    xml = re.sub(r"{%\s*(?:p|tr|tc|r)\s", "{% ", xml)                   # paragraph/row/cell/run level tags
+    xml = re.sub(r"{%\s*(?:cellbg|colspan)\s+([^%]*)%}", r"{{ \1 }}", xml)
+    xml = re.sub(r"{%\s*(?:vm|hm)\s*%}", "", xml)
+
+    def unescape(m):
+        text = m.group(0)
+        for entity, char in _ENTITIES.items():
+            text = text.replace(entity, char)
+        return text
+
+    return re.sub(r"{[{%].*?[%}]}", unescape, xml, flags=re.S)
+
+
+def check_word_template(path: Path, known: set[str]) -> None:
+    """Parse every tag of the template; names outside `known` are reported like a failed run would."""
+    from jinja2 import Environment, TemplateSyntaxError, meta
+
+    from .numbers import FILTERS
+
+    if not path.is_file():
+        raise TemplateError(f"Word 模板不存在：{path}（output.word.template；删去此项则使用内置模板）")
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = [n for n in z.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
+            source = "\n".join(_jinja_source(z.read(n).decode("utf-8", "replace")) for n in sorted(parts))
+    except (zipfile.BadZipFile, KeyError, OSError):
+        raise TemplateError(f"Word 模板 {path.name} 无法打开：须为 Word 2007 及以上的 .docx 文件，"
+                            f"WPS 中请“另存为 .docx”") from None
+    env = Environment()
+    env.filters.update(FILTERS)
+    try:
+        tree = env.parse(source)
+    except TemplateSyntaxError as e:
+        near = " ".join(source.splitlines()[max(e.lineno - 2, 0):e.lineno + 1]).strip()
+        near = re.sub(r"\s+", " ", near)[:120]
+        raise TemplateError(f"Word 模板 {path.name} 语法错误：{e.message}；出错位置附近的文字：“{near}”") from None
+    unknown = meta.find_undeclared_variables(tree) - known
+    if unknown:
+        raise TemplateError(f"Word 模板 {path.name} 使用了不存在的变量：{'、'.join(sorted(unknown))}"
+                            f"（可用变量见 README“Word 模板”一节）")
