@@ -172,7 +172,7 @@ class Service:
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
         from apscheduler.schedulers.background import BackgroundScheduler
 
-        from .history import History
+        from .history import History, jobstore_url
 
         if not config.schedule.jobs:
             raise ReportgenError("配置中没有 schedule.jobs，没有可定时运行的任务（见 README“定时运行”）")
@@ -180,7 +180,9 @@ class Service:
         self.history = History.for_config(config)
         grace = int(config.schedule.misfire_grace_hours * 3600)
         self.scheduler = BackgroundScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=self.history.engine, tablename="apscheduler_jobs")},
+            jobstores={"default": SQLAlchemyJobStore(url=jobstore_url(config), tablename="apscheduler_jobs",
+                                                     engine_options={"connect_args": {"timeout": 30}}
+                                                     if jobstore_url(config).startswith("sqlite") else {})},
             job_defaults={"coalesce": True, "misfire_grace_time": grace, "max_instances": 1},
             timezone=ZoneInfo(config.schedule.timezone))
         self.triggers = {job.name: build_trigger(job, config.schedule) for job in config.schedule.jobs}
