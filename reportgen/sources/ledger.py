@@ -40,9 +40,20 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
     unknown_owners: set[str] = set()
     name_col = columns["name"].index
     resolved: dict[str, str | None] = {}          # owner cell text → department (thousands of rows, few names)
+    # Text, date and flag columns repeat a handful of values over thousands of rows: convert each value once.
+    converted: dict[tuple[str, object], dict | Exception] = {}
+    fields = [(f, c.index, c.unit or table.sheet_unit or ledger.unit) for f, c in columns.items() if f != "name"]
+    factors = {}                                   # amount columns: plain numbers only need scaling
+    for f, _, unit in fields:
+        if f in AMOUNT_FIELDS:
+            try:
+                factors[f] = parse_number(1.0, unit, ledger.amount_unit)
+            except ValueError:
+                factors[f] = None                  # incompatible units: parse_number reports it per cell
     for r in table.data_rows():
         row = grid.rows[r]
-        name_raw = grid.value(r, name_col)
+        width = len(row)
+        name_raw = row[name_col] if name_col < width else ""
         name = str(name_raw).strip() if not is_placeholder(name_raw) else ""
         texts = [normalize_text(v) for v in row[: max(name_col + 2, 3)] if isinstance(v, str) and v.strip()]
         if any(t.startswith(TOTAL_WORDS) or t in TOTAL_WORDS for t in texts):
@@ -54,23 +65,26 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
         if not name or isinstance(name_raw, (int, float)):
             continue
         values: dict = {"name": name}
-        for field_name, col in columns.items():
-            if field_name == "name":
-                continue
-            raw = grid.value(r, col.index)
+        for field_name, c, unit in fields:
+            raw = row[c] if c < width else ""
             try:
                 if field_name in AMOUNT_FIELDS:
-                    values[field_name] = parse_number(raw, col.unit or table.sheet_unit or ledger.unit,
-                                                      ledger.amount_unit)
-                elif field_name in DATE_FIELDS:
-                    values.update(_date_field(field_name, raw, year))
-                elif field_name == "started":
-                    values["started_flag"] = parse_flag(raw)
-                else:
-                    values[field_name] = "" if is_placeholder(raw) else str(raw).strip()
+                    factor = factors[field_name]
+                    values[field_name] = raw * factor if raw.__class__ is float and factor is not None \
+                        else parse_number(raw, unit, ledger.amount_unit)
+                    continue
+                key = (field_name, raw)
+                got = converted.get(key)
+                if got is None:
+                    try:
+                        got = converted[key] = _convert(field_name, raw, year)
+                    except (NotANumber, ValueError) as e:
+                        got = converted[key] = e
+                if isinstance(got, Exception):
+                    raise got
+                values.update(got)
             except (NotANumber, ValueError) as e:
-                problems.append(SourceError(grid.location(r, col.index),
-                                            f"{e}（{LEDGER_FIELDS.get(field_name, field_name)}）"))
+                problems.append(SourceError(grid.location(r, c), f"{e}（{LEDGER_FIELDS.get(field_name, field_name)}）"))
         owner = values.get("owner", "")
         if "owner" in columns:
             if owner and department_of:
@@ -87,6 +101,15 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
                                             ledger.amount_unit) for h, c in extra_columns.items()}
         projects.append(Project(location=grid.location(r, name_col), **values))
     return projects
+
+
+def _convert(field_name: str, raw, year: int) -> dict:
+    """A text, date or flag cell as Project fields."""
+    if field_name in DATE_FIELDS:
+        return _date_field(field_name, raw, year)
+    if field_name == "started":
+        return {"started_flag": parse_flag(raw)}
+    return {field_name: "" if is_placeholder(raw) else str(raw).strip()}
 
 
 def _filter_value(raw, unit, amount_unit):
