@@ -91,9 +91,11 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
         raise ReportgenError(f"本期数据目录不存在：{folder_in}（请检查 --period，以及配置中的 data.dir、data.period_dir）")
     folder = (out_dir or config.resolve(config.output.dir)) / str(period)
     want_pdf = config.output.word.pdf if pdf is None else pdf
-    print_ = fingerprint(config, period, config_path, want_pdf)
+    last = _last_manifest(folder)
+    known = {f["path"]: f for f in last.get("fingerprint_files", []) if isinstance(f, dict) and "path" in f}
+    print_, print_files = fingerprint(config, period, config_path, want_pdf, known)
     if not force:
-        previous = previous_outputs(folder, print_)
+        previous = previous_outputs(folder, print_, last)
         if previous is not None:
             progress("输入、配置与模板均未变化，沿用上次结果（--force 可强制重新生成）")
             return RunResult(period, folder, previous, None, skipped=True)
@@ -156,15 +158,21 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
         record = manifest(config_path, data.files, files, str(period), stamp, config.resolve(config.data.dir),
                           staging)
         record["fingerprint"] = print_
+        record["fingerprint_files"] = print_files
         write_json(staging / "manifest.json", record)
     final = [folder / f.relative_to(staging) for f in files] + [folder / "manifest.json"]
     return RunResult(period, folder, final, results, [str(p) for p in data.problems], warnings, timings,
                      missing=list(results.missing))
 
 
-def fingerprint(config: Config, period: Period, config_path: Path | None, pdf: bool) -> str:
+def fingerprint(config: Config, period: Period, config_path: Path | None, pdf: bool,
+                known: dict[str, dict] | None = None) -> tuple[str, list[dict]]:
     """Hash of everything a run's outputs depend on: input files (this month's, and earlier months' for the
-    trend chart), the config file, templates, the notes file, the reportgen version and the options."""
+    trend chart), the config file, templates, the notes file, the reportgen version and the options.
+
+    Returns the hash and the files' (size, mtime, sha256); a file whose size and mtime match `known` (the last
+    run's list) is not read again, so recognising an unchanged period costs a stat per file.
+    """
     import hashlib
 
     from . import __version__
@@ -185,20 +193,33 @@ def fingerprint(config: Config, period: Period, config_path: Path | None, pdf: b
     if config_path is not None and config_path.is_file():
         paths.append(config_path)
     h = hashlib.sha256(f"{__version__}|{period}|pdf={pdf}|{config.model_dump_json()}".encode())
+    files = []
     for path in sorted(set(paths)):
-        h.update(f"|{path}|{sha256(path)}".encode())
-    return h.hexdigest()
+        stat = path.stat()
+        seen = (known or {}).get(str(path))
+        if seen and seen["bytes"] == stat.st_size and seen["mtime_ns"] == stat.st_mtime_ns:
+            digest = seen["sha256"]
+        else:
+            digest = sha256(path)
+        files.append({"path": str(path), "bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest})
+        h.update(f"|{path}|{digest}".encode())
+    return h.hexdigest(), files
 
 
-def previous_outputs(folder: Path, fingerprint_now: str) -> list[Path] | None:
-    """The files of the last run when its fingerprint matches and every output is still there."""
+def _last_manifest(folder: Path) -> dict:
     import json
 
     try:
         record = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    if record.get("fingerprint") != fingerprint_now:
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def previous_outputs(folder: Path, fingerprint_now: str, record: dict | None = None) -> list[Path] | None:
+    """The files of the last run when its fingerprint matches and every output is still there."""
+    record = _last_manifest(folder) if record is None else record
+    if not record or record.get("fingerprint") != fingerprint_now:
         return None
     files = [folder / o["path"] for o in record.get("outputs", [])]
     if not all(f.is_file() for f in files):
