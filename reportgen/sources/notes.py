@@ -16,13 +16,9 @@ def read_notes(path: Path) -> list[str]:
             return [p.text.strip() for p in Document(str(path)).paragraphs if p.text.strip()]
         except Exception as e:  # python-docx raises several types for a damaged package
             raise SourceError(Location(str(path)), f"无法打开说明文件（{type(e).__name__}），请用 Word 另存为 .docx") from e
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    from ..text import decode_submitted
+
+    text = decode_submitted(path.read_bytes())
+    if text is None:
         raise SourceError(Location(str(path)), "说明文件既不是 UTF-8 也不是 GBK 编码的文本")
     return [line.strip() for line in text.splitlines() if line.strip()]

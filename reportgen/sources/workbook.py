@@ -134,14 +134,10 @@ def _unreadable(path: Path) -> str:
 
 
 def _read_csv(path: Path, display: str) -> list[list]:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    from ..text import decode_submitted
+
+    text = decode_submitted(path.read_bytes())
+    if text is None:
         raise SourceError(Location(display), "无法识别编码（应为 UTF-8 或 GBK）")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
