@@ -78,12 +78,12 @@ class Table:
 
     def data_rows(self) -> Iterator[int]:
         """Row indexes below the header with any content, stopping at the footer (填报人、说明…)."""
-        for r in range(self.data_start, len(self.grid.rows)):
-            texts = [v for v in self.grid.rows[r] if v != "" and v is not None]
-            if not texts:
+        rows = self.grid.rows
+        for r in range(self.data_start, len(rows)):
+            first = next((v for v in rows[r] if v != "" and v is not None), None)
+            if first is None:
                 continue
-            first = normalize_text(texts[0]) if isinstance(texts[0], str) else ""
-            if first.startswith(FOOTER_WORDS):
+            if first.__class__ is str and normalize_text(first).startswith(FOOTER_WORDS):
                 return
             yield r
 

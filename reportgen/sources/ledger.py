@@ -40,22 +40,30 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
     unknown_owners: set[str] = set()
     name_col = columns["name"].index
     resolved: dict[str, str | None] = {}          # owner cell text → department (thousands of rows, few names)
-    # Text, date and flag columns repeat a handful of values over thousands of rows: convert each value once.
-    converted: dict[tuple[str, object], dict | Exception] = {}
-    fields = [(f, c.index, c.unit or table.sheet_unit or ledger.unit) for f, c in columns.items() if f != "name"]
-    factors = {}                                   # amount columns: plain numbers only need scaling
-    for f, _, unit in fields:
+    amounts = []                                   # (field, column, unit, factor): plain numbers only need scaling
+    others = []                                    # (field, column, cache): text, date and flag columns repeat a
+    for f, c in columns.items():                   # handful of values over thousands of rows, converted once each
+        if f == "name":
+            continue
+        unit = c.unit or table.sheet_unit or ledger.unit
         if f in AMOUNT_FIELDS:
             try:
-                factors[f] = parse_number(1.0, unit, ledger.amount_unit)
+                factor = parse_number(1.0, unit, ledger.amount_unit)
             except ValueError:
-                factors[f] = None                  # incompatible units: parse_number reports it per cell
+                factor = None                      # incompatible units: parse_number reports it per cell
+            amounts.append((f, c.index, unit, factor))
+        else:
+            others.append((f, c.index, {}))
     for r in table.data_rows():
         row = grid.rows[r]
         width = len(row)
         name_raw = row[name_col] if name_col < width else ""
         name = str(name_raw).strip() if not is_placeholder(name_raw) else ""
-        texts = [normalize_text(v) for v in row[: max(name_col + 2, 3)] if isinstance(v, str) and v.strip()]
+        head = row[: max(name_col + 2, 3)]
+        if name and head[0].__class__ in (int, float) and name_raw.__class__ is str:
+            texts = ()                              # 序号 then a name: a project row, not a total or band
+        else:
+            texts = [normalize_text(v) for v in head if isinstance(v, str) and v.strip()]
         if any(t.startswith(TOTAL_WORDS) or t in TOTAL_WORDS for t in texts):
             continue
         band = next((t for t in texts if BAND.match(t)), None)
@@ -65,26 +73,27 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
         if not name or isinstance(name_raw, (int, float)):
             continue
         values: dict = {"name": name}
-        for field_name, c, unit in fields:
+        for field_name, c, unit, factor in amounts:
             raw = row[c] if c < width else ""
+            if raw.__class__ is float and factor is not None:
+                values[field_name] = raw * factor
+                continue
             try:
-                if field_name in AMOUNT_FIELDS:
-                    factor = factors[field_name]
-                    values[field_name] = raw * factor if raw.__class__ is float and factor is not None \
-                        else parse_number(raw, unit, ledger.amount_unit)
-                    continue
-                key = (field_name, raw)
-                got = converted.get(key)
-                if got is None:
-                    try:
-                        got = converted[key] = _convert(field_name, raw, year)
-                    except (NotANumber, ValueError) as e:
-                        got = converted[key] = e
-                if isinstance(got, Exception):
-                    raise got
-                values.update(got)
+                values[field_name] = parse_number(raw, unit, ledger.amount_unit)
             except (NotANumber, ValueError) as e:
                 problems.append(SourceError(grid.location(r, c), f"{e}（{LEDGER_FIELDS.get(field_name, field_name)}）"))
+        for field_name, c, cache in others:
+            raw = row[c] if c < width else ""
+            got = cache.get(raw)
+            if got is None:
+                try:
+                    got = cache[raw] = _convert(field_name, raw, year)
+                except (NotANumber, ValueError) as e:
+                    got = cache[raw] = e
+            if got.__class__ is dict:
+                values.update(got)
+            else:
+                problems.append(SourceError(grid.location(r, c), f"{got}（{LEDGER_FIELDS.get(field_name, field_name)}）"))
         owner = values.get("owner", "")
         if "owner" in columns:
             if owner and department_of:
