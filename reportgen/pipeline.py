@@ -140,7 +140,7 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
                 context = report_context(
                     results, near=config.lights.near, severe=config.lights.severe,
                     key_indicators=word.key_indicators, decimals=decimals, sections=word.sections.model_dump(), notes=notes,
-                    title=output_name(word.title, config, period), issuer=word.issuer, report_date=stamp.date())
+                    title=output_name(word.title, config, period), issuer=word.issuer or "", report_date=stamp.date())
                 template = config.resolve(word.template) if word.template else None
                 files.append(write_report(context, staging / name, template, charts))
             if want_pdf:

@@ -399,3 +399,15 @@ def test_stock_and_user_templates_pass_the_light_check(demo, tmp_path):
 
     check_word_template(demo / WORD_TEMPLATE, CONTEXT_NAMES)
     check_word_template(_user_template(tmp_path / "u.docx"), CONTEXT_NAMES)
+
+
+def test_unknown_filter_is_a_chinese_error_in_validate_and_run(demo, tmp_path, capsys):
+    bad = _broken(demo / "templates" / "滤镜.docx", "{{ time_progress|percnt }}")
+    text = (demo / "config.yaml").read_text(encoding="utf-8").replace(WORD_TEMPLATE, "templates/滤镜.docx")
+    (demo / "filter.yaml").write_text(text, encoding="utf-8")
+    assert main(["validate", "-c", str(demo / "filter.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "没有名为“percnt”的过滤器" in err and "Traceback" not in err
+    assert main(["run", "-c", str(demo / "filter.yaml"), "-p", "2024-06", "-o", str(tmp_path)]) == 1
+    assert "没有名为“percnt”的过滤器" in capsys.readouterr().err
+    bad.unlink()

@@ -307,11 +307,18 @@ class WordOutput(Strict):
     name: str = "{zone}{year}年{span}重点指标完成情况.docx"
     template: Path | None = None
     title: str = "{zone}{year}年{span}重点指标完成情况通报"
-    issuer: str = ""
+    issuer: str | None = ""
     sections: WordSections = WordSections()
     key_indicators: list[str] = []
     notes: str | None = None
     pdf: bool = False
+
+    @field_validator("notes")
+    @classmethod
+    def _notes_kind(cls, v: str | None) -> str | None:
+        if v and not v.lower().endswith((".txt", ".md", ".docx")):
+            raise ValueError(f"说明文件应为 .txt、.md 或 .docx（旧版 .doc 请在 Word/WPS 中另存为 .docx），现为 {v!r}")
+        return v
 
 
 class ChartsOutput(Strict):
@@ -335,9 +342,9 @@ class WaitConfig(Strict):
 
 
 class JobConfig(Strict):
-    name: str = Field(pattern=r"^[\w\-]+$")
+    name: str
     workday: int | None = Field(None, ge=-23, le=23)
-    time: str = Field("08:30", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
+    time: str = "08:30"
     cron: dict[str, Union[int, str]] | None = None
     months_back: int = Field(1, ge=0, le=11)
     send: bool = True
@@ -345,17 +352,52 @@ class JobConfig(Strict):
     pdf: bool | None = None
     wait: WaitConfig = WaitConfig()
 
+    @field_validator("name")
+    @classmethod
+    def _job_name(cls, v: str) -> str:
+        import re
+
+        if not re.fullmatch(r"[\w\-]+", v):
+            raise ValueError(f"任务名只能由汉字、字母、数字、- 和 _ 组成，现为 {v!r}")
+        return v
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _clock_time(cls, v):
+        import re
+
+        if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 24 * 60:
+            return f"{v // 60:02d}:{v % 60:02d}"        # YAML 1.1 reads an unquoted 8:30 as 510 (base 60)
+        m = re.fullmatch(r"\s*(\d{1,2})[:：](\d{2})\s*", str(v))
+        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+            raise ValueError(f"运行时刻应写成 \"08:30\" 这样的 时:分（0–23 时、0–59 分），现为 {v!r}")
+        return f"{int(m.group(1)):02d}:{m.group(2)}"
+
     @model_validator(mode="after")
     def _one_rule(self):
         if (self.workday is None) == (self.cron is None):
             raise ValueError("每个任务写 workday（每月第 N 个工作日）或 cron（cron 字段）其中之一")
         if self.workday == 0:
             raise ValueError("workday 从 1 开始数（-1 表示最后一个工作日）")
+        return self
+
+    @field_validator("cron")
+    @classmethod
+    def _cron_fields(cls, v):
+        if not v:
+            return v
         allowed = {"year", "month", "day", "week", "day_of_week", "hour", "minute", "second"}
-        unknown = set(self.cron or {}) - allowed
+        unknown = set(v) - allowed
         if unknown:
             raise ValueError(f"cron 中未知的字段：{'、'.join(sorted(unknown))}（可用：{'、'.join(sorted(allowed))}）")
-        return self
+        from apscheduler.triggers.cron import CronTrigger
+
+        for key, value in v.items():
+            try:
+                CronTrigger(**{key: value})
+            except ValueError as e:
+                raise ValueError(f"cron 的 {key}: {value!r} 无效（{e}）") from None
+        return v
 
 
 class ScheduleConfig(Strict):

@@ -55,6 +55,7 @@ def check_word_template(path: Path, known: set[str]) -> None:
     from jinja2 import Environment, TemplateSyntaxError, meta
 
     from .numbers import FILTERS
+    from .word import explain
 
     if not path.is_file():
         raise TemplateError(f"Word 模板不存在：{path}（output.word.template；删去此项则使用内置模板）")
@@ -69,11 +70,11 @@ def check_word_template(path: Path, known: set[str]) -> None:
     env.filters.update(FILTERS)
     try:
         tree = env.parse(source)
-    except TemplateSyntaxError as e:
-        near = " ".join(source.splitlines()[max(e.lineno - 2, 0):e.lineno + 1]).strip()
+        unknown = meta.find_undeclared_variables(tree) - known     # compiles: unknown filters fail here
+    except TemplateSyntaxError as e:    # TemplateAssertionError (unknown filter) included
+        near = " ".join(source.splitlines()[max((e.lineno or 1) - 2, 0):(e.lineno or 1) + 1]).strip()
         near = re.sub(r"\s+", " ", near)[:120]
-        raise TemplateError(f"Word 模板 {path.name} 语法错误：{e.message}；出错位置附近的文字：“{near}”") from None
-    unknown = meta.find_undeclared_variables(tree) - known
+        raise TemplateError(f"Word 模板 {path.name} 语法错误：{explain(e.message)}；出错位置附近的文字：“{near}”") from None
     if unknown:
         raise TemplateError(f"Word 模板 {path.name} 使用了不存在的变量：{'、'.join(sorted(unknown))}"
                             f"（可用变量见 README“Word 模板”一节）")

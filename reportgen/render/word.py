@@ -108,17 +108,18 @@ def write_report(context: dict, path: Path, template: Path | None = None, charts
     try:
         tpl.render({**context, "charts": images}, jinja_env=env, autoescape=True)
     except TemplateSyntaxError as e:
-        raise TemplateError(f"Word 模板 {name} 语法错误：{_explain(e.message)}{_near(e)}") from e
+        raise TemplateError(f"Word 模板 {name} 语法错误：{explain(e.message)}{_near(e)}") from e
     except UndefinedError as e:
-        raise TemplateError(f"Word 模板 {name} 使用了不存在的变量：{_explain(e.message)}{_near(e)}"
+        raise TemplateError(f"Word 模板 {name} 使用了不存在的变量：{explain(e.message)}{_near(e)}"
                             f"（可用变量见 README“Word 模板”一节）") from e
     except JinjaError as e:
-        raise TemplateError(f"Word 模板 {name} 无法填充：{_explain(str(e))}{_near(e)}") from e
+        raise TemplateError(f"Word 模板 {name} 无法填充：{explain(str(e))}{_near(e)}") from e
     tpl.save(str(path))
     return path
 
 
-def _explain(message: str | None) -> str:
+def explain(message: str | None) -> str:
+    """Jinja2's English messages in the words a template author needs."""
     message = message or ""
     m = re.fullmatch(r"'(\w+)' is undefined", message)
     if m:
@@ -126,9 +127,20 @@ def _explain(message: str | None) -> str:
     m = re.fullmatch(r"'([^']+)' has no attribute '([^']+)'", message)
     if m:
         return f"“{m.group(2)}”不存在（{m.group(1)} 没有这一项）"
-    m = re.search(r"no filter named '([^']+)'", message)
+    m = re.search(r"no filter named '([^']+)'", message, re.I)
     if m:
         return f"没有名为“{m.group(1)}”的过滤器（可用：{'、'.join(sorted(nb.FILTERS))}）"
+    m = re.search(r"Unexpected end of template.*?looking for the following tags: (.+?)\. The innermost block "
+                  r"that needs to be closed is '(\w+)'", message, re.S)
+    if m:
+        return (f"模板结束时仍有未关闭的 {{% {m.group(2)} %}}（缺少 {{%p end{m.group(2)} %}} 之类的结束标签；"
+                f"Jinja 期望：{m.group(1).replace(' or ', '、')}）")
+    m = re.search(r"Encountered unknown tag '(\w+)'", message)
+    if m:
+        return f"无法识别的标签“{m.group(1)}”（是否多了或少了 {{% endif %}}/{{% endfor %}}，或拼错了 if/for？）"
+    m = re.search(r"expected token '([^']+)', got '([^']+)'", message)
+    if m:
+        return f"标签写法有误：此处应为“{m.group(1)}”，却是“{m.group(2)}”（检查括号、引号和 }}}} 是否成对）"
     return message
 
 
