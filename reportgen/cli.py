@@ -65,8 +65,20 @@ def cmd_send(args) -> int:
     from .deliver import send_period
     from .period import Period
 
+    from .history import History
+
     config = load_config(args.config)
-    report = send_period(config, Period.parse(args.period), dry_run=args.dry_run, progress=lambda m: _say(f"· {m}"))
+    period = Period.parse(args.period)
+    history = History.for_config(config)
+    run_id = history.start_run("manual", str(period), "send")     # deliveries are listed under it in `history`
+    try:
+        report = send_period(config, period, dry_run=args.dry_run, run_id=run_id, history=history,
+                             progress=lambda m: _say(f"· {m}"))
+    except ReportgenError as e:
+        history.finish_run(run_id, "failed", error="\n".join(e.lines()))
+        raise
+    history.finish_run(run_id, "success" if report.ok else "failed",
+                       error="" if report.ok else f"{len(report.failed)} 封未送达")
     for line in report.lines():
         print(line)
     return 0 if report.ok else 1
@@ -74,6 +86,8 @@ def cmd_send(args) -> int:
 
 STATUS = {"success": "成功", "skipped": "未变化跳过", "waiting": "等待报表", "failed": "失败", "running": "运行中",
           "delivered": "已送达", "rejected": "被拒收", "dry-run": "仅写出 .eml"}
+TRIGGERS = {"manual": "手工", "scheduled": "定时", "catch-up": "补跑", "retry": "缺报重试", "send": "发送邮件"}
+KINDS = {"report": "领导", "department": "单位", "reminder": "催报", "alert": "告警"}
 
 
 def cmd_history(args) -> int:
@@ -86,10 +100,15 @@ def cmd_history(args) -> int:
     if not records:
         print("还没有运行记录。")
         return 0
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(config.schedule.timezone)
     for r in reversed(records):
-        when = r.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = r.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         took = f"{(r.finished_at - r.started_at).total_seconds():.1f}秒" if r.finished_at else ""
-        print(f"#{r.id} {when} {r.period} {r.report}（{r.trigger}）{STATUS.get(r.status, r.status)} {took}".rstrip())
+        who = "手工" if r.report == "manual" else f"任务“{r.report}”"
+        print(f"#{r.id} {when} {r.period} {who} {TRIGGERS.get(r.trigger, r.trigger)} "
+              f"{STATUS.get(r.status, r.status)} {took}".rstrip())
         if r.missing:
             print(f"    缺报：{'、'.join(r.missing)}")
         if r.error:
@@ -97,7 +116,8 @@ def cmd_history(args) -> int:
         for d in history.deliveries(run_id=r.id):
             extra = f"，尝试{d['attempts']}次" if d["attempts"] > 1 else ""
             error = f"：{d['error']}" if d["error"] else ""
-            print(f"    邮件 {d['recipient']}（{d['department'] or d['kind']}）{STATUS.get(d['status'], d['status'])}{extra}{error}")
+            print(f"    邮件 {d['recipient']}（{d['department'] or KINDS.get(d['kind'], d['kind'])}）"
+                  f"{STATUS.get(d['status'], d['status'])}{extra}{error}")
     return 0
 
 

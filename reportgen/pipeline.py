@@ -93,9 +93,11 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
     want_pdf = config.output.word.pdf if pdf is None else pdf
     last = _last_manifest(folder)
     known = {f["path"]: f for f in last.get("fingerprint_files", []) if isinstance(f, dict) and "path" in f}
-    print_, print_files = fingerprint(config, period, config_path, want_pdf, known)
+    print_, print_files = fingerprint(config, period, config_path, known)
     if not force:
         previous = previous_outputs(folder, print_, last)
+        if previous is not None and want_pdf and not any(p.suffix == ".pdf" for p in previous):
+            previous = None                  # same inputs, but now a PDF is wanted as well
         if previous is not None:
             progress("输入、配置与模板均未变化，沿用上次结果（--force 可强制重新生成）")
             return RunResult(period, folder, previous, None, skipped=True)
@@ -165,10 +167,11 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
                      missing=list(results.missing))
 
 
-def fingerprint(config: Config, period: Period, config_path: Path | None, pdf: bool,
+def fingerprint(config: Config, period: Period, config_path: Path | None,
                 known: dict[str, dict] | None = None) -> tuple[str, list[dict]]:
     """Hash of everything a run's outputs depend on: input files (this month's, and earlier months' for the
-    trend chart), the config file, templates, the notes file, the reportgen version and the options.
+    trend chart), the config file, templates, the notes file and the reportgen version. (A PDF made last time
+    is kept by a later plain run; a run asking for a PDF that is missing regenerates.)
 
     Returns the hash and the files' (size, mtime, sha256); a file whose size and mtime match `known` (the last
     run's list) is not read again, so recognising an unchanged period costs a stat per file.
@@ -192,7 +195,7 @@ def fingerprint(config: Config, period: Period, config_path: Path | None, pdf: b
             paths.append(notes)
     if config_path is not None and config_path.is_file():
         paths.append(config_path)
-    h = hashlib.sha256(f"{__version__}|{period}|pdf={pdf}|{config.model_dump_json()}".encode())
+    h = hashlib.sha256(f"{__version__}|{period}|{config.model_dump_json()}".encode())
     files = []
     for path in sorted(set(paths)):
         stat = path.stat()

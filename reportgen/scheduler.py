@@ -251,7 +251,11 @@ class Service:
                 upcoming.append(t)
                 t = trigger.get_next_fire_time(t, t)
             when = "、".join(f"{t:%Y-%m-%d %H:%M}（{period_for(job, t)}）" for t in upcoming)
-            lines.append(f"{job.name}：{trigger}；下次运行 {when}")
+            rule = trigger if job.workday is not None else (
+                "cron（" + "，".join(f"{k}={v}" for k, v in {"hour": job.time[:2], "minute": job.time[3:],
+                                                              **(job.cron or {})}.items())
+                + f"，{self.config.schedule.timezone}）")
+            lines.append(f"{job.name}：{rule}；下次运行 {when}")
             outside = sorted({str(period_for(job, t)) for t in upcoming if period_for(job, t).year != self.config.year})
             if outside:
                 lines.append(f"  注意：{'、'.join(outside)} 不在配置年度 {self.config.year} 内，届时将跳过；"

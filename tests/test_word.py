@@ -323,6 +323,9 @@ def test_pdf_from_cli_opens_without_repair_and_keeps_the_text(demo, tmp_path, ca
     assert main(["run", "-c", str(demo / "config.yaml"), "-p", "2024-09", "-o", str(out), "--format", "pdf"]) == 0
     pdf = out / "2024-09" / "示范经济技术开发区2024年1-9月重点指标完成情况.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
+    capsys.readouterr()
+    assert main(["run", "-c", str(demo / "config.yaml"), "-p", "2024-09", "-o", str(out)]) == 0
+    assert "输入未变化" in capsys.readouterr().out and pdf.is_file()     # a plain re-run keeps the PDF
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         flat = re.sub(r"\s+", "", text)

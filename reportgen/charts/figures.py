@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReportgenError
+from ..render.numbers import number      # the report's half-up rounding: 16.235 is 16.24 in text and chart
 
 PAGE_WIDTH_IN = 6.1          # A4 minus GB/T 9704 margins (156 mm)
 LIGHT_COLORS = {"green": "#3A9D5D", "yellow": "#E6A817", "red": "#D64541", "none": "#B0B0B0"}
@@ -83,7 +84,7 @@ def draw_completion(title: str, names: list[str], rates: list[float], lights: li
     ax.text(time_progress * 100, len(names) - 0.35, f"序时进度{time_progress * 100:.1f}%", color=PLAN_COLOR,
             ha="left", va="bottom", fontsize=8)
     for yi, v in zip(y, values):
-        ax.text(v + 1, yi, f"{v:.1f}%", va="center", fontsize=7.5)
+        ax.text(v + 1, yi, f"{number(v, 1)}%", va="center", fontsize=7.5)
     ax.set_yticks(y, names, fontsize=8)
     ax.set_xlim(0, max([time_progress * 100, *values]) * 1.15 + 5)
     ax.set_xlabel("完成年度目标（%）")
@@ -110,8 +111,8 @@ def draw_trend(title: str, series: list[dict], month: int):
             ax.plot([m for m, _ in actual], [v for _, v in actual], color=LIGHT_COLORS["red"], marker="o",
                     markersize=3, linewidth=1.6, label="实际累计")
             m, v = actual[-1]
-            ax.annotate(f"{v:,.2f}".rstrip("0").rstrip("."), (m, v), textcoords="offset points", xytext=(3, 4),
-                        fontsize=7.5)
+            ax.annotate(number(v, 2).rstrip("0").rstrip("."), (m, v), textcoords="offset points",
+                        xytext=(3, 4), fontsize=7.5)
         ax.set_title(f"{s['name']}（{s['unit']}）", fontsize=9)
         ax.set_xticks(months, [f"{m}月" for m in months], fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
@@ -135,7 +136,7 @@ def draw_departments(title: str, names: list[str], rates: list[float], time_prog
     ax.barh(y, values, color=colors, height=0.6)
     ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
     for i, (yi, v) in enumerate(zip(y, values)):
-        ax.text(v + 1, yi, f"{v:.1f}%", va="center", fontsize=7.5)
+        ax.text(v + 1, yi, f"{number(v, 1)}%", va="center", fontsize=7.5)
     ax.set_yticks(y, [f"{i + 1}. {n}" for i, n in enumerate(names)], fontsize=8)
     ax.set_xlim(0, max([time_progress * 100, *values]) * 1.15 + 5)
     ax.set_xlabel(f"平均完成率（%），虚线为序时进度{time_progress * 100:.1f}%")

@@ -106,6 +106,7 @@ def deliver(config, period: str, messages: list[Outgoing], history, *, dry_run: 
     report = DeliveryReport()
     if not dry_run and mailer is None:
         mailer = Mailer.from_config(config)
+    unreachable = ""       # once the server cannot be reached after all retries, the rest fail at once
     for out in messages:
         label = f"{out.to}（{out.department or _KIND[out.kind]}）"
         if once and history.delivered(period, out.kind, out.to):
@@ -123,15 +124,23 @@ def deliver(config, period: str, messages: list[Outgoing], history, *, dry_run: 
         msg = compose(out, config.mail.sender, config.mail.sender_name)
         if dry_run:
             outbox.mkdir(parents=True, exist_ok=True)
-            path = outbox / f"{out.kind}-{_safe(out.department or out.to)}-{_safe(out.to)}.eml"
+            path = outbox / f"{out.kind}-{_safe(out.department or _KIND[out.kind])}-{_safe(out.to)}.eml"
             path.write_bytes(msg.as_bytes())
             history.record_delivery(period=period, kind=out.kind, recipient=out.to, department=out.department,
                                     subject=out.subject, attachments=names, status="dry-run", run_id=run_id,
                                     message_id=msg["Message-ID"])
             report.written.append(path)
             continue
+        if unreachable:
+            history.record_delivery(period=period, kind=out.kind, recipient=out.to, department=out.department,
+                                    subject=out.subject, attachments=names, status="failed", run_id=run_id,
+                                    error=f"未发送：{unreachable}")
+            report.failed.append(f"{label}：未发送（{unreachable}）")
+            continue
         progress(f"发送给 {label}…")
         outcome = mailer.send(msg)
+        if outcome.status == "failed" and outcome.unreachable:
+            unreachable = f"邮件服务器不可用：{outcome.error}，已重试 {outcome.attempts} 次"
         history.record_delivery(period=period, kind=out.kind, recipient=out.to, department=out.department,
                                 subject=out.subject, attachments=names, status=outcome.status, run_id=run_id,
                                 attempts=outcome.attempts, error=outcome.error, message_id=outcome.message_id)

@@ -46,6 +46,7 @@ class Outcome:
     attempts: int
     error: str = ""
     message_id: str = ""
+    unreachable: bool = False        # the server itself could not be reached (refused, timeout, TLS)
 
 
 def compose(out: Outgoing, sender: str, sender_name: str = "") -> Message:
@@ -123,7 +124,9 @@ class Mailer:
                 if permanent:
                     return Outcome("rejected", attempts, text, msg["Message-ID"])
                 if attempts > self.mail.retries:
-                    return Outcome("failed", attempts, text, msg["Message-ID"])
+                    down = isinstance(e, (ConnectionError, TimeoutError, socket.timeout, smtplib.SMTPConnectError)) \
+                        or (isinstance(e, smtplib.SMTPServerDisconnected) and "timed out" in str(e))
+                    return Outcome("failed", attempts, text, msg["Message-ID"], unreachable=down)
                 self.sleep(self.mail.backoff_seconds * 2 ** (attempts - 1))
 
     def _deliver(self, msg: Message) -> None:

@@ -105,8 +105,9 @@ def leaders_body(results: Results, attachments: list[str], sender_name: str, nea
     keys = [by_id[i] for i in key_indicators if i in by_id] or \
         [r for r in results.indicators if r.kind in ("cumulative", "count") and r.target is not None][:3]
     say = {r.id: indicator_sentence(r, near, severe, (decimals or {}).get(r.id)) for r in results.indicators}
-    lagging = [f"{r.owner}：{say[r.id]}（{nb.light_name(r.light)}）" for r in results.indicators
-               if r.light in ("red", "yellow")]
+    behind = sorted((r for r in results.indicators if r.light in ("red", "yellow")),
+                    key=lambda r: (r.light != "red", r.gap if r.gap is not None else 0))   # as in the report
+    lagging = [f"{r.owner}：{say[r.id]}（{nb.light_name(r.light)}）" for r in behind]
     return render(LEADERS_TEXT, span=nb.span(results.month), zone=results.zone, attachments=attachments,
                   overview=overview_paragraphs(results, keys, say), lagging=lagging, sender_name=sender_name)
 

@@ -12,6 +12,7 @@ from ..period import CHECKPOINTS
 from . import numbers as nb
 
 SECTIONS = ("overview", "indicators", "projects", "departments", "issues")
+RATE_WORDS = ("增速", "增幅", "增长率", "增长", "增长幅度")
 PRORATED = ("cumulative", "count")
 # Names that read as a quantity already ("新开工项目53个"); others take 完成 ("完成固定资产投资112.40亿元").
 NO_VERB_PREFIXES = ("新", "实到", "实际到位", "签约", "引进", "争取", "完成", "入库", "净增")
@@ -42,7 +43,8 @@ def indicator_sentence(r: IndicatorResult, near: float = 2.0, severe: float = 10
         parts += [target, nb.progress_words(r.gap, near, severe)]
         return "，".join(p for p in parts if p)
     if r.kind == "growth":
-        level = nb.growth_words(r.actual, prefix="")
+        # "规上工业增加值增速12.6%", not "…增速增长12.6%"; "税收收入增长10.3%" for names without a rate word
+        level = f"{nb.number(r.actual, 1)}%" if r.name.endswith(RATE_WORDS) else nb.growth_words(r.actual, prefix="")
         return f"{r.name}{level}，{_versus_target(r)}"
     if r.kind == "share":
         return f"{r.name}{nb.number(r.actual, 1)}%，{_versus_target(r)}"
@@ -151,7 +153,8 @@ def report_context(results: Results, *, near: float = 2.0, severe: float = 10.0,
         stage=stage_name(results.month), checkpoint_reached=results.checkpoint is not None,
         show={name: (sections or {}).get(name, True) for name in SECTIONS},
         lead=f"现将{span}份{results.zone}重点指标完成情况通报如下：",
-        overview=overview_paragraphs(results, keys, say),
+        # The ledger summary opens 三、; it goes into 一、 only when that section is switched off.
+        overview=overview_paragraphs(results, keys, say, with_ledgers=not (sections or {}).get("projects", True)),
         indicator_intro=_indicator_intro(results),
         groups=[dict(name=k, rows=v) for k, v in groups.items()], indicators=rows,
         ledgers=ledgers, departments=departments, department_summary=_department_summary(results),
@@ -164,7 +167,8 @@ def report_context(results: Results, *, near: float = 2.0, severe: float = 10.0,
     )
 
 
-def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict[str, str]) -> list[str]:
+def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict[str, str],
+                        with_ledgers: bool = True) -> list[str]:
     span, total = nb.span(results.month), len(results.indicators)
     names = {r.id: r.name for r in results.indicators}
     cp = results.checkpoint
@@ -191,8 +195,8 @@ def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict
     paragraphs = [head]
     if keys:
         paragraphs.append(f"{span}，全区" + "；".join(say[r.id] for r in keys) + "。")
-    for ledger in results.ledgers:
-        paragraphs.append(ledger_summary(ledger, span))
+    if with_ledgers:
+        paragraphs += [ledger_summary(ledger, span) for ledger in results.ledgers]
     return paragraphs
 
 
