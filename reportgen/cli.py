@@ -106,9 +106,10 @@ def cmd_history(args) -> int:
     for r in reversed(records):
         when = r.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         took = f"{(r.finished_at - r.started_at).total_seconds():.1f}秒" if r.finished_at else ""
-        who = "手工" if r.report == "manual" else f"任务“{r.report}”"
-        print(f"#{r.id} {when} {r.period} {who} {TRIGGERS.get(r.trigger, r.trigger)} "
-              f"{STATUS.get(r.status, r.status)} {took}".rstrip())
+        how = TRIGGERS.get(r.trigger, r.trigger)
+        who = f"手工{how}" if r.report == "manual" and how != "手工" else (
+            "手工运行" if r.report == "manual" else f"任务“{r.report}”（{how}）")
+        print(f"#{r.id} {when} {r.period} {who} {STATUS.get(r.status, r.status)} {took}".rstrip())
         if r.missing:
             print(f"    缺报：{'、'.join(r.missing)}")
         if r.error:
