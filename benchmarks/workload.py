@@ -119,7 +119,7 @@ def write_department(folder: Path, dept: str, indicators, month: int, rng: rando
     header1 = ["序号", "指标名称", "计量单位", "全年目标", "完成情况", None, "上年同期", "同比增长"]
     header2 = [None, None, None, None, "本月", f"1-{month}月累计", None, None]
     body = indicator_rows([i for i in indicators if i["kind"] != "milestone"], month, rng)
-    footer = [["合计", None, None, None, None, None, None, None], [f"填报人：张某某　审核人：李某某　联系电话：0000-1234567"]]
+    footer = [["合计", None, None, None, None, None, None, None], ["填报人：张某某　审核人：李某某　联系电话：0000-1234567"]]
     if as_csv:
         out = io.StringIO()
         writer = csv.writer(out)

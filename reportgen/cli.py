@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from . import __version__
@@ -18,7 +17,7 @@ def _say(message: str) -> None:
 def cmd_run(args) -> int:
     from .config import load_config
     from .period import Period
-    from .scheduler import recorded_run
+    from .history import recorded_run
 
     config = load_config(args.config)
     period = Period.parse(args.period)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .errors import ReportgenError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reportgen_runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -178,6 +180,24 @@ class History:
             params.append(run_id)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         return [dict(r) for r in self._run(f"SELECT * FROM reportgen_deliveries {where} ORDER BY id", params).rows]
+
+
+def recorded_run(config, period, config_path: Path, *, trigger: str, report: str = "manual", **kwargs):
+    """pipeline.run with a row in the run history (start, end, status, outputs, 缺报, error)."""
+    from .pipeline import run
+
+    history = History.for_config(config)
+    run_id = history.start_run(report, str(period), trigger)
+    try:
+        result = run(config, period, config_path=config_path, **kwargs)
+    except BaseException as e:
+        lines = e.lines() if isinstance(e, ReportgenError) else [f"{type(e).__name__}: {e}"]
+        history.finish_run(run_id, "failed", error="\n".join(lines))
+        raise
+    history.finish_run(run_id, "skipped" if result.skipped else "success", missing=result.missing,
+                       outputs=[str(f.relative_to(result.folder)) for f in result.files])
+    result.run_id = run_id
+    return result
 
 
 def jobstore_url(config) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .errors import ProblemList, ReportgenError
 from .period import Period
-from .sources.collect import period_dir, period_formatter, read_period
+from .sources.collect import period_dir, read_period
 
 if TYPE_CHECKING:   # imported where used: `validate` and a skipped run need neither
     from .config import Config
@@ -158,7 +158,7 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
                                                **vars(results)}, pretty=False)
         files.append(staging / "results.json")
         record = manifest(config_path, data.files, files, str(period), stamp, config.resolve(config.data.dir),
-                          staging)
+                          staging, {f["path"]: f["sha256"] for f in print_files})
         record["fingerprint"] = print_
         record["fingerprint_files"] = print_files
         write_json(staging / "manifest.json", record)
@@ -189,10 +189,11 @@ def fingerprint(config: Config, period: Period, config_path: Path | None,
     for template in (config.output.excel.template, config.output.word.template):
         if template is not None and config.resolve(template).is_file():
             paths.append(config.resolve(template))
-    if config.output.word.notes:
-        notes = period_dir(config, period) / period_formatter(period)(config.output.word.notes)
-        if notes.is_file():
-            paths.append(notes)
+    from .sources.notes import notes_path
+
+    notes = notes_path(config, period)
+    if notes is not None and notes.is_file():
+        paths.append(notes)
     if config_path is not None and config_path.is_file():
         paths.append(config_path)
     h = hashlib.sha256(f"{__version__}|{period}|{config.model_dump_json()}".encode())
@@ -346,12 +347,11 @@ def _charts(config: Config, period: Period, results: Results, folder: Path, timi
 
 def _notes(config: Config, period: Period, progress) -> list[str]:
     """Staff's own text for 存在问题及下步建议 (output.word.notes, a file in the period's data folder)."""
-    pattern = config.output.word.notes
-    if not pattern:
-        return []
-    from .sources.notes import read_notes
+    from .sources.notes import notes_path, read_notes
 
-    path = period_dir(config, period) / period_formatter(period)(pattern)
+    path = notes_path(config, period)
+    if path is None:
+        return []
     if not path.is_file():
         progress(f"提示：未找到本期说明文件 {path.name}，第五部分只写自动生成的内容")
         return []

@@ -81,30 +81,11 @@ def period_for(job, fired_at: datetime) -> Period:
     return Period(index // 12, index % 12 + 1)
 
 
-def recorded_run(config, period: Period, config_path: Path, *, trigger: str, report: str = "manual", **kwargs):
-    """pipeline.run with a row in the run history (start, end, status, outputs, 缺报, error)."""
-    from .history import History
-    from .pipeline import run
-
-    history = History.for_config(config)
-    run_id = history.start_run(report, str(period), trigger)
-    try:
-        result = run(config, period, config_path=config_path, **kwargs)
-    except BaseException as e:
-        lines = e.lines() if isinstance(e, ReportgenError) else [f"{type(e).__name__}: {e}"]
-        history.finish_run(run_id, "failed", error="\n".join(lines))
-        raise
-    history.finish_run(run_id, "skipped" if result.skipped else "success", missing=result.missing,
-                       outputs=[str(f.relative_to(result.folder)) for f in result.files])
-    result.run_id = run_id
-    return result
-
-
 def fire(config_path: str, job_name: str, trigger: str = "scheduled", period: str | None = None) -> str:
     """What a schedule fires (APScheduler stores this function by name). Returns what happened, for logs/tests."""
     from .config import load_config
     from .deliver import alert, deliver, reminders, send_period
-    from .history import History
+    from .history import History, recorded_run
     from .sources.collect import missing_submissions
 
     path = Path(config_path)
@@ -157,9 +138,7 @@ def fire(config_path: str, job_name: str, trigger: str = "scheduled", period: st
 
 
 def _now(config) -> datetime:
-    if _SERVICE is not None and _SERVICE.clock is not None:
-        return _SERVICE.clock()
-    return datetime.now(ZoneInfo(config.schedule.timezone))
+    return _SERVICE.now() if _SERVICE is not None else datetime.now(ZoneInfo(config.schedule.timezone))
 
 
 class Service:

@@ -7,7 +7,7 @@ November) come from the config's override lists until the package catches up.
 from __future__ import annotations
 
 import calendar as _calendar
-from datetime import date, timedelta
+from datetime import date
 
 from .errors import ReportgenError
 
@@ -49,8 +49,3 @@ class WorkCalendar:
         if not working or abs(n) > len(working) or n == 0:
             raise ReportgenError(f"{year}年{month}月只有 {len(working)} 个工作日，没有第 {n} 个")
         return working[n - 1] if n > 0 else working[n]
-
-    def next_workday(self, day: date) -> date:
-        while not self.is_workday(day):
-            day += timedelta(days=1)
-        return day

@@ -311,3 +311,7 @@ def test_schedule_list_from_cli(zone, capsys):
 
     assert main(["schedule", "-c", str(zone()), "--list"]) == 0
     assert "monthly：每月第5个工作日 08:30（Asia/Shanghai）；下次运行" in capsys.readouterr().out
+    cron = zone().read_text(encoding="utf-8").replace("workday: 5", "cron: {day: 10}")
+    (zone().parent / "cron.yaml").write_text(cron, encoding="utf-8")
+    assert main(["schedule", "-c", str(zone().parent / "cron.yaml"), "--list"]) == 0
+    assert "monthly：cron（hour=08，minute=30，day=10，Asia/Shanghai）；下次运行" in capsys.readouterr().out

@@ -77,7 +77,13 @@ def test_overview_narrative_sentences(june):
     assert ("1-6月，全区完成固定资产投资112.40亿元，同比增长13.1%，完成年度目标的56.2%、力争目标的51.1%，"
             "超序时进度6.2个百分点") in text
     assert "新开工项目53个，完成年度目标的53.0%" in text
-    assert "计划截至本月开工的项目60个，已开工47个，开工率78.3%；13个项目已过计划开工时间仍未开工。" in text
+    assert text.count("计划截至本月开工的项目60个，已开工47个，开工率78.3%；13个项目已过计划开工时间仍未开工。") == 1
+    assert text.index("计划截至本月开工的项目60个") > text.index("三、重点项目推进情况")   # opens 三, not repeated in 一
+
+
+def test_rate_indicators_read_naturally(demo):
+    rows = {r["id"]: r for r in _context_for(demo, 6)["indicators"]}
+    assert rows["iva_growth"]["sentence"].startswith("规上工业增加值增速12.6%，")    # not "增速增长12.6%"
 
 
 def test_sections_numbered_in_order(june):

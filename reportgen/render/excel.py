@@ -20,10 +20,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import TemplateError
-from ..metrics.results import IndicatorResult, Results
+from ..metrics.results import Results
 from . import numbers as nb
-from .excel_fields import (DEFAULT_SHEETS, FIELDS, PERCENT, PLACEHOLDER, SUBTITLES, TEXT_START,  # noqa: F401
-                           parse_markers)
+from .excel_fields import DEFAULT_SHEETS, FIELDS, PLACEHOLDER, SUBTITLES, TEXT_START, parse_markers
 
 def build_default_template() -> Workbook:
     """The stock template: a title, a subtitle, a header row and a marker row on each sheet."""
@@ -224,14 +223,6 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
     if table:
         ws._reportgen_rows = (marker_row, _rows_xml(table, marker_row, heights, marker_height),
                               marker_row + len(table) - 1)
-
-
-def _set_value(cell, value) -> None:
-    """Text from input cells is written as text, never as a formula (=, +, -, @ at the start)."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith(TEXT_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 def _take_rows_below(ws: Worksheet, marker_row: int) -> list:

@@ -59,18 +59,6 @@ def fixed_zip_times(package: bytes, when: datetime) -> bytes:
     return out.getvalue()
 
 
-def to_plain(value):
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (list, tuple)):
-        return [to_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_plain(v) for k, v in value.items()}
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return value
-
-
 def _json_default(value):
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return vars(value)
@@ -89,7 +77,13 @@ def write_json(path: Path, data, pretty: bool = True) -> None:
 
 
 def manifest(config_path: Path | None, inputs: list[Path], outputs: list[Path], period: str, now: datetime,
-             data_dir: Path, output_dir: Path) -> dict:
+             data_dir: Path, output_dir: Path, hashes: dict[str, str] | None = None) -> dict:
+    """What a run read and wrote; `hashes` (path → sha256, from the run's fingerprint) saves reading inputs twice."""
+    known = hashes or {}
+
+    def digest(p: Path) -> str:
+        return known.get(str(p)) or sha256(p)
+
     def rel(p: Path) -> str:
         try:
             return str(p.relative_to(data_dir))
@@ -100,7 +94,7 @@ def manifest(config_path: Path | None, inputs: list[Path], outputs: list[Path], 
         "reportgen_version": __version__,
         "period": period,
         "generated_at": now.isoformat(timespec="seconds"),
-        "config": {"path": str(config_path), "sha256": sha256(config_path)} if config_path else None,
-        "inputs": [{"path": rel(p), "sha256": sha256(p), "bytes": p.stat().st_size} for p in sorted(set(inputs))],
+        "config": {"path": str(config_path), "sha256": digest(config_path)} if config_path else None,
+        "inputs": [{"path": rel(p), "sha256": digest(p), "bytes": p.stat().st_size} for p in sorted(set(inputs))],
         "outputs": [{"path": p.relative_to(output_dir).as_posix(), "sha256": sha256(p), "bytes": p.stat().st_size} for p in outputs],
     }

@@ -7,6 +7,14 @@ from pathlib import Path
 from ..errors import Location, SourceError
 
 
+def notes_path(config, period) -> Path | None:
+    """output.word.notes in the period's data folder (placeholders filled); None when not configured."""
+    from .collect import period_dir, period_formatter
+
+    pattern = config.output.word.notes
+    return period_dir(config, period) / period_formatter(period)(pattern) if pattern else None
+
+
 def read_notes(path: Path) -> list[str]:
     """Non-empty paragraphs of the notes file; UTF-8 (with or without BOM) or GBK text, or a Word document."""
     if path.suffix.lower() == ".docx":
