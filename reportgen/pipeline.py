@@ -141,7 +141,8 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
 
                 context = report_context(
                     results, near=config.lights.near, severe=config.lights.severe,
-                    key_indicators=word.key_indicators, decimals=decimals, sections=word.sections.model_dump(), notes=notes,
+                    key_indicators=word.key_indicators, decimals=decimals, lights=config.lights,
+                    sections=word.sections.model_dump(), notes=notes, grouped=bool(config.groups),
                     title=output_name(word.title, config, period), issuer=word.issuer or "", report_date=stamp.date())
                 template = config.resolve(word.template) if word.template else None
                 files.append(write_report(context, staging / name, template, charts))
@@ -296,11 +297,11 @@ def _write_departments(job) -> list[Path]:
 
 def trend_ids(config: Config) -> list[str]:
     """Indicators drawn month by month: output.word.key_indicators, else the first three amount/count ones."""
-    chosen = [i for i in config.output.word.key_indicators]
-    if chosen:
-        return [i for i in chosen if any(ind.id == i and ind.kind in ("cumulative", "count")
-                                         for ind in config.indicators)]
-    return [ind.id for ind in config.indicators if ind.kind in ("cumulative", "count")][:3]
+    from .kinds import kind_of
+
+    prorated = [ind.id for ind in config.indicators if kind_of(ind.kind).prorated]
+    chosen = config.output.word.key_indicators
+    return [i for i in chosen if i in prorated] if chosen else prorated[:3]
 
 
 def history(config: Config, period: Period, ids: list[str]) -> dict[str, list[float | None]]:

@@ -74,9 +74,9 @@ def test_run_writes_workbook_results_and_manifest(tmp_path, capsys):
     fai = [c for c in sheet[4]]
     values = dict(zip(header, [c.value for c in fai]))
     assert values["指标名称"] == "固定资产投资" and values["1-9月完成"] == pytest.approx(115.3)
-    assert values["完成率"] == pytest.approx(115.3 / 152)
+    assert values["完成率"] == 0.759          # stored as shown: 75.9% (half-up), not 0.75855…
     assert values["序时进度"] == pytest.approx(0.75)
-    assert values["差距（百分点）"] == pytest.approx((115.3 / 152 - 0.75) * 100)
+    assert values["差距（百分点）"] == 0.9      # (115.3 / 152 − 0.75) × 100 = 0.855…, stored as shown
     assert values["进度评价"] == "超序时进度0.9个百分点"
     assert values["同比"] == pytest.approx(0.153)
     assert values["状态"] == "绿灯"

@@ -383,10 +383,12 @@ def test_double_half_lists_exceptions_by_id(tmp_path):
     assert res.checkpoint.met_count == 1
 
 
-def test_unreported_indicator_is_an_exception(tmp_path):
+def test_unreported_indicator_is_counted_once_as_unreported(tmp_path):
     res = run(tmp_path, THREE, 6, fai=112.4, retail=None, tax=13.0)
     assert res.checkpoint.met is False
-    assert res.checkpoint.exceptions == ("retail",)
+    assert res.checkpoint.exceptions == ()                  # not also among those that missed the checkpoint
+    assert res.checkpoint.unreported == ("retail",)
+    assert (res.checkpoint.met_count, res.checkpoint.total) == (2, 2)
 
 
 @pytest.mark.parametrize("month, name, benchmark", [
@@ -599,19 +601,20 @@ DEPTS = "".join(source(FAI.format(target=100).replace("fai", f"a{i}").replace("�
 
 
 def test_department_ranking_with_ties(tmp_path):
-    res = run(tmp_path, DEPTS, 6, a0=60, a1=50, a2=40, a3=40, deaths=0)
+    res = run(tmp_path, DEPTS, 6, a0=60, a1=50, a2=40, a3=40, deaths=0, extra="ranking: {min_indicators: 1}\n")
     by_name = {d.name: d for d in res.departments}
-    # 经发局 mean(60 %, 40 %) = 50 % ties with 商务局 50 %; 建设局 40 % is third
+    # gaps to 序时 50 %: 经发局 mean(+10, −10) = 0 ties with 商务局 0; 建设局 −10 is third
     assert (by_name["经发局"].rank, by_name["经发局"].tied) == (1, True)
     assert (by_name["商务局"].rank, by_name["商务局"].tied) == (1, True)
     assert (by_name["建设局"].rank, by_name["建设局"].tied) == (3, False)
+    assert by_name["建设局"].score == pytest.approx(-10)
     assert by_name["经发局"].average_completion == pytest.approx(0.5)
     assert by_name["经发局"].indicators == 2
     assert by_name["建设局"].yellow == 1
 
 
 def test_department_without_rated_indicators_has_no_rank(tmp_path):
-    res = run(tmp_path, DEPTS, 6, a0=60, a1=50, a2=None, a3=40, deaths=1)
+    res = run(tmp_path, DEPTS, 6, a0=60, a1=50, a2=None, a3=40, deaths=1, extra="ranking: {min_indicators: 1}\n")
     by_name = {d.name: d for d in res.departments}
     assert by_name["建设局"].rank is None        # its only amount is not reported
     assert by_name["建设局"].no_data == 1

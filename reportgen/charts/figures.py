@@ -74,19 +74,28 @@ def _margins(fig, left: float, bottom: float, top: float = 0.4, right: float = 0
     fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h)
 
 
-def draw_completion(title: str, names: list[str], rates: list[float], lights: list[str], time_progress: float):
-    """Horizontal bars: completion of each amount/count indicator against the 序时进度 line."""
+def draw_completion(title: str, names: list[str], rates: list[float], lights: list[str], time_progress: float,
+                    benchmarks: list[float] | None = None):
+    """Horizontal bars: completion of each prorated indicator; each bar's own 序时进度 (N/12, elapsed days or
+    plan to date — what its light is judged by) is marked on the bar, and the common N/12 line is drawn only
+    when every bar shares it."""
     fig, ax = _figure(max(2.2, 0.75 + 0.26 * len(names)))
     y = list(range(len(names)))[::-1]
     values = [r * 100 for r in rates]
+    marks = [b * 100 for b in (benchmarks or [time_progress] * len(names))]
     ax.barh(y, values, color=[LIGHT_COLORS.get(light, LIGHT_COLORS["none"]) for light in lights], height=0.65)
-    ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
-    ax.text(time_progress * 100, len(names) - 0.35, f"序时进度{time_progress * 100:.1f}%", color=PLAN_COLOR,
-            ha="left", va="bottom", fontsize=8)
+    if all(abs(m - time_progress * 100) < 1e-9 for m in marks):
+        ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
+        ax.text(time_progress * 100, len(names) - 0.35, f"序时进度{number(time_progress * 100, 1)}%",
+                color=PLAN_COLOR, ha="left", va="bottom", fontsize=8)
+    else:
+        ax.scatter(marks, y, marker="|", s=260, linewidths=2, color=PLAN_COLOR, zorder=3,
+                   label="各指标序时进度（按月、按天或按计划）")
+        ax.legend(loc="lower right", fontsize=7.5, frameon=False)
     for yi, v in zip(y, values):
         ax.text(v + 1, yi, f"{number(v, 1)}%", va="center", fontsize=7.5)
     ax.set_yticks(y, names, fontsize=8)
-    ax.set_xlim(0, max([time_progress * 100, *values]) * 1.15 + 5)
+    ax.set_xlim(0, max([time_progress * 100, *values, *marks]) * 1.15 + 5)
     ax.set_xlabel("完成年度目标（%）")
     ax.set_title(title, fontsize=10.5, pad=14)
     ax.set_ylim(-0.6, len(names) - 0.1)
@@ -127,32 +136,46 @@ def draw_trend(title: str, series: list[dict], month: int):
     return fig
 
 
-def draw_departments(title: str, names: list[str], rates: list[float], time_progress: float):
-    """Departments ranked by the mean completion of their amount/count indicators."""
+def draw_departments(title: str, names: list[str], ranks: list[str], scores: list[float], basis: str,
+                     time_progress: float):
+    """Departments in rank order by the ranking's own score: the mean gap to 序时进度 (百分点, bars from 0)
+    or the mean completion (%, against the 序时 line), so the chart says what the table and the text say."""
     fig, ax = _figure(max(2.0, 0.8 + 0.3 * len(names)))
     y = list(range(len(names)))[::-1]
-    values = [r * 100 for r in rates]
-    colors = [LIGHT_COLORS["green"] if r >= time_progress else LIGHT_COLORS["yellow"] for r in rates]
-    ax.barh(y, values, color=colors, height=0.6)
-    ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
-    for i, (yi, v) in enumerate(zip(y, values)):
-        ax.text(v + 1, yi, f"{number(v, 1)}%", va="center", fontsize=7.5)
-    ax.set_yticks(y, [f"{i + 1}. {n}" for i, n in enumerate(names)], fontsize=8)
-    ax.set_xlim(0, max([time_progress * 100, *values]) * 1.15 + 5)
-    ax.set_xlabel(f"平均完成率（%），虚线为序时进度{time_progress * 100:.1f}%")
+    labels = [f"{r}. {n}" if r else n for r, n in zip(ranks, names)]
+    if basis == "gap":
+        colors = [LIGHT_COLORS["green"] if v >= 0 else LIGHT_COLORS["yellow"] for v in scores]
+        ax.barh(y, scores, color=colors, height=0.6)
+        ax.axvline(0, color=PLAN_COLOR, linewidth=1.0)
+        span = max([abs(v) for v in scores] + [1.0])
+        for yi, v in zip(y, scores):
+            ax.text(v + (0.03 if v >= 0 else -0.03) * span, yi, f"{'+' if v > 0 else ''}{number(v, 1)}",
+                    va="center", ha="left" if v >= 0 else "right", fontsize=7.5)
+        ax.set_xlim(min(0, min(scores)) - 0.3 * span, max(0, max(scores)) + 0.3 * span)
+        ax.set_xlabel("与序时进度的平均差距（百分点），0 即达到序时进度")
+    else:
+        values = [v for v in scores]
+        colors = [LIGHT_COLORS["green"] if v >= time_progress * 100 else LIGHT_COLORS["yellow"] for v in values]
+        ax.barh(y, values, color=colors, height=0.6)
+        ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
+        for yi, v in zip(y, values):
+            ax.text(v + 1, yi, f"{number(v, 1)}%", va="center", fontsize=7.5)
+        ax.set_xlim(0, max([time_progress * 100, *values]) * 1.15 + 5)
+        ax.set_xlabel(f"平均完成率（%），虚线为序时进度{number(time_progress * 100, 1)}%")
+    ax.set_yticks(y, labels, fontsize=8)
     ax.set_title(title, fontsize=10.5)
-    _margins(fig, _label_inches([f"{len(names)}. {n}" for n in names]) + 0.2, 0.5)
+    _margins(fig, _label_inches(labels) + 0.2, 0.5)
     return fig
 
 
-def draw_projects(title: str, categories: list[str], started: list[int], overdue: list[int], waiting: list[int]):
-    """Stacked bars per category: started, past planned start but not started, not yet due."""
+def draw_projects(title: str, categories: list[str], started: list[int], overdue: list[int], waiting: list[int],
+                  labels: tuple[str, str, str] = ("已开工（含续建）", "逾期未开工", "未到计划开工期")):
+    """Stacked bars per category, every project once: started, past planned start but not started, not yet due."""
     fig, ax = _figure(max(2.0, 0.9 + 0.35 * len(categories)))
     y = list(range(len(categories)))[::-1]
     left = [0] * len(categories)
-    for values, label, color in ((started, "已开工", LIGHT_COLORS["green"]),
-                                 (overdue, "逾期未开工", LIGHT_COLORS["red"]),
-                                 (waiting, "未到计划开工期", LIGHT_COLORS["none"])):
+    for values, label, color in zip((started, overdue, waiting), labels,
+                                    (LIGHT_COLORS["green"], LIGHT_COLORS["red"], LIGHT_COLORS["none"])):
         ax.barh(y, values, left=left, color=color, height=0.6, label=label)
         for yi, lft, v in zip(y, left, values):
             if v:

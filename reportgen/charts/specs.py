@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from ..kinds import kind_of
 from ..metrics.results import Results
+from ..render import numbers as nb
 from .figures import MAX_BARS, ChartSpec
-
-PRORATED = ("cumulative", "count")
 
 
 def chart_specs(results: Results, history: dict[str, list[float | None]], trend_ids: list[str],
@@ -19,7 +19,7 @@ def chart_specs(results: Results, history: dict[str, list[float | None]], trend_
     tp = results.time_progress
     specs: list[ChartSpec] = []
 
-    rated = [r for r in results.indicators if r.kind in PRORATED and r.completion is not None]
+    rated = [r for r in results.indicators if kind_of(r.kind).prorated and r.completion is not None]
     title = f"{span}主要指标完成率与序时进度"
     if len(rated) > MAX_BARS:
         rated = sorted(rated, key=lambda r: r.gap if r.gap is not None else 0)[:MAX_BARS]
@@ -27,24 +27,31 @@ def chart_specs(results: Results, history: dict[str, list[float | None]], trend_
     if rated:
         specs.append(ChartSpec("completion", "completion", title, dict(
             names=[r.name for r in rated], rates=[r.completion for r in rated],
-            lights=[r.light for r in rated], time_progress=tp)))
+            lights=[r.light for r in rated], time_progress=tp, benchmarks=[r.time_progress for r in rated])))
 
     by_id = {r.id: r for r in results.indicators}
     series = []
     for ind_id in trend_ids:
         r = by_id.get(ind_id)
-        if r is None or r.target is None or r.kind not in PRORATED:
+        if r is None or r.target is None or not kind_of(r.kind).prorated:
             continue
         plan = (plans or {}).get(ind_id) or [r.target * m / 12 for m in range(1, 13)]
         series.append(dict(name=r.name, unit=r.unit, actual=history.get(ind_id, [None] * 12), plan=plan,
                            stretch_plan=[r.stretch * m / 12 for m in range(1, 13)] if r.stretch else None))
     if series:
-        specs.append(ChartSpec("trend", "trend", "重点指标逐月累计完成情况", dict(series=series[:4], month=results.month)))
+        title = "重点指标逐月累计完成情况"
+        known = {m for s in series for m, v in enumerate(s["actual"][: results.month], start=1) if v is not None}
+        gaps = [m for m in range(1, results.month) if m not in known]
+        if gaps:   # a line with holes, or a single point, must say why
+            title += f"（{_months(gaps)}数据未找到）"
+        specs.append(ChartSpec("trend", "trend", title, dict(series=series[:4], month=results.month)))
 
-    ranked = [d for d in results.departments if d.average_completion is not None]
+    ranked = [d for d in results.departments if d.rank is not None]
     if ranked:
-        specs.append(ChartSpec("departments", "departments", f"{span}各责任单位平均完成率排名", dict(
-            names=[d.name for d in ranked], rates=[d.average_completion for d in ranked], time_progress=tp)))
+        specs.append(ChartSpec("departments", "departments",
+                               f"{span}各责任单位排名（按{nb.RANKING_TEXT[results.ranking_by]}）", dict(
+                                   names=[d.name for d in ranked], ranks=[str(d.rank) for d in ranked],
+                                   scores=[d.score for d in ranked], basis=results.ranking_by, time_progress=tp)))
 
     for i, ledger in enumerate(results.ledgers):
         if not ledger.projects:
@@ -57,6 +64,18 @@ def chart_specs(results: Results, history: dict[str, list[float | None]], trend_
         overdue = [sum(1 for p in of[n] if not p.started and p.start_overdue) for n in names]
         waiting = [len(of[n]) - s - o for n, s, o in zip(names, started, overdue)]
         specs.append(ChartSpec("projects" if i == 0 else f"projects_{i + 1}", "projects",
-                               f"{ledger.title}开工情况（按类别）", dict(
-                                   categories=names, started=started, overdue=overdue, waiting=waiting)))
+                               f"{ledger.title}开工情况（按类别，{len(ledger.projects)}个项目）", dict(
+                                   categories=names, started=started, overdue=overdue, waiting=waiting,
+                                   labels=(nb.STARTED_ALL, "逾期未开工", "未到计划开工期"))))
     return specs
+
+
+def _months(months: list[int]) -> str:
+    """[1, 2, 3, 5] -> '1-3月、5月'."""
+    runs: list[list[int]] = []
+    for m in months:
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return "、".join(f"{r[0]}-{r[-1]}月" if len(r) > 1 else f"{r[0]}月" for r in runs)

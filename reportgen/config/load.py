@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ConfigError, ProblemList
 from ..text import normalize_text
-from .model import Config
+from .model import INDICATOR_MODELS, Config
 
 _MESSAGES = {
     "missing": "缺少必填项",
@@ -138,10 +138,13 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
                     out.append((("indicators", i, key), f"来源是台账时，{key} 需写明 file 和 row（以及 column）"))
         target, stretch = ind.get("target"), ind.get("stretch")
         if _is_number(target) and _is_number(stretch):
-            if ind.get("kind") == "cap" and stretch > target:
+            from ..kinds import KINDS
+
+            lower = KINDS[ind["kind"]].lower_is_better if ind.get("kind") in KINDS else False
+            if lower and stretch > target:
                 out.append((("indicators", i, "stretch"),
                             f"控制类指标的力争目标 stretch（{stretch:g}）不能高于确保目标 target（{target:g}）"))
-            elif ind.get("kind") != "cap" and stretch < target:
+            elif not lower and stretch < target:
                 out.append((("indicators", i, "stretch"),
                             f"力争目标 stretch（{stretch:g}）不能低于确保目标 target（{target:g}）"))
     for name, ledger in ledgers.items():
@@ -215,7 +218,7 @@ def _data_path(data: Any, loc: tuple) -> tuple:
             keys.append(part)
             current = current[part]
         elif isinstance(current, dict) and isinstance(part, str) and part[:1].islower() and "[" not in part \
-                and part not in ("cell", "ledger", "cumulative", "count", "growth", "share", "cap", "milestone") \
+                and part not in ("cell", "ledger", *INDICATOR_MODELS) \
                 and not part.startswith(("function-", "list[", "dict[", "union[")):
             keys.append(part)  # a missing key: name it even though the data lacks it
             current = None
@@ -285,8 +288,7 @@ def _step(tp: Any, part: Any) -> Any:
 
     from . import model as m
 
-    named = {"cumulative": m.Cumulative, "count": m.Count, "growth": m.Growth, "share": m.Share, "cap": m.Cap,
-             "milestone": m.MilestoneIndicator, "cell": m.CellSource, "ledger": m.LedgerSource}
+    named = {**m.INDICATOR_MODELS, "cell": m.CellSource, "ledger": m.LedgerSource}
     if isinstance(part, str) and part in named:
         return named[part]
     while get_origin(tp) is Annotated:

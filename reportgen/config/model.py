@@ -5,14 +5,9 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
-
-KINDS = ("cumulative", "count", "growth", "share", "cap", "milestone")
-KIND_NAMES = {"cumulative": "累计金额", "count": "数量", "growth": "增速", "share": "占比", "cap": "控制上限",
-              "milestone": "节点任务"}
-
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
@@ -215,6 +210,9 @@ class MilestoneIndicator(IndicatorBase):
 Indicator = Annotated[
     Union[Cumulative, Count, Growth, Share, Cap, MilestoneIndicator], Field(discriminator="kind")
 ]
+# kind -> its config model (the fields it takes); what a kind *means* is its entry in reportgen/kinds.py.
+INDICATOR_MODELS = {get_args(m.model_fields["kind"].annotation)[0]: m
+                    for m in (Cumulative, Count, Growth, Share, Cap, MilestoneIndicator)}
 
 
 def _need_row(source: Source) -> None:
@@ -284,6 +282,24 @@ class Lights(Strict):
         if yellow > green:
             raise ValueError(f"yellow（{yellow:g}）应不高于 green（{green:g}）")
         return self
+
+
+class Ranking(Strict):
+    """How departments are ranked (DESIGN §4): by default the mean gap to 序时进度 of the indicators the kind
+    registry counts in ranking, so the ranking agrees with the lights."""
+
+    by: Literal["gap", "completion"] = "gap"
+    min_indicators: int = Field(2, ge=1)
+    weights: dict[str, float] = {}
+    red_line: Literal["mark", "veto"] = "mark"
+
+    @field_validator("weights")
+    @classmethod
+    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = [k for k, w in v.items() if w <= 0]
+        if bad:
+            raise ValueError(f"权重应大于 0：{'、'.join(bad)}")
+        return v
 
 
 class ExcelOutput(Strict):
@@ -459,11 +475,19 @@ class Config(Strict):
     indicators: list[Indicator] = Field(min_length=1)
     ledgers: dict[str, Ledger] = {}
     lights: Lights = Lights()
+    ranking: Ranking = Ranking()
     output: OutputConfig = OutputConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     mail: MailConfig | None = None
     base_dir: Path = Field(Path("."), exclude=True)
     _department_index: dict[str, str] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _weights_known(self):
+        unknown = sorted(set(self.ranking.weights) - {i.id for i in self.indicators})
+        if unknown:
+            raise ValueError(f"ranking.weights 中的指标编号不存在：{'、'.join(unknown)}")
+        return self
 
     @property
     def department_names(self) -> list[str]:

@@ -64,7 +64,7 @@ def period_messages(config, period: Period, folder: Path) -> list[Outgoing]:
         if pdf.is_file():
             attachments.append(pdf)
         text, html = leaders_body(results, [p.name for p in attachments], mail.sender_name, near, severe, decimals,
-                                  config.output.word.key_indicators)
+                                  config.output.word.key_indicators, config.lights)
         messages += [Outgoing("report", to, subject, text, html, attachments) for to in mail.leaders]
     if mail.departments:
         ranked = sum(1 for d in results.departments if d.rank is not None)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from ..config.model import LEDGER_FIELDS, Config, LedgerSource, MilestoneIndicator
 from ..errors import Location
 from ..inputs import LedgerData, PeriodData, Reading
-from .kinds import EVALUATORS, Inputs
+from .kinds import Inputs
 from .ledger import evaluate_ledger, ledger_figure
 from .results import Results
 from .summary import checkpoint, departments
@@ -15,6 +15,8 @@ from .summary import checkpoint, departments
 
 def evaluate(config: Config, data: PeriodData) -> Results:
     """Pure: the config's targets + one period's readings -> Results."""
+    from ..kinds import kind_of   # the registry imports the evaluators of this package
+
     period = data.period
     indicators = []
     for ind in config.indicators:
@@ -35,16 +37,18 @@ def evaluate(config: Config, data: PeriodData) -> Results:
             current = Reading(0.0, current.location, "台账中没有符合条件的项目（如属异常，请核对筛选条件）")
         inputs = Inputs(current, data.last_year.get(ind.id), data.yoy.get(ind.id),
                         tuple(data.milestones.get(ind.id, ())))
-        result = EVALUATORS[ind.kind](ind, inputs, period, config.lights)
+        result = kind_of(ind.kind).evaluate(ind, inputs, period, config.lights)
         indicators.append(replace(result, owner=config.department_of(ind.owner) or ind.owner))  # aliases -> name
     ledgers = [evaluate_ledger(data.ledgers[name], ledger, period, config.department_names)
                for name, ledger in config.ledgers.items() if name in data.ledgers]
     return Results(
         zone=config.zone, year=period.year, month=period.month, indicators=tuple(indicators),
         checkpoint=checkpoint(indicators, period),
-        departments=tuple(departments(indicators, ledgers, config.department_names)),
+        departments=tuple(departments(indicators, ledgers, config.department_names, config.ranking)),
         ledgers=tuple(ledgers), problems=tuple(str(p) for p in data.problems),
-        missing=tuple(f"{'、'.join(depts) or '台账'}（{file}）" for file, depts in data.missing))
+        missing=tuple(f"{'、'.join(depts) or '台账'}（{file}）" for file, depts in data.missing),
+        ranking_by=config.ranking.by, min_indicators=config.ranking.min_indicators,
+        red_line_rule=config.ranking.red_line)
 
 
 def _describe(source: LedgerSource) -> str:

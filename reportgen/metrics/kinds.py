@@ -1,4 +1,9 @@
-"""One evaluator per indicator kind, in a registry keyed by kind. Adding a kind is one function and one entry."""
+"""One evaluator per indicator kind; the registry that names them is reportgen/kinds.py.
+
+Each indicator has one benchmark for the period (its 序时进度: plan-to-date where a plan exists, else N/12 or
+elapsed days; for rates and caps the target itself). The light and the checkpoint verdict both follow it, so
+a green indicator is never "未实现" for another reason.
+"""
 
 from __future__ import annotations
 
@@ -21,14 +26,6 @@ class Inputs:
 
 
 Evaluator = Callable[[object, Inputs, Period, Lights], IndicatorResult]
-EVALUATORS: dict[str, Evaluator] = {}
-
-
-def evaluator(kind: str):
-    def register(fn: Evaluator) -> Evaluator:
-        EVALUATORS[kind] = fn
-        return fn
-    return register
 
 
 def _base(ind, inputs: Inputs, **fields) -> IndicatorResult:
@@ -51,8 +48,6 @@ def _yoy(inputs: Inputs, actual: float | None) -> tuple[float | None, float | No
     return last, growth(actual, last), ""
 
 
-@evaluator("cumulative")
-@evaluator("count")
 def prorated(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorResult:
     """Amounts and counts: completion against the target, compared with 序时进度 (or plan to date)."""
     actual = inputs.current.value
@@ -65,7 +60,7 @@ def prorated(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorRe
         ind, inputs, actual=actual, completion=completion, stretch_completion=ratio(actual, ind.stretch),
         time_progress=progress, gap=gap, light=light_for_gap(gap, lights),
         on_track=None if gap is None else gap >= -1e-9,
-        checkpoint_met=None if completion is None or not period.checkpoint else completion >= period.month / 12 - 1e-12,
+        checkpoint_met=None if gap is None or not period.checkpoint else gap >= -1e-9,
         last_year=last, yoy=yoy, projection=projection,
         required=None if actual is None else max(ind.target - actual, 0.0),
         **({"note": yoy_note} if yoy_note and actual is not None else {}),
@@ -85,7 +80,6 @@ def _rate_result(ind, inputs: Inputs, actual: float | None, required: float, lig
                  checkpoint_met=met if period.checkpoint else None, **fields)
 
 
-@evaluator("growth")
 def growth_rate(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorResult:
     """同比增长 target: the source is the rate itself, or the amount when `last_year` is configured."""
     if ind.last_year is not None:
@@ -99,7 +93,6 @@ def growth_rate(ind, inputs: Inputs, period: Period, lights: Lights) -> Indicato
     return _rate_result(ind, inputs, actual, ind.target, lights, period, yoy=actual)
 
 
-@evaluator("share")
 def share_change(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorResult:
     """占比提高 N 个百分点: the share must reach base + target."""
     required = ind.base + ind.target
@@ -110,7 +103,6 @@ def share_change(ind, inputs: Inputs, period: Period, lights: Lights) -> Indicat
     return replace(result, target=required, stretch=stretch, note=note)
 
 
-@evaluator("cap")
 def cap(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorResult:
     """Lower is better, never prorated: any breach of the cap is red."""
     actual = inputs.current.value
@@ -121,7 +113,6 @@ def cap(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorResult:
                  checkpoint_met=within if period.checkpoint else None, last_year=last, yoy=yoy)
 
 
-@evaluator("milestone")
 def milestone(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorResult:
     """Nodes with due months: overdue ≤ 1 month is yellow, longer red; nodes not reported count as not done."""
     nodes = []

@@ -76,6 +76,7 @@ def _group(name: str, projects) -> LedgerGroup:
     completed = sum(p.completed or 0.0 for p in projects)
     return LedgerGroup(
         name=name, projects=len(projects), started=started, start_base=len(base),
+        started_all=sum(1 for p in projects if p.started),
         start_rate=ratio(started, len(base)), total_investment=sum(p.total_investment or 0.0 for p in projects),
         annual_plan=plan, completed=completed, completion=ratio(completed, plan),
         overdue=sum(1 for p in projects if p.start_overdue))

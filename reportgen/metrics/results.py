@@ -46,14 +46,17 @@ class IndicatorResult:
 
 @dataclass(frozen=True)
 class CheckpointResult:
-    """开门红 / 双过半 / 前三季度 / 全年红: met only when every indicator meets its benchmark."""
+    """开门红 / 双过半 / 前三季度 / 全年红: met only when every judged indicator meets its own benchmark (the
+    same 序时进度 its light uses). 底线 indicators are not progress and stay out; unreported ones are counted
+    once, as 未报送, never also among the exceptions."""
 
     name: str
-    benchmark: float                  # 0.25 / 0.5 / 0.75 / 1.0
+    benchmark: float                  # 0.25 / 0.5 / 0.75 / 1.0 (N/12; an indicator with a plan uses its plan)
     met: bool
     met_count: int
-    total: int
-    exceptions: tuple[str, ...]  # ids of indicators below the benchmark or not reported
+    total: int                        # judged indicators (reported, counted in checkpoints)
+    exceptions: tuple[str, ...]       # ids of reported indicators below their benchmark
+    unreported: tuple[str, ...] = ()  # ids of indicators counted in checkpoints but not reported
 
 
 @dataclass(frozen=True)
@@ -65,13 +68,17 @@ class DepartmentResult:
     red: int
     no_data: int
     on_track: int
-    average_completion: float | None  # mean completion of amount/count indicators
-    average_gap: float | None
-    rank: int | None
+    average_completion: float | None  # mean completion of the indicators counted in the ranking
+    average_gap: float | None         # mean gap to each one's own 序时进度 (百分点)
+    rank: int | None                  # None: listed, not ranked (too few indicators)
     tied: bool
     projects: int = 0
-    projects_started: int = 0
+    projects_started: int = 0         # 已开工（含续建）: every started project of the department
     investment_completion: float | None = None
+    score: float | None = None        # what the ranking sorts by (Results.ranking_by), weighted
+    ranked_indicators: int = 0        # indicators counted in the score
+    red_lines: tuple[str, ...] = ()   # ids of its 底线 indicators that are breached
+    vetoed: bool = False              # ranked last because of a breach (ranking.red_line: veto)
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,9 @@ class ProjectResult:
 
 @dataclass(frozen=True)
 class LedgerGroup:
-    """Totals for one category or one department of a ledger."""
+    """Totals for one category or one department of a ledger. Two started figures with two definitions:
+    `started` counts projects in the 开工率 base (start_base) that have started — the 开工率 numerator;
+    `started_all` counts every started project, 续建 and 竣工 included (已开工（含续建）)."""
 
     name: str
     projects: int
@@ -110,6 +119,7 @@ class LedgerGroup:
     completed: float
     completion: float | None
     overdue: int
+    started_all: int = 0
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,9 @@ class Results:
     ledgers: tuple[LedgerResult, ...]
     problems: tuple[str, ...] = field(default=())
     missing: tuple[str, ...] = field(default=())    # 缺报 submissions, e.g. "招商局（招商引资完成情况.xls）"
+    ranking_by: str = "gap"                          # the departments' ranking basis (config ranking.by)
+    min_indicators: int = 2                          # fewer ranked indicators: listed, not ranked
+    red_line_rule: str = "mark"                      # a breached 底线: "mark" the department, or "veto" (last)
 
     @property
     def time_progress(self) -> float:
@@ -157,7 +170,8 @@ def results_from_plain(data: dict) -> Results:
     indicators = tuple(IndicatorResult(**{**r, "nodes": tuple(MilestoneNode(**n) for n in r.get("nodes", ()))})
                        for r in data["indicators"])
     cp = data.get("checkpoint")
-    checkpoint = CheckpointResult(**{**cp, "exceptions": tuple(cp["exceptions"])}) if cp else None
+    checkpoint = CheckpointResult(**{**cp, "exceptions": tuple(cp["exceptions"]),
+                                     "unreported": tuple(cp.get("unreported", ()))}) if cp else None
     ledgers = []
     for lg in data.get("ledgers", ()):
         projects = tuple(ProjectResult(**{**p, "planned_start": day(p["planned_start"]),
@@ -166,6 +180,9 @@ def results_from_plain(data: dict) -> Results:
                                        "by_category": tuple(LedgerGroup(**g) for g in lg["by_category"]),
                                        "by_department": tuple(LedgerGroup(**g) for g in lg["by_department"])}))
     return Results(zone=data["zone"], year=data["year"], month=data["month"], indicators=indicators,
-                   checkpoint=checkpoint, departments=tuple(DepartmentResult(**d) for d in data["departments"]),
+                   checkpoint=checkpoint,
+                   departments=tuple(DepartmentResult(**{**d, "red_lines": tuple(d.get("red_lines", ()))})
+                                     for d in data["departments"]),
                    ledgers=tuple(ledgers), problems=tuple(data.get("problems", ())),
-                   missing=tuple(data.get("missing", ())))
+                   missing=tuple(data.get("missing", ())),
+                   **{k: data[k] for k in ("ranking_by", "min_indicators", "red_line_rule") if k in data})

@@ -4,51 +4,73 @@ from __future__ import annotations
 
 from statistics import fmean
 
+from ..config.model import Ranking
 from ..period import CHECKPOINTS, Period
+from ..render.numbers import round_half_up
 from .results import CheckpointResult, DepartmentResult, IndicatorResult, LedgerResult
-
-PRORATED = ("cumulative", "count")
 
 
 def checkpoint(results: list[IndicatorResult], period: Period) -> CheckpointResult | None:
-    """开门红/双过半/前三季度/全年红: every amount/count at 25/50/75/100 %, every rate at its target."""
+    """开门红/双过半/前三季度/全年红: every indicator the registry counts in checkpoints meets its own benchmark
+    (the 序时进度 its light uses; for rates the target). 底线 indicators stay out; unreported ones are listed
+    once, as unreported, and not judged."""
+    from ..kinds import kind_of
+
     name = CHECKPOINTS.get(period.month)
     if name is None:
         return None
-    benchmark = period.month / 12
-    exceptions = tuple(r.id for r in results if not r.checkpoint_met)
-    return CheckpointResult(name, benchmark, not exceptions, len(results) - len(exceptions), len(results),
-                            exceptions)
+    counted = [r for r in results if kind_of(r.kind).in_checkpoint]
+    unreported = tuple(r.id for r in counted if r.checkpoint_met is None)
+    judged = [r for r in counted if r.checkpoint_met is not None]
+    exceptions = tuple(r.id for r in judged if not r.checkpoint_met)
+    return CheckpointResult(name, period.month / 12, not exceptions and not unreported,
+                            len(judged) - len(exceptions), len(judged), exceptions, unreported)
 
 
-def departments(results: list[IndicatorResult], ledgers: list[LedgerResult], names: list[str]) -> list[DepartmentResult]:
-    """One row per department, ranked by the mean completion of its amount/count indicators (ties share a rank)."""
+def departments(results: list[IndicatorResult], ledgers: list[LedgerResult], names: list[str],
+                rules: Ranking | None = None) -> list[DepartmentResult]:
+    """One row per department, ranked by `rules.by` (default: the mean gap to 序时进度, in 百分点, of the
+    indicators the registry counts in ranking), weighted by `rules.weights`. Scores equal at the shown
+    precision (0.1) share a rank (并列); fewer than `min_indicators` counted: listed, not ranked. A breached
+    底线 is carried as a mark; with `red_line: veto` the department is ranked last."""
+    from ..kinds import kind_of
+
+    rules = rules or Ranking()
     rows = []
     for name in names:
         mine = [r for r in results if r.owner == name]
-        rated = [r for r in mine if r.kind in PRORATED and r.completion is not None]
+        rated = [r for r in mine if kind_of(r.kind).in_ranking and r.completion is not None and r.gap is not None]
         projects = [p for ledger in ledgers for p in ledger.projects if p.owner == name]
         plan = sum(p.annual_plan or 0 for p in projects)
+        weights = [rules.weights.get(r.id, 1.0) for r in rated]
+        values = [r.gap if rules.by == "gap" else r.completion * 100 for r in rated]
+        score = sum(w * v for w, v in zip(weights, values)) / sum(weights) if rated else None
         rows.append(dict(
             name=name, indicators=len(mine), green=_count(mine, "green"), yellow=_count(mine, "yellow"),
             red=_count(mine, "red"), no_data=_count(mine, "none"), on_track=sum(1 for r in mine if r.on_track),
             average_completion=fmean(r.completion for r in rated) if rated else None,
             average_gap=fmean(r.gap for r in rated) if rated else None,
             projects=len(projects), projects_started=sum(1 for p in projects if p.started),
-            investment_completion=(sum(p.completed or 0 for p in projects) / plan) if plan else None))
+            investment_completion=(sum(p.completed or 0 for p in projects) / plan) if plan else None,
+            score=score, ranked_indicators=len(rated),
+            red_lines=tuple(r.id for r in mine if kind_of(r.kind).red_line and r.on_track is False)))
 
+    def key(row) -> tuple:
+        # Ties are judged on the shown score (one decimal), so two rows that read the same rank the same.
+        vetoed = rules.red_line == "veto" and bool(row["red_lines"])
+        return (vetoed, -round_half_up(row["score"], 1))
+
+    rankable = [r for r in rows if r["score"] is not None and r["ranked_indicators"] >= rules.min_indicators]
     out = []
     for r in rows:
-        score = r["average_completion"]
-        if score is None:
-            rank, tied = None, False
+        if r in rankable:
+            k = key(r)
+            rank = 1 + sum(1 for other in rankable if key(other) < k)
+            tied = sum(1 for other in rankable if key(other) == k) > 1
         else:
-            key = round(score, 6)
-            rank = 1 + sum(1 for other in rows if other["average_completion"] is not None
-                           and round(other["average_completion"], 6) > key)
-            tied = sum(1 for other in rows if other["average_completion"] is not None
-                       and round(other["average_completion"], 6) == key) > 1
-        out.append(DepartmentResult(rank=rank, tied=tied, **r))
+            rank, tied = None, False
+        out.append(DepartmentResult(rank=rank, tied=tied, vetoed=rules.red_line == "veto" and bool(r["red_lines"])
+                                    and rank is not None, **r))
     return sorted(out, key=lambda d: (d.rank is None, d.rank or 0, names.index(d.name)))
 
 
@@ -75,8 +97,14 @@ def for_department(results, name: str):
     checkpoint = results.checkpoint
     if checkpoint is not None:
         exceptions = tuple(i for i in checkpoint.exceptions if i in mine_ids)
-        checkpoint = replace(checkpoint, exceptions=exceptions, met=not exceptions, total=len(mine_ids),
-                             met_count=len(mine_ids) - len(exceptions))
+        unreported = tuple(i for i in checkpoint.unreported if i in mine_ids)
+        from ..kinds import kind_of
+
+        judged = [r for r in results.indicators if r.owner == name and kind_of(r.kind).in_checkpoint
+                  and r.checkpoint_met is not None]
+        checkpoint = replace(checkpoint, exceptions=exceptions, unreported=unreported,
+                             met=not exceptions and not unreported, total=len(judged),
+                             met_count=len(judged) - len(exceptions))
     return replace(results, indicators=tuple(r for r in results.indicators if r.owner == name),
                    checkpoint=checkpoint, departments=tuple(d for d in results.departments if d.name == name),
                    ledgers=tuple(ledgers),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ..config.model import Lights
+from ..kinds import kind_of
 from ..metrics.results import Results
 from . import numbers as nb
-from .report import indicator_sentence, overview_paragraphs
+from .report import Voice, key_results, lagging_results, overview_paragraphs, start_rate_sentence
 
 LEADERS_TEXT = """\
 各位领导：
@@ -15,7 +17,10 @@ LEADERS_TEXT = """\
 
 {% for p in overview %}{{ p }}
 
-{% endfor %}{% if lagging %}需关注的指标：
+{% endfor %}{% if red_lines %}底线指标突破：
+{% for s in red_lines %}  {{ loop.index }}. {{ s }}
+{% endfor %}
+{% endif %}{% if lagging %}需关注的指标：
 {% for s in lagging %}  {{ loop.index }}. {{ s }}
 {% endfor %}
 {% endif %}附件：{{ attachments|join('、') }}。
@@ -26,11 +31,12 @@ LEADERS_TEXT = """\
 DEPARTMENT_TEXT = """\
 {{ department }}：
 
-{{ span }}贵单位牵头的重点指标{{ rows|length }}项，绿灯{{ green }}项、黄灯{{ yellow }}项、红灯{{ red }}项{% if rank %}，\
-平均完成率{{ average }}，在{{ ranked }}个责任单位中排第{{ rank }}位{% endif %}。
+{% if red_lines %}贵单位本期突破底线指标：{{ red_lines|join('；') }}。请深入查找原因，全面排查整治隐患，依规报告处置情况。
+
+{% endif %}{{ span }}贵单位牵头的重点指标{{ rows|length }}项，绿灯{{ green }}项、黄灯{{ yellow }}项、红灯{{ red }}项。{{ ranking }}
 {% for s in rows %}  {{ loop.index }}. {{ s }}
 {% endfor %}{% if projects %}
-重点项目{{ projects }}个，已开工{{ started }}个{% if overdue %}；逾期未开工{{ overdue|length }}个：{{ overdue|join('、') }}{% endif %}。
+{{ projects }}
 {% endif %}{% if missing %}
 本期缺报：{{ missing|join('、') }}，相关指标按未报送处理，请尽快报送。
 {% endif %}
@@ -100,28 +106,57 @@ def render(template: str, **values) -> tuple[str, str]:
 
 
 def leaders_body(results: Results, attachments: list[str], sender_name: str, near=2.0, severe=10.0,
-                 decimals: dict[str, int] | None = None, key_indicators: list[str] = ()) -> tuple[str, str]:
-    by_id = {r.id: r for r in results.indicators}
-    keys = [by_id[i] for i in key_indicators if i in by_id] or \
-        [r for r in results.indicators if r.kind in ("cumulative", "count") and r.target is not None][:3]
-    say = {r.id: indicator_sentence(r, near, severe, (decimals or {}).get(r.id)) for r in results.indicators}
-    behind = sorted((r for r in results.indicators if r.light in ("red", "yellow")),
-                    key=lambda r: (r.light != "red", r.gap if r.gap is not None else 0))   # as in the report
-    lagging = [f"{r.owner}：{say[r.id]}（{nb.light_name(r.light)}）" for r in behind]
+                 decimals: dict[str, int] | None = None, key_indicators: list[str] = (),
+                 lights: Lights | None = None) -> tuple[str, str]:
+    voice = Voice(near, severe, decimals or {}, lights or Lights())
+    say = {r.id: voice.say(r) for r in results.indicators}
+    red_lines = [f"{r.owner}：{say[r.id]}" for r in results.indicators
+                 if kind_of(r.kind).red_line and r.on_track is False]
+    lagging = [f"{r.owner}：{say[r.id]}（{nb.light_name(r.light)}）" for r in lagging_results(results)]  # as in the report
     return render(LEADERS_TEXT, span=nb.span(results.month), zone=results.zone, attachments=attachments,
-                  overview=overview_paragraphs(results, keys, say), lagging=lagging, sender_name=sender_name)
+                  overview=overview_paragraphs(results, key_results(results, key_indicators), say,
+                                               lights=voice.lights),
+                  red_lines=red_lines, lagging=lagging, sender_name=sender_name)
 
 
 def department_body(mine: Results, department: str, attachments: list[str], sender_name: str, ranked: int,
                     near=2.0, severe=10.0, decimals: dict[str, int] | None = None) -> tuple[str, str]:
     """`mine` is the department's share of the results (metrics.summary.for_department)."""
+    voice = Voice(near, severe, decimals or {})
     row = mine.departments[0] if mine.departments else None
-    projects = [p for ledger in mine.ledgers for p in ledger.projects]
+    red_lines = [voice.say(r) for r in mine.indicators if kind_of(r.kind).red_line and r.on_track is False]
+    rows = [f"{voice.say(r)}（{nb.light_name(r.light)}）" for r in mine.indicators
+            if not (kind_of(r.kind).red_line and r.on_track is False)]
     return render(
-        DEPARTMENT_TEXT, department=department, span=nb.span(mine.month),
-        rows=[f"{indicator_sentence(r, near, severe, (decimals or {}).get(r.id))}（{nb.light_name(r.light)}）" for r in mine.indicators],
+        DEPARTMENT_TEXT, department=department, span=nb.span(mine.month), red_lines=red_lines, rows=rows,
         green=mine.count("green"), yellow=mine.count("yellow"), red=mine.count("red"),
-        rank=row.rank if row else None, average=nb.percent(row.average_completion) if row else "—", ranked=ranked,
-        projects=len(projects), started=sum(1 for p in projects if p.started),
-        overdue=[f"{p.name}（计划{nb.month_text(p.planned_start)}）" for p in projects if p.start_overdue],
+        ranking=_ranking_words(mine, row, ranked),
+        projects="；".join(_projects_words(ledger) for ledger in mine.ledgers if ledger.projects),
         missing=list(mine.missing), attachments=attachments, sender_name=sender_name)
+
+
+def _ranking_words(mine: Results, row, ranked: int) -> str:
+    """The department's place with the ranking's basis in words, as the report's table shows it."""
+    if row is None:
+        return ""
+    if row.rank is None:
+        return f"贵单位进度类指标不足{mine.min_indicators}项，本期列出但不排名。"
+    score = (nb.signed_points(row.score) + "个百分点" if mine.ranking_by == "gap"
+             else f"{nb.number(row.score, 1)}%")
+    text = (f"按{nb.RANKING_TEXT[mine.ranking_by]}（{score}），在{ranked}个参与排名的责任单位中排第{row.rank}位"
+            f"{'（并列）' if row.tied else ''}")
+    if row.vetoed:
+        text += "（因突破底线指标，按“一票否决”排在最后）"
+    elif row.red_lines:
+        text += "，并因突破底线指标在排名表中标注“底线”"
+    return text + "。"
+
+
+def _projects_words(ledger) -> str:
+    """Ledger counts under the labels every output uses (render/numbers.py)."""
+    t = ledger.total
+    text = f"{ledger.title}{t.projects}个，{nb.STARTED_ALL}{t.started_all}个；{start_rate_sentence(ledger)}"
+    overdue = [f"{p.name}（计划{nb.month_text(p.planned_start)}）" for p in ledger.projects if p.start_overdue]
+    if overdue:
+        text += f"；逾期未开工{len(overdue)}个：{'、'.join(overdue)}"
+    return text + "。"

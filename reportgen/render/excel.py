@@ -117,25 +117,35 @@ def write_workbook(results: Results, path: Path, template: Path | None = None, *
 
 
 def _context(results: Results, near: float, severe: float) -> dict:
+    from .report import checkpoint_event
+
     cp = results.checkpoint
     names = {r.id: r.name for r in results.indicators}
     if cp is None:
         verdict = ""
     elif cp.met:
-        verdict = f"全部{cp.total}项指标实现“{cp.name}”"
+        verdict = f"纳入进度考核的{cp.total}项指标全部{checkpoint_event(cp.name)}"
     else:
-        verdict = (f"{cp.met_count}/{cp.total}项指标实现“{cp.name}”，未实现：" +
-                   "、".join(names[i] for i in cp.exceptions))
+        verdict = f"{cp.met_count}/{cp.total}项指标{checkpoint_event(cp.name)}"
+        if cp.exceptions:
+            verdict += f"，{checkpoint_event(cp.name, reached=False)}：" + "、".join(names[i] for i in cp.exceptions)
+        if cp.unreported:
+            verdict += "；未报送：" + "、".join(names[i] for i in cp.unreported)
     ledger = results.ledgers[0] if results.ledgers else None
+    header = "平均差距（百分点）" if results.ranking_by == "gap" else "平均完成率（%）"
     return {
         "zone": results.zone, "year": results.year, "month": results.month, "span": nb.span(results.month),
         "period": f"{results.year}-{results.month:02d}", "time_progress": nb.percent(results.time_progress),
-        "checkpoint": f"“{cp.name}”" if cp else "节点评价", "checkpoint_verdict": verdict,
+        "checkpoint": (("是否" + checkpoint_event(cp.name)) if cp else "节点评价（非节点月份）"),
+        "checkpoint_verdict": verdict,
         "green": results.count("green"), "yellow": results.count("yellow"), "red": results.count("red"),
         "no_data": results.count("none"), "total": len(results.indicators),
         "ledger_unit": ledger.unit if ledger else "", "start_base_text":
-            f"口径：{nb.START_BASE_TEXT[ledger.start_rate_base]}" if ledger else "",
+            f"开工率口径：{nb.START_BASE}指{nb.START_BASE_TEXT[ledger.start_rate_base]}" if ledger else "",
+        "start_base_plain": nb.START_BASE_TEXT[ledger.start_rate_base] if ledger else "—",
         "start_rate": nb.percent(ledger.total.start_rate) if ledger else "—",
+        "ranking_header": header, "ranking_text": nb.RANKING_TEXT[results.ranking_by],
+        "ranking_by": results.ranking_by,
         "near": near, "severe": severe,
         "missing_reports": f"　缺报：{'、'.join(results.missing)}" if results.missing else "",
     }
@@ -176,15 +186,22 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
     numbers: dict[int, float] = {}                     # column -> largest magnitude, for its width
     plain = {col: styles.get(col, style, None, None, False) for col, _, _, style, _, _ in columns}
     per_unit = {col for col, _, key, _, _, fmt in columns if fmt == "unit" and kind == "indicator"}
+    # Numbers are stored as their cell format shows them (half-up), so Excel, WPS and LibreOffice all show
+    # the report's figure (a stored −4.75 would show −4.8 in one program and −4.7 in another).
+    shown = {col: _format_places(ws.parent, style) for col, _, _, style, _, _ in columns}
     for i, record in enumerate(rows):
         r = marker_row + i
         cells = []
         for col, letter, key, style, value_of, fmt in columns:
             value = value_of(record, i + 1, ctx)
             sid = plain[col]
+            places = shown[col]
             if col in per_unit:
-                digits = decimals.get(record.id, nb.decimals_for(record.unit))
+                digits = decimals.get(record.id, nb.decimals_for(record.unit, value if isinstance(value, float) else None))
                 sid = styles.get(col, style, "0" if digits == 0 else "0." + "0" * digits, None, False)
+                places = digits if record.kind != "milestone" else None
+            if places is not None and value.__class__ is float:
+                value = float(nb.round_half_up(value, places))
             elif key == "light":
                 sid = styles.get(col, style, None, nb.LIGHT_COLORS.get(record.light, "FFFFFF"), False)
             if value.__class__ is str:
@@ -277,6 +294,29 @@ def _fit_widths(ws: Worksheet, header_row: int, widths: dict[int, int], wrapped:
         if lines > 1:
             heights[r] = 15 * lines
     return heights
+
+
+def _format_places(wb, style) -> int | None:
+    """Decimal places of the stored value a number format shows: '0.0%' -> 3, '+0.0;-0.0' -> 1, General -> None."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    fmt = BUILTIN_FORMATS.get(style.numFmtId) or _custom_format(wb, style.numFmtId)
+    if not fmt or fmt == "General":
+        return None
+    section = fmt.split(";")[0]
+    section = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", section)
+    if not re.search(r"[0#?]", section):
+        return None
+    places = len(re.search(r"\.([0#?]*)", section).group(1)) if "." in section else 0
+    return places + (2 if "%" in section else 0)
+
+
+def _custom_format(wb, fmt_id: int) -> str | None:
+    from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE
+
+    index = fmt_id - BUILTIN_FORMATS_MAX_SIZE
+    formats = list(wb._number_formats)
+    return formats[index] if 0 <= index < len(formats) else None
 
 
 class _StyleIds:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..errors import TemplateError
+from ..kinds import Wording, kind_of, verdict
 from ..metrics.results import IndicatorResult
 from . import numbers as nb
 
@@ -22,8 +23,15 @@ def _date(d) -> str:
     return "" if d is None else f"{d.year}年{d.month}月"
 
 
+# Values are raw here; the writer stores each number rounded half-up to what its cell format shows.
 def _pct(value: float | None) -> float | None:
+    """A percentage (12.35) as the fraction a 0.0% cell shows."""
     return None if value is None else value / 100
+
+
+def _gap(r) -> float | None:
+    kind = kind_of(r.kind)
+    return r.gap if kind.prorated or kind.rate else None
 
 
 # record type -> field -> (header, value function, number format or None). Formats "unit" follow the row's unit.
@@ -39,7 +47,7 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "completion": ("完成率", lambda r, i, ctx: r.completion, PERCENT),
         "stretch_completion": ("力争完成率", lambda r, i, ctx: r.stretch_completion, PERCENT),
         "time_progress": ("序时进度", lambda r, i, ctx: r.time_progress, PERCENT),
-        "gap": ("差距（百分点）", lambda r, i, ctx: r.gap if r.kind not in ("cap",) else None, POINTS),
+        "gap": ("差距（百分点）", lambda r, i, ctx: _gap(r), POINTS),
         "progress_words": ("进度评价", lambda r, i, ctx: _verdict(r, ctx), None),
         "last_year": ("上年同期", lambda r, i, ctx: r.last_year, "unit"),
         "yoy": ("同比", lambda r, i, ctx: _pct(r.yoy), PERCENT),
@@ -74,8 +82,9 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "by": ("汇总口径", lambda g, i, ctx: g[0], None),
         "name": ("类别/单位", lambda g, i, ctx: g[1].name, None),
         "projects": ("项目数", lambda g, i, ctx: g[1].projects, "0"),
-        "start_base": ("应开工", lambda g, i, ctx: g[1].start_base, "0"),
-        "started": ("已开工", lambda g, i, ctx: g[1].started, "0"),
+        "started_all": (nb.STARTED_ALL, lambda g, i, ctx: g[1].started_all, "0"),
+        "start_base": (nb.START_BASE, lambda g, i, ctx: g[1].start_base, "0"),
+        "started": (nb.STARTED_IN_BASE, lambda g, i, ctx: g[1].started, "0"),
         "start_rate": ("开工率", lambda g, i, ctx: g[1].start_rate, PERCENT),
         "overdue": ("逾期未开工", lambda g, i, ctx: g[1].overdue, "0"),
         "total_investment": ("总投资", lambda g, i, ctx: g[1].total_investment, "0.00"),
@@ -84,8 +93,11 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "completion": ("投资完成率", lambda g, i, ctx: g[1].completion, PERCENT),
     },
     "department": {
-        "rank": ("排名", lambda d, i, ctx: "—" if d.rank is None else (f"{d.rank}（并列）" if d.tied else d.rank), "0"),
+        "rank": ("排名", lambda d, i, ctx: _rank(d), "0"),
         "name": ("责任单位", lambda d, i, ctx: d.name, None),
+        "score": ("{ranking_header}", lambda d, i, ctx: d.score, "0.0"),
+        "ranked_indicators": ("参与排名指标", lambda d, i, ctx: d.ranked_indicators, "0"),
+        "red_line": ("底线", lambda d, i, ctx: "突破" if d.red_lines else "", None),
         "indicators": ("指标数", lambda d, i, ctx: d.indicators, "0"),
         "green": ("绿灯", lambda d, i, ctx: d.green, "0"),
         "yellow": ("黄灯", lambda d, i, ctx: d.yellow, "0"),
@@ -95,7 +107,7 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "average_completion": ("平均完成率", lambda d, i, ctx: d.average_completion, PERCENT),
         "average_gap": ("平均差距（百分点）", lambda d, i, ctx: d.average_gap, POINTS),
         "projects": ("重点项目数", lambda d, i, ctx: d.projects, "0"),
-        "projects_started": ("已开工项目", lambda d, i, ctx: d.projects_started, "0"),
+        "projects_started": (nb.STARTED_ALL, lambda d, i, ctx: d.projects_started, "0"),
         "investment_completion": ("项目投资完成率", lambda d, i, ctx: d.investment_completion, PERCENT),
     },
     "problem": {
@@ -111,28 +123,37 @@ DEFAULT_SHEETS = {
     "重点项目": ("project", ["seq", "name", "category", "nature", "owner", "total_investment", "annual_plan",
                          "completed", "completion", "planned_start", "actual_start", "started", "start_overdue",
                          "progress", "issues", "source"]),
-    "项目汇总": ("group", ["by", "name", "projects", "start_base", "started", "start_rate", "overdue",
+    "项目汇总": ("group", ["by", "name", "projects", "started_all", "start_base", "started", "start_rate", "overdue",
                         "total_investment", "annual_plan", "completed", "completion"]),
-    "单位汇总": ("department", ["rank", "name", "indicators", "green", "yellow", "red", "no_data", "on_track",
-                           "average_completion", "average_gap", "projects", "projects_started",
-                           "investment_completion"]),
+    "单位汇总": ("department", ["rank", "name", "score", "ranked_indicators", "red_line", "indicators", "green",
+                           "yellow", "red", "no_data", "average_completion", "average_gap", "projects",
+                           "projects_started", "investment_completion"]),
     "数据问题": ("problem", ["seq", "text"]),
 }
 SUBTITLES = {
     "指标完成情况": "（截至{year}年{month}月底）序时进度{time_progress}　{checkpoint_verdict}{missing_reports}{filter}",
     "重点项目": "（截至{year}年{month}月底）金额单位：{ledger_unit}　开工率{start_rate}（{start_base_text}）{filter}",
-    "项目汇总": "（截至{year}年{month}月底）金额单位：{ledger_unit}{filter}",
-    "单位汇总": "（截至{year}年{month}月底）按各单位数量与金额类指标平均完成率排名{filter}",
+    "项目汇总": "（截至{year}年{month}月底）金额单位：{ledger_unit}　应开工指{start_base_plain}{filter}",
+    "单位汇总": "（截至{year}年{month}月底）按{ranking_text}排名{filter}",
     "数据问题": "本期读取数据时发现的问题（未报送或无法识别的数值不计为 0）{filter}",
 }
 
 
 def _verdict(r: IndicatorResult, ctx: dict) -> str:
-    return nb.verdict(r, ctx["near"], ctx["severe"])
+    return verdict(r, Wording(ctx["near"], ctx["severe"]))
 
 
 def _checkpoint(r: IndicatorResult) -> str:
-    return {True: "达标", False: "未达标", None: "—"}[r.checkpoint_met]
+    """是 / 否 for indicators counted in the checkpoint; 底线 indicators are not progress (—)."""
+    if not kind_of(r.kind).in_checkpoint or r.checkpoint_met is None:
+        return "—" if r.actual is not None or r.kind == "milestone" else "未报送"
+    return "是" if r.checkpoint_met else "否"
+
+
+def _rank(d):
+    if d.rank is None:
+        return "不排名"
+    return f"{d.rank}（并列）" if d.tied else (f"{d.rank}（一票否决）" if d.vetoed else d.rank)
 
 
 def parse_markers(cells, template: str, sheet: str) -> tuple[int | None, dict[int, tuple[str, str]]]:

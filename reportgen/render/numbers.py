@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-COUNT_UNITS = ("个", "项", "家", "人", "件", "户", "次", "起", "宗", "座", "所", "条")
+# Counted things: shown as integers unless the data itself has fractions.
+COUNT_UNITS = ("个", "项", "家", "人", "件", "户", "次", "起", "宗", "座", "所", "条", "家次", "人次", "项次", "亩",
+               "台", "套", "批", "名", "位", "栋", "间", "辆", "处", "场")
 LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "none": "未报送"}
 LIGHT_COLORS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE", "none": "EDEDED"}
 
@@ -15,10 +17,11 @@ def round_half_up(value: float, digits: int) -> Decimal:
     return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
-def decimals_for(unit: str) -> int:
-    """Counts are integers, percentages one decimal, amounts two decimals (per-indicator `decimals` overrides)."""
+def decimals_for(unit: str, value: float | None = None) -> int:
+    """Counts (个, 家次, 亩…) are integers unless `value` has a fraction, percentages one decimal, amounts two
+    decimals; an indicator's `decimals` overrides this."""
     if unit in COUNT_UNITS:
-        return 0
+        return 0 if value is None or abs(value - round(value)) < 1e-9 else 2
     if unit in ("%", "‰", "个百分点"):
         return 1
     return 2
@@ -35,7 +38,7 @@ def amount(value: float | None, unit: str, digits: int | None = None) -> str:
     """'112.40亿元', '53个', '3620万美元', '—' when missing."""
     if value is None:
         return "—"
-    return f"{number(value, decimals_for(unit) if digits is None else digits)}{unit}"
+    return f"{number(value, decimals_for(unit, value) if digits is None else digits)}{unit}"
 
 
 def percent(fraction: float | None, digits: int = 1) -> str:
@@ -43,9 +46,31 @@ def percent(fraction: float | None, digits: int = 1) -> str:
     return "—" if fraction is None else f"{number(fraction * 100, digits)}%"
 
 
+def percent_revealing(fraction: float | None, threshold: float = 1.0) -> str:
+    """A percentage with the decimals that keep a shortfall visible: 0.9996 of a target is '99.96%', never
+    '100.0%' (the light is judged on the unrounded value, and the text must not contradict it)."""
+    if fraction is None:
+        return "—"
+    digits = 1
+    while digits < 4 and fraction < threshold - 1e-12 and round_half_up(fraction * 100, digits) >= \
+            round_half_up(threshold * 100, digits):
+        digits += 1
+    return percent(fraction, digits)
+
+
 def points(value: float | None) -> str:
     """A difference of percentages: '6.2个百分点' (never '%')."""
     return "—" if value is None else f"{number(abs(value), 1)}个百分点"
+
+
+def points_revealing(value: float | None) -> str:
+    """Like `points`, but a non-zero difference never shows as 0.0: '0.04个百分点'."""
+    if value is None:
+        return "—"
+    digits = 1
+    while digits < 4 and abs(value) > 1e-9 and round_half_up(abs(value), digits) == 0:
+        digits += 1
+    return f"{number(abs(value), digits)}个百分点"
 
 
 def growth_words(pct: float | None, prefix: str = "同比") -> str:
@@ -61,46 +86,40 @@ def growth_words(pct: float | None, prefix: str = "同比") -> str:
 def progress_words(gap: float | None, near: float = 2.0, severe: float = 10.0) -> str:
     """Gap to 序时进度 in 百分点, worded by size: 超/达到/略低于/落后/明显低于序时进度.
 
-    Sizes are judged on the shown (rounded) gap, so the words never disagree with the number beside them.
+    Whether 序时 is reached follows the unrounded gap, as the light does (−0.04 is 略低于, shown as 0.04); the
+    size words are judged on the shown gap, so they never disagree with the number beside them.
     """
     if gap is None:
         return ""
-    shown = round_half_up(gap, 1)
-    if shown > 0:
-        return f"超序时进度{points(gap)}"
-    if shown == 0:
-        return "达到序时进度"
-    if -shown <= Decimal(str(near)):
-        return f"略低于序时进度{points(gap)}"
-    if -shown > Decimal(str(severe)):
+    if gap >= -1e-9:
+        shown = round_half_up(gap, 1)
+        return f"超序时进度{points(gap)}" if shown > 0 else "达到序时进度"
+    shown = -round_half_up(gap, 1)
+    if shown <= Decimal(str(near)):
+        return f"略低于序时进度{points_revealing(gap)}"
+    if shown > Decimal(str(severe)):
         return f"明显低于序时进度{points(gap)}"
     return f"落后序时进度{points(gap)}"
 
 
 def signed_points(value: float | None) -> str:
-    """'+6.2', '-3.0', '0.0' for table cells headed 差距（百分点）."""
+    """'+6.2', '-3.0', '0.0' for table cells headed 差距（百分点）; a shortfall never shows as 0.0 ('-0.04')."""
     if value is None:
         return "—"
-    shown = round_half_up(value, 1)
+    digits = 1
+    while digits < 4 and value < -1e-9 and round_half_up(value, digits) == 0:
+        digits += 1
+    shown = round_half_up(value, digits)
     return f"+{shown}" if shown > 0 else ("0.0" if shown == 0 else str(shown))
 
 
-START_BASE_TEXT = {"planned_to_date": "计划截至本月开工的项目", "planned_this_year": "年度计划开工的项目",
+# One label, one set: how every output (Word, Excel, charts, e-mail) names the ledger counts.
+STARTED_ALL = "已开工（含续建）"     # every started project, 续建 and 竣工 included, of all projects
+START_BASE = "应开工"               # the 开工率 denominator, whose definition START_BASE_TEXT states
+STARTED_IN_BASE = "其中已开工"       # started projects within 应开工: the 开工率 numerator
+START_BASE_TEXT = {"planned_to_date": "计划截至本月开工的项目", "planned_this_year": "计划年内开工的项目",
                    "all_but_preliminary": "除前期项目外的项目", "all": "全部项目"}
-
-
-def verdict(r, near: float = 2.0, severe: float = 10.0) -> str:
-    """The 状态 cell of an indicator result: 超序时进度…, 达到目标, 控制在目标内, 滞后：节点…"""
-    if r.actual is None and r.kind != "milestone":
-        return "未报送"
-    if r.kind in ("cumulative", "count"):
-        return progress_words(r.gap, near, severe)
-    if r.kind in ("growth", "share"):
-        return "达到目标" if r.on_track else f"低于目标{points(r.gap)}"
-    if r.kind == "cap":
-        return "控制在目标内" if r.on_track else "超过控制目标"
-    late = [n for n in r.nodes if n.months_late is not None]
-    return "按计划推进" if not late else "滞后：" + "、".join(f"{n.name}（{n.due}月）" for n in late)
+RANKING_TEXT = {"gap": "进度类指标与各自序时进度的平均差距", "completion": "进度类指标的平均完成率"}
 
 
 def month_text(d) -> str:

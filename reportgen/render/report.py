@@ -1,21 +1,38 @@
 """The Word report's content as plain data: sentences in the report's own voice, table rows as display text.
 
-Pure: results in, a dict out. render/word.py adds the chart images and fills the template with it.
+Pure: results in, a dict out. render/word.py adds the chart images and fills the template with it. What a
+kind means and how its figures are worded comes from the registry (reportgen/kinds.py); this module only
+arranges the sentences.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
-from ..metrics.results import IndicatorResult, LedgerGroup, LedgerResult, Results
+from ..config.model import Lights
+from ..kinds import Wording, kind_of, sentence, verdict
+from ..metrics.results import DepartmentResult, IndicatorResult, LedgerGroup, LedgerResult, Results
 from ..period import CHECKPOINTS
 from . import numbers as nb
 
 SECTIONS = ("overview", "indicators", "projects", "departments", "issues")
-RATE_WORDS = ("增速", "增幅", "增长率", "增长", "增长幅度")
-PRORATED = ("cumulative", "count")
-# Names that read as a quantity already ("新开工项目53个"); others take 完成 ("完成固定资产投资112.40亿元").
-NO_VERB_PREFIXES = ("新", "实到", "实际到位", "签约", "引进", "争取", "完成", "入库", "净增")
+
+
+@dataclass(frozen=True)
+class Voice:
+    """The settings every sentence of one report shares."""
+
+    near: float = 2.0
+    severe: float = 10.0
+    decimals: dict[str, int] = field(default_factory=dict)
+    lights: Lights = Lights()
+
+    def wording(self, r: IndicatorResult) -> Wording:
+        return Wording(self.near, self.severe, self.decimals.get(r.id))
+
+    def say(self, r: IndicatorResult) -> str:
+        return sentence(r, self.wording(r))
 
 
 def stage_name(month: int) -> str:
@@ -23,61 +40,45 @@ def stage_name(month: int) -> str:
     return CHECKPOINTS[((month - 1) // 3 + 1) * 3]
 
 
+def checkpoint_event(name: str, reached: bool = True) -> str:
+    """Checkpoints are events, never targets: 实现“双过半”; 前三季度 is a pace (达到前三季度序时进度要求)."""
+    if name == "前三季度":
+        return f"{'' if reached else '未'}达到前三季度序时进度要求"
+    return f"{'' if reached else '未'}实现“{name}”"
+
+
+def next_goal(month: int) -> str:
+    """What the next step aims at: the next checkpoint after this month (this quarter's while it is open)."""
+    if month == 12:
+        return "认真总结，查找差距，为来年实现“开门红”打好基础"
+    upcoming = next(m for m in sorted(CHECKPOINTS) if m > month)
+    if CHECKPOINTS[upcoming] == "前三季度":
+        return "确保前三季度各项指标达到序时进度要求"
+    return f"确保实现“{CHECKPOINTS[upcoming]}”"
+
+
 def indicator_sentence(r: IndicatorResult, near: float = 2.0, severe: float = 10.0, digits: int | None = None) -> str:
-    """One clause about one indicator, e.g. '完成固定资产投资112.40亿元，同比增长13.1%，完成年度目标的56.2%，超序时进度6.2个百分点'."""
-    if r.kind == "milestone":
-        late = [n for n in r.nodes if n.months_late is not None]
-        text = f"{r.name}完成{r.actual:g}/{r.target:g}个节点"
-        return text + ("，" + "、".join(f"{n.name}逾期{n.months_late}个月" if n.months_late else f"{n.name}本月到期未完成"
-                                        for n in late) if late else "，均按计划推进")
-    if r.actual is None:
-        return f"{r.name}未报送" + (f"（{r.note}）" if r.note else "")
-    if r.kind in PRORATED:
-        verb = "" if r.unit not in ("亿元", "万元", "元") or r.name.startswith(NO_VERB_PREFIXES) or "完成" in r.name else "完成"
-        parts = [f"{verb}{r.name}{nb.amount(r.actual, r.unit, digits)}"]
-        if r.yoy is not None:
-            parts.append(nb.growth_words(r.yoy))
-        target = f"完成年度目标的{nb.percent(r.completion)}"
-        if r.stretch_completion is not None:
-            target += f"、力争目标的{nb.percent(r.stretch_completion)}"
-        parts += [target, nb.progress_words(r.gap, near, severe)]
-        return "，".join(p for p in parts if p)
-    if r.kind == "growth":
-        # "规上工业增加值增速12.6%", not "…增速增长12.6%"; "税收收入增长10.3%" for names without a rate word
-        level = f"{nb.number(r.actual, 1)}%" if r.name.endswith(RATE_WORDS) else nb.growth_words(r.actual, prefix="")
-        return f"{r.name}{level}，{_versus_target(r)}"
-    if r.kind == "share":
-        return f"{r.name}{nb.number(r.actual, 1)}%，{_versus_target(r)}"
-    # cap: gap is the headroom left under the cap
-    if r.on_track:
-        return f"{r.name}{nb.amount(r.actual, r.unit, digits)}，控制在{nb.amount(r.target, r.unit, digits)}以内"
-    return f"{r.name}{nb.amount(r.actual, r.unit, digits)}，超出控制目标{nb.amount(-r.gap, r.unit, digits)}"
-
-
-def _versus_target(r: IndicatorResult) -> str:
-    shown = nb.round_half_up(r.gap, 1)
-    if r.on_track and shown <= 0:
-        return "达到目标要求"
-    return f"{'高于' if shown > 0 else '低于'}目标{nb.points(r.gap)}"
+    """One clause about one indicator, worded by its kind's registry entry."""
+    return sentence(r, Wording(near, severe, digits))
 
 
 def indicator_row(r: IndicatorResult, near: float, severe: float, digits: int | None = None) -> dict:
     """Display text for one table row; every cell a string so templates never format numbers themselves."""
-    rate = r.kind in ("growth", "share")
-    digits = nb.decimals_for(r.unit) if digits is None else digits
-    shown = (lambda v: "—" if v is None else f"{nb.number(v, 1)}%") if rate else (lambda v: nb.number(v, digits))
-    target = _target_text(r.target, rate, digits)
+    kind = kind_of(r.kind)
+    w = Wording(near, severe, digits)
+    places = nb.decimals_for(r.unit, r.target) if digits is None else digits
+    target = _target_text(r.target, kind.rate, places)
     if r.stretch is not None:
-        target += f"/{_target_text(r.stretch, rate, digits)}"
+        target += f"/{_target_text(r.stretch, kind.rate, places)}"
     return dict(
-        id=r.id, name=r.name, unit="%" if rate else r.unit, kind=r.kind, owner=r.owner, group=r.group,
-        target=target, actual=shown(r.actual) if r.kind != "milestone" else f"{r.actual:g}/{r.target:g}",
-        completion=nb.percent(r.completion) if r.kind in PRORATED else "—",
-        time_progress=nb.percent(r.time_progress) if r.kind in PRORATED else "—",
-        gap=nb.signed_points(r.gap) if r.kind in PRORATED + ("growth", "share") else "—",
+        id=r.id, name=r.name, unit="%" if kind.rate else r.unit, kind=r.kind, owner=r.owner, group=r.group,
+        target=target, actual=kind.actual_text(r, w),
+        completion=nb.percent_revealing(r.completion, 1.0) if kind.prorated else "—",
+        time_progress=nb.percent(r.time_progress) if kind.prorated else "—",
+        gap=nb.signed_points(r.gap) if kind.prorated or kind.rate else "—",
         yoy="—" if r.yoy is None else f"{nb.number(r.yoy, 1)}%", light=r.light, light_name=nb.light_name(r.light),
-        color=nb.LIGHT_COLORS.get(r.light, "FFFFFF"), verdict=nb.verdict(r, near, severe),
-        sentence=indicator_sentence(r, near, severe, digits), note=r.note, source=r.source)
+        color=nb.LIGHT_COLORS.get(r.light, "FFFFFF"), verdict=verdict(r, w), red_line=kind.red_line,
+        sentence=sentence(r, w), note=r.note, source=r.source)
 
 
 def _target_text(value: float | None, rate: bool, digits: int) -> str:
@@ -86,48 +87,56 @@ def _target_text(value: float | None, rate: bool, digits: int) -> str:
         return "—"
     if rate:
         return f"{nb.number(value, 1)}%"
-    text = nb.number(value, digits)
+    text = nb.number(value, max(digits, 2))
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _group_row(g: LedgerGroup, unit: str) -> dict:
     return dict(name=g.name, projects=g.projects, started=g.started, start_base=g.start_base,
-                start_rate=nb.percent(g.start_rate), total_investment=nb.number(g.total_investment, 2),
-                annual_plan=nb.number(g.annual_plan, 2), completed=nb.number(g.completed, 2),
-                completion=nb.percent(g.completion), overdue=g.overdue, unit=unit)
+                started_all=g.started_all, start_rate=nb.percent(g.start_rate),
+                total_investment=nb.number(g.total_investment, 2), annual_plan=nb.number(g.annual_plan, 2),
+                completed=nb.number(g.completed, 2), completion=nb.percent(g.completion), overdue=g.overdue,
+                unit=unit)
+
+
+def start_rate_sentence(ledger: LedgerResult, t: LedgerGroup | None = None) -> str:
+    """The 开工率 with its base in words: '计划截至本月开工的项目（应开工）88个，其中已开工81个，开工率92.0%'."""
+    t = t or ledger.total
+    return (f"{nb.START_BASE_TEXT[ledger.start_rate_base]}（{nb.START_BASE}）{t.start_base}个，"
+            f"{nb.STARTED_IN_BASE}{t.started}个，开工率{nb.percent(t.start_rate)}")
 
 
 def ledger_summary(ledger: LedgerResult, span: str) -> str:
     t, u = ledger.total, ledger.unit
-    text = (f"全区{ledger.title}{t.projects}个，总投资{nb.amount(t.total_investment, u)}，"
-            f"年度计划投资{nb.amount(t.annual_plan, u)}；{span}完成投资{nb.amount(t.completed, u)}，"
-            f"完成年度计划的{nb.percent(t.completion)}。")
-    base = nb.START_BASE_TEXT[ledger.start_rate_base]
-    text += f"{base}{t.start_base}个，已开工{t.started}个，开工率{nb.percent(t.start_rate)}"
+    text = (f"全区{ledger.title}{t.projects}个，{nb.STARTED_ALL}{t.started_all}个；总投资{nb.amount(t.total_investment, u)}，"
+            f"年度计划投资{nb.amount(t.annual_plan, u)}，{span}完成投资{nb.amount(t.completed, u)}，"
+            f"完成年度计划的{nb.percent(t.completion)}。{start_rate_sentence(ledger)}")
     return text + (f"；{t.overdue}个项目已过计划开工时间仍未开工。" if t.overdue else "，均按计划开工。")
 
 
 def report_context(results: Results, *, near: float = 2.0, severe: float = 10.0, key_indicators: list[str] = (),
-                   decimals: dict[str, int] | None = None,
+                   decimals: dict[str, int] | None = None, lights: Lights | None = None,
                    sections: dict[str, bool] | None = None, notes: list[str] = (), title: str = "",
-                   issuer: str = "", report_date: date | None = None) -> dict:
-    """Everything the Word template may use (documented in README 'Word 模板变量')."""
+                   issuer: str = "", report_date: date | None = None, grouped: bool = True) -> dict:
+    """Everything the Word template may use (documented in README 'Word 模板变量').
+
+    `grouped`: the config names indicator groups; without them the indicator table has no group bands.
+    """
+    voice = Voice(near, severe, decimals or {}, lights or Lights())
     span = nb.span(results.month)
-    by_id = {r.id: r for r in results.indicators}
-    decimals = decimals or {}
-    say = {r.id: indicator_sentence(r, near, severe, decimals.get(r.id)) for r in results.indicators}
-    rows = [indicator_row(r, near, severe, decimals.get(r.id)) for r in results.indicators]
+    say = {r.id: voice.say(r) for r in results.indicators}
+    rows = [indicator_row(r, near, severe, voice.decimals.get(r.id)) for r in results.indicators]
     groups: dict[str, list[dict]] = {}
     for row in rows:
-        groups.setdefault(row["group"] or "其他", []).append(row)
-    keys = [by_id[i] for i in key_indicators if i in by_id] or \
-        [r for r in results.indicators if r.kind in PRORATED and r.target is not None][:3]
+        groups.setdefault(row["group"] if grouped else "", []).append(row)
+    keys = key_results(results, key_indicators)
 
     ledgers = []
     for ledger in results.ledgers:
         overdue = sorted(ledger.overdue, key=lambda p: -(p.months_late or 0))
         ledgers.append(dict(
             name=ledger.title, unit=ledger.unit, summary=ledger_summary(ledger, span),
+            base_text=nb.START_BASE_TEXT[ledger.start_rate_base],
             total=_group_row(ledger.total, ledger.unit),
             categories=[_group_row(g, ledger.unit) for g in ledger.by_category],
             departments=[_group_row(g, ledger.unit) for g in ledger.by_department],
@@ -136,16 +145,17 @@ def report_context(results: Results, *, near: float = 2.0, severe: float = 10.0,
                           total_investment=nb.number(p.total_investment, 2), issues=p.issues or "—",
                           leader=p.leader or "—") for p in overdue]))
 
-    departments = [dict(rank=("—" if d.rank is None else f"{d.rank}{'（并列）' if d.tied else ''}"), name=d.name,
-                        indicators=d.indicators, green=d.green, yellow=d.yellow, red=d.red, no_data=d.no_data,
-                        on_track=d.on_track, average_completion=nb.percent(d.average_completion),
-                        average_gap=nb.signed_points(d.average_gap), projects=d.projects,
-                        projects_started=f"{d.projects_started}/{d.projects}" if d.projects else "—",
-                        investment_completion=nb.percent(d.investment_completion))
-                   for d in results.departments]
-
-    lagging = [r for r in results.indicators if r.light in ("red", "yellow")]
-    lagging.sort(key=lambda r: (r.light != "red", r.gap if r.gap is not None else 0))
+    departments = [department_row(d, results) for d in results.departments]
+    red_lines = [r for r in results.indicators if kind_of(r.kind).red_line and r.on_track is False]
+    lagging = lagging_results(results)
+    project_issues = [f"{p['name']}（{p['owner']}，计划{p['planned_start']}开工，"
+                      + (f"已逾期{p['months_late']}个月）" if p["months_late"] else "本月应开工尚未开工）")
+                      + (f"：{p['issues'].rstrip('。；;，,')}。" if p["issues"] != "—" else "。")
+                      for lg in ledgers for p in lg["overdue"]]
+    present = [key for key, there in (("red_lines", red_lines), ("lagging", True), ("projects", project_issues),
+                                      ("suggestions", True)) if there]
+    subheads = {key: f"（{'一二三四五'[present.index(key)]}）" if key in present else "" for key in
+                ("red_lines", "lagging", "projects", "suggestions")}
     return dict(
         zone=results.zone, year=results.year, month=results.month, period=f"{results.year}-{results.month:02d}",
         span=span, title=title or f"{results.zone}{results.year}年{span}重点指标完成情况通报", issuer=issuer,
@@ -154,45 +164,112 @@ def report_context(results: Results, *, near: float = 2.0, severe: float = 10.0,
         show={name: (sections or {}).get(name, True) for name in SECTIONS},
         lead=f"现将{span}份{results.zone}重点指标完成情况通报如下：",
         # The ledger summary opens 三、; it goes into 一、 only when that section is switched off.
-        overview=overview_paragraphs(results, keys, say, with_ledgers=not (sections or {}).get("projects", True)),
+        overview=overview_paragraphs(results, keys, say, with_ledgers=not (sections or {}).get("projects", True),
+                                     lights=voice.lights),
         indicator_intro=_indicator_intro(results),
         groups=[dict(name=k, rows=v) for k, v in groups.items()], indicators=rows,
-        ledgers=ledgers, departments=departments, department_summary=_department_summary(results),
+        ledgers=ledgers, departments=departments, department_summary=department_summary(results),
+        ranking_header=RANKING_HEADER[results.ranking_by],
+        red_lines=[f"{r.owner}：{say[r.id]}。" for r in red_lines],
         lagging=[f"{r.owner}：{say[r.id]}（{nb.light_name(r.light)}）。" for r in lagging],
-        project_issues=[f"{p['name']}（{p['owner']}，计划{p['planned_start']}开工，"
-                        + (f"已逾期{p['months_late']}个月）" if p["months_late"] else "本月应开工尚未开工）")
-                        + (f"：{p['issues'].rstrip('。；;，,')}。" if p["issues"] != "—" else "。") for lg in ledgers for p in lg["overdue"]],
-        suggestions=_suggestions(results, lagging),
+        project_issues=project_issues, subheads=subheads,
+        suggestions=suggestions(results, voice),
         notes=list(notes), data_notes=list(results.problems), results=results,
     )
 
 
+RANKING_HEADER = {"gap": "平均差距（百分点）", "completion": "平均完成率"}
+
+
+def key_results(results: Results, key_indicators) -> list[IndicatorResult]:
+    """The indicators the first page names: output.word.key_indicators, else the first three prorated ones."""
+    by_id = {r.id: r for r in results.indicators}
+    chosen = [by_id[i] for i in key_indicators if i in by_id]
+    return chosen or [r for r in results.indicators if kind_of(r.kind).prorated and r.target is not None][:3]
+
+
+def lagging_results(results: Results) -> list[IndicatorResult]:
+    """Red and yellow progress indicators, red first, then by gap. 底线 breaches are listed on their own."""
+    lagging = [r for r in results.indicators if r.light in ("red", "yellow") and not kind_of(r.kind).red_line]
+    return sorted(lagging, key=lambda r: (r.light != "red", r.gap if r.gap is not None else 0))
+
+
+def department_row(d: DepartmentResult, results: Results) -> dict:
+    if d.rank is None:
+        rank = "—"
+    else:
+        rank = f"{d.rank}{'（并列）' if d.tied else ''}{'（一票否决）' if d.vetoed else ''}"
+    score = "—" if d.score is None else (nb.signed_points(d.score) if results.ranking_by == "gap"
+                                         else f"{nb.number(d.score, 1)}%")
+    return dict(rank=rank, name=d.name, indicators=d.indicators, ranked_indicators=d.ranked_indicators,
+                green=d.green, yellow=d.yellow, red=d.red, no_data=d.no_data, on_track=d.on_track,
+                score=score, average_completion=nb.percent(d.average_completion),
+                average_gap=nb.signed_points(d.average_gap), red_line="突破" if d.red_lines else "—",
+                projects=d.projects,
+                projects_started=f"{d.projects_started}/{d.projects}" if d.projects else "—",
+                investment_completion=nb.percent(d.investment_completion))
+
+
+def lights_definition(lights: Lights) -> str:
+    """The light rule in one sentence, from the configured thresholds."""
+    green, yellow = lights.bounds
+    if green >= 0:
+        green_text = "达到序时进度或目标" if green == 0 else f"超序时进度{green:g}个百分点及以上"
+        yellow_text = f"落后序时进度{-yellow:g}个百分点以内" if green == 0 else f"差距在{yellow:g}至{green:g}个百分点之间"
+    else:
+        green_text = f"落后序时进度不超过{-green:g}个百分点"
+        yellow_text = f"落后{-green:g}至{-yellow:g}个百分点"
+    return (f"绿灯为{green_text}，黄灯为{yellow_text}（增速、占比类为低于目标{-lights.rate_yellow:g}个百分点以内），"
+            f"红灯为落后更多或突破底线")
+
+
 def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict[str, str],
-                        with_ledgers: bool = True) -> list[str]:
-    span, total = nb.span(results.month), len(results.indicators)
+                        with_ledgers: bool = True, lights: Lights | None = None) -> list[str]:
+    """一、总体情况: progress verdict (底线 kept apart), the lights with their rule, 底线, key figures."""
+    span = nb.span(results.month)
     names = {r.id: r.name for r in results.indicators}
+    counted = [r for r in results.indicators if kind_of(r.kind).in_checkpoint]
     cp = results.checkpoint
     if cp is not None:
-        # 开门红/双过半/全年红 are goals one 实现s; 前三季度 is a pace one 达到s.
-        met, missed = (("达到", "未达到") if cp.name == "前三季度" else ("实现", "未实现"))
-        goal = f"“{cp.name}”进度要求" if cp.name == "前三季度" else f"“{cp.name}”"
-        head = f"{span}，纳入考核的{total}项指标中，{cp.met_count}项{met}{goal}"
-        if cp.exceptions:
-            head += f"，{len(cp.exceptions)}项{missed}，分别是：" + "、".join(names[i] for i in cp.exceptions)
+        met_words = checkpoint_event(cp.name)
+        missed_words = "未达到" if cp.name == "前三季度" else "未实现"
+        judged, behind, unreported = cp.total, [names[i] for i in cp.exceptions], [names[i] for i in cp.unreported]
+        met = cp.met_count
+        if not behind and not unreported:
+            head = f"{span}，纳入进度考核的{judged}项指标全部{met_words}"
         else:
-            head += f"，全部{met}{goal}"
+            head = f"{span}，纳入进度考核的{len(counted)}项指标中，{met}项{met_words}"
     else:
-        on = sum(1 for r in results.indicators if r.on_track)
-        behind = [r for r in results.indicators if r.on_track is False]
-        head = f"{span}，纳入考核的{total}项指标中，{on}项达到序时进度"
-        if behind:
-            head += f"，{len(behind)}项落后，分别是：" + "、".join(r.name for r in behind)
-    missing = [r.name for r in results.indicators if r.light == "none"]
-    head += (f"；{len(missing)}项未报送（{'、'.join(missing)}）" if missing else "")
+        reported = [r for r in counted if r.on_track is not None]
+        behind = [r.name for r in reported if not r.on_track]
+        unreported = [r.name for r in counted if r.on_track is None]
+        met = len(reported) - len(behind)
+        missed_words = "落后"
+        head = f"{span}，纳入进度考核的{len(counted)}项指标中，{met}项达到序时进度或目标要求"
+        if not behind and not unreported:
+            head = f"{span}，纳入进度考核的{len(counted)}项指标全部达到序时进度或目标要求"
+    if behind:
+        head += f"，{len(behind)}项{missed_words}，分别是：" + "、".join(behind)
+    if unreported:
+        head += f"；{len(unreported)}项未报送（{'、'.join(unreported)}），不作判断"
     if results.missing:
         head += f"；截至报告生成时，{'、'.join(results.missing)}缺报，相关指标按未报送处理"
-    head += f"。按亮灯情况，绿灯{results.count('green')}项、黄灯{results.count('yellow')}项、红灯{results.count('red')}项。"
+    tp = nb.percent(results.time_progress)
+    differs = any(kind_of(r.kind).prorated and r.time_progress is not None
+                  and abs(r.time_progress - results.time_progress) > 1e-9 for r in results.indicators)
+    head += (f"。序时进度为{span}应完成全年目标的比例（{tp}"
+             + ("；按计划或按天考核的指标以各自的计划进度为准" if differs else "") + "）；"
+             + lights_definition(lights or Lights()) + "。")
+    head += f"本期绿灯{results.count('green')}项、黄灯{results.count('yellow')}项、红灯{results.count('red')}项"
+    none = results.count("none")
+    head += (f"、未报送{none}项" if none else "") + "。"
+    red = [r for r in results.indicators if r.light == "red" and not kind_of(r.kind).red_line]
+    if red:
+        head += "亮红灯的是：" + "、".join(f"{r.name}（{r.owner}）" for r in red) + "。"
     paragraphs = [head]
+    red_line = red_line_sentence(results, say)
+    if red_line:
+        paragraphs.append(red_line)
     if keys:
         paragraphs.append(f"{span}，全区" + "；".join(say[r.id] for r in keys) + "。")
     if with_ledgers:
@@ -200,39 +277,103 @@ def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict
     return paragraphs
 
 
+def red_line_sentence(results: Results, say: dict[str, str]) -> str:
+    """底线 indicators in their own sentence on page 1: a breach is worded as a breach, with its owner."""
+    lines = [r for r in results.indicators if kind_of(r.kind).red_line]
+    if not lines:
+        return ""
+    breached = [r for r in lines if r.on_track is False]
+    kept = [r for r in lines if r.on_track]
+    unreported = [r for r in lines if r.on_track is None]
+    parts = []
+    if breached:
+        parts.append("；".join(f"{say[r.id]}（责任单位：{r.owner}）" for r in breached))
+    if kept:
+        parts.append(("其余" if breached else "") + "、".join(r.name for r in kept) + "控制在目标以内")
+    if unreported:
+        parts.append("、".join(r.name for r in unreported) + "未报送")
+    return f"底线指标方面，{'；'.join(parts)}。"
+
+
 def _indicator_intro(results: Results) -> str:
     span = nb.span(results.month)
-    return (f"{span}序时进度为{nb.percent(results.time_progress)}。数量和金额类指标按“完成率−序时进度”判断，"
-            f"增速、占比和控制类指标按是否达到目标判断；表中“差距”单位为百分点。")
+    return (f"{span}序时进度为{nb.percent(results.time_progress)}（按计划或按天考核的指标见表中“序时进度”列）。"
+            f"数量和金额类指标按“完成率−序时进度”判断，增速、占比类按是否达到目标判断，控制类为底线指标，"
+            f"只判断是否突破；表中“差距”单位为百分点。")
 
 
-def _department_summary(results: Results) -> str:
+def department_summary(results: Results) -> str:
+    """四、: the ranking basis in words, the top and the bottom, ties, unranked and 底线 departments."""
     ranked = [d for d in results.departments if d.rank is not None]
+    basis = nb.RANKING_TEXT[results.ranking_by]
+
+    def show(d: DepartmentResult) -> str:
+        value = nb.signed_points(d.score) + "个百分点" if results.ranking_by == "gap" else f"{nb.number(d.score, 1)}%"
+        return f"{d.name}（{value}）"
+
     if not ranked:
-        return "本期各责任单位暂无可排名的数量或金额类指标。"
-    top = "、".join(f"{d.name}（{nb.percent(d.average_completion)}）" for d in ranked[:3])
-    text = f"按各单位数量和金额类指标的平均完成率排名，前三位依次是{top}"
-    if len(ranked) > 3:
+        text = f"本期各责任单位的进度类指标均不足{results.min_indicators}项，列出但不排名"
+    elif len(ranked) == 1:
+        text = f"按{basis}排名，参与排名的单位仅{show(ranked[0])}"
+    elif len(ranked) <= 3:
+        text = f"按{basis}排名，依次是" + "、".join(show(d) for d in ranked)
+    else:
+        text = f"按{basis}排名，前三位依次是" + "、".join(show(d) for d in ranked[:3])
         bottom = [d for d in ranked[-2:] if d not in ranked[:3]]
-        text += "；排名靠后的是" + "、".join(f"{d.name}（{nb.percent(d.average_completion)}）" for d in bottom)
-    red = [d for d in results.departments if d.red]
+        text += "；排名靠后的是" + "、".join(show(d) for d in bottom)
+    ties: dict[int, list[str]] = {}
+    for d in ranked:
+        if d.tied:
+            ties.setdefault(d.rank, []).append(d.name)
+    for rank, tied in ties.items():
+        text += f"；{'、'.join(tied)}并列第{rank}位"
+    unranked = [d.name for d in results.departments if d.rank is None and d.indicators]
+    if ranked and unranked:
+        text += f"；{'、'.join(unranked)}的进度类指标不足{results.min_indicators}项，列出但不排名"
+    for d in results.departments:
+        if d.red_lines:
+            names = "、".join(r.name for r in results.indicators if r.id in d.red_lines)
+            rule = "按“一票否决”排在最后" if d.vetoed else "在排名表中标注“底线”"
+            text += f"；{d.name}突破底线指标（{names}），{rule}"
+    red = [d for d in results.departments if d.red - len(d.red_lines) > 0]
     if red:
-        text += "。有红灯指标的单位：" + "、".join(f"{d.name}（{d.red}项）" for d in red)
+        text += "。有红灯进度指标的单位：" + "、".join(f"{d.name}（{d.red - len(d.red_lines)}项）" for d in red)
     return text + "。"
 
 
-def _suggestions(results: Results, lagging: list[IndicatorResult]) -> list[str]:
-    """Default next steps, one per department with red/yellow items; staff add their own in the notes file."""
-    month = results.month
-    next_stage = stage_name(month + 1 if month in CHECKPOINTS and month < 12 else month)
-    goal = f"确保完成“{next_stage}”目标" if month < 12 else "认真总结，查找差距，为来年“开门红”打好基础"
-    by_owner: dict[str, list[str]] = {}
-    for r in lagging:
-        by_owner.setdefault(r.owner, []).append(r.name)
-    out = [f"请{owner}针对{'、'.join(items)}进展滞后的问题，分析原因，倒排工期，挂图作战，{goal}。"
-           for owner, items in by_owner.items()]
+def suggestions(results: Results, voice: Voice) -> list[str]:
+    """Next steps graded by how far behind (a note for 略低于, measures for 落后, 倒排工期 for 明显低于 or red);
+    a 底线 breach gets its own demand, never 倒排工期."""
+    goal = next_goal(results.month)
+    out = []
+    for r in results.indicators:
+        if kind_of(r.kind).red_line and r.on_track is False:
+            out.append(f"请{r.owner}针对{r.name}突破控制目标的问题，深入查找原因，全面排查整治隐患，"
+                       f"依规报告处置情况，坚决守住底线。")
+    grades: dict[str, dict[str, list[str]]] = {"severe": {}, "behind": {}, "slight": {}}
+    slight_rate: dict[str, bool] = {}
+    for r in lagging_results(results):
+        grade = _severity(r, voice)
+        grades[grade].setdefault(r.owner, []).append(r.name)
+        if grade == "slight":
+            slight_rate[r.owner] = slight_rate.get(r.owner, True) and kind_of(r.kind).rate
+    for owner, items in grades["severe"].items():
+        out.append(f"请{owner}针对{'、'.join(items)}明显滞后的问题，分析原因，倒排工期，挂图作战，{goal}。")
+    for owner, items in grades["behind"].items():
+        out.append(f"请{owner}针对{'、'.join(items)}进度落后的问题，制定追赶措施，加强调度，{goal}。")
+    for owner, items in grades["slight"].items():
+        behind = "略低于目标" if slight_rate[owner] else "略低于序时进度"
+        out.append(f"{'、'.join(items)}{behind}，请{owner}持续跟踪，确保尽快追上。")
     for ledger in results.ledgers:
         if ledger.total.overdue:
             out.append(f"对{ledger.total.overdue}个逾期未开工的{ledger.title}，请各责任单位逐个梳理要素保障问题，"
                        f"明确开工时间，按月调度。")
     return out
+
+
+def _severity(r: IndicatorResult, voice: Voice) -> str:
+    if r.light == "red" or (r.gap is not None and r.gap < -voice.severe):
+        return "severe"
+    if r.gap is not None and -nb.round_half_up(r.gap, 1) <= nb.round_half_up(voice.near, 1):
+        return "slight"
+    return "behind"

@@ -31,17 +31,18 @@ SIZES = {"二号": 22, "三号": 16, "小三": 15, "四号": 14, "小四": 12, "
 
 INDICATOR_COLUMNS = [("指标", 30, "name"), ("单位", 14, "unit"), ("全年目标/力争", 22, "target"),
                      ("{{ span }}完成", 17, "actual"), ("完成率", 14, "completion"), ("序时进度", 14, "time_progress"),
-                     ("差距（百分点）", 15, "gap"), ("同比增长", 16, "yoy"), ("状态", 14, "light_name")]
-GROUP_COLUMNS = [("{{ label }}", 24, "name"), ("项目数", 12, "projects"), ("计划开工", 14, "start_base"),
-                 ("已开工", 12, "started"), ("开工率", 16, "start_rate"), ("年度计划投资", 21, "annual_plan"),
-                 ("完成投资", 19, "completed"), ("完成率", 16, "completion"), ("逾期未开工", 20, "overdue")]
+                     ("差距（百分点）", 15, "gap"), ("同比", 16, "yoy"), ("状态", 14, "light_name")]
+# Ledger counts carry the labels of render/numbers.py (STARTED_ALL, START_BASE, STARTED_IN_BASE): one label, one set.
+GROUP_COLUMNS = [("{{ label }}", 20, "name"), ("项目数", 11, "projects"), ("已开工（含续建）", 15, "started_all"),
+                 ("应开工", 13, "start_base"), ("其中已开工", 14, "started"), ("开工率", 15, "start_rate"),
+                 ("年度计划投资", 18, "annual_plan"), ("完成投资", 17, "completed"), ("完成率", 15, "completion"),
+                 ("逾期未开工", 16, "overdue")]
 OVERDUE_COLUMNS = [("序号", 12, None), ("项目名称", 38, "name"), ("责任单位", 20, "owner"),
                    ("计划开工", 25, "planned_start"), ("逾期（月）", 16, "months_late"), ("存在问题", 45, "issues")]
-DEPARTMENT_COLUMNS = [("排名", 16, "rank"), ("责任单位", 24, "name"), ("指标数", 14, "indicators"),
-                      ("绿灯", 12, "green"), ("黄灯", 12, "yellow"), ("红灯", 12, "red"),
-                      ("平均完成率", 20, "average_completion"), ("平均差距（百分点）", 20, "average_gap"),
-                      ("项目开工", 26, "projects_started")]
-TEXT_FIELDS = {"name", "owner", "issues", "unit", "planned_start", "light_name", "rank"}
+DEPARTMENT_COLUMNS = [("排名", 18, "rank"), ("责任单位", 22, "name"), ("{{ ranking_header }}", 20, "score"),
+                      ("参与排名指标", 16, "ranked_indicators"), ("绿灯", 11, "green"), ("黄灯", 11, "yellow"),
+                      ("红灯", 11, "red"), ("底线", 11, "red_line"), ("已开工（含续建）/项目数", 26, "projects_started")]
+TEXT_FIELDS = {"name", "owner", "issues", "unit", "planned_start", "light_name", "rank", "red_line"}
 
 
 def _fonts(element, east_asia: str, latin: str = LATIN) -> None:
@@ -184,7 +185,7 @@ def _narrow_margins(table) -> None:
 def _table(doc, columns, loop: str, item: str, *, first_cell_prefix: str = "", total: str | None = None,
            light_column: str | None = None, group_loop: str | None = None):
     """A table with a repeated header row, optional group band rows, a {%tr for %} data row, and a total row."""
-    rows = 1 + (2 if group_loop else 0) + 3 + (1 if total else 0)
+    rows = 1 + (4 if group_loop else 0) + 3 + (1 if total else 0)
     table = doc.add_table(rows=rows, cols=len(columns))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -203,10 +204,15 @@ def _table(doc, columns, loop: str, item: str, *, first_cell_prefix: str = "", t
     if group_loop:
         band = table.rows[r].cells[0].merge(table.rows[r].cells[-1])
         _cell(band, f"{{%tr for g in {group_loop} %}}", "表格文字", WD_ALIGN_PARAGRAPH.LEFT)
-        band2 = table.rows[r + 1].cells[0].merge(table.rows[r + 1].cells[-1])
+        # A band only for a named group: a config without groups gets a plain table.
+        condition = table.rows[r + 1].cells[0].merge(table.rows[r + 1].cells[-1])
+        _cell(condition, "{%tr if g.name %}", "表格文字", WD_ALIGN_PARAGRAPH.LEFT)
+        band2 = table.rows[r + 2].cells[0].merge(table.rows[r + 2].cells[-1])
         _cell(band2, "{{ g.name }}", "表头", WD_ALIGN_PARAGRAPH.LEFT)
         _shade(band2, "F2F2F2")
-        r += 2
+        endif = table.rows[r + 3].cells[0].merge(table.rows[r + 3].cells[-1])
+        _cell(endif, "{%tr endif %}", "表格文字", WD_ALIGN_PARAGRAPH.LEFT)
+        r += 4
     start = table.rows[r].cells[0].merge(table.rows[r].cells[-1])
     _cell(start, f"{{%tr for {item} in {loop} %}}", "表格文字", WD_ALIGN_PARAGRAPH.LEFT)
     _keep_row(table.rows[r + 1])
@@ -295,10 +301,10 @@ def build_document():
     _para(doc, "{{ headings.projects }}", "Heading 1")
     _para(doc, "{%p for lg in ledgers %}")
     _para(doc, "{{ lg.summary }}")
-    _para(doc, "表{{ lg.tables.categories }}　{{ lg.name }}分类别推进情况（金额单位：{{ lg.unit }}）", "图表标题")
+    _para(doc, "表{{ lg.tables.categories }}　{{ lg.name }}分类别推进情况（应开工指{{ lg.base_text }}；金额单位：{{ lg.unit }}）", "图表标题")
     _para(doc, "{%p set label = '类别' %}")
     _table(doc, GROUP_COLUMNS, "lg.categories", "c", total="lg.total")
-    _para(doc, "表{{ lg.tables.departments }}　{{ lg.name }}分责任单位推进情况（金额单位：{{ lg.unit }}）", "图表标题")
+    _para(doc, "表{{ lg.tables.departments }}　{{ lg.name }}分责任单位推进情况（应开工指{{ lg.base_text }}；金额单位：{{ lg.unit }}）", "图表标题")
     _para(doc, "{%p set label = '责任单位' %}")
     _table(doc, GROUP_COLUMNS, "lg.departments", "c", total="lg.total")
     _para(doc, "{%p if lg.chart %}")
@@ -323,19 +329,25 @@ def build_document():
 
     _para(doc, "{%p if show.issues %}")
     _para(doc, "{{ headings.issues }}", "Heading 1")
-    _para(doc, "（一）落后指标", "Heading 2")
+    _para(doc, "{%p if red_lines %}")
+    _para(doc, "{{ subheads.red_lines }}底线指标", "Heading 2")
+    _para(doc, "{%p for text in red_lines %}")
+    _para(doc, "{{ loop.index }}. {{ text }}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{{ subheads.lagging }}落后指标", "Heading 2")
     _para(doc, "{%p for text in lagging %}")
     _para(doc, "{{ loop.index }}. {{ text }}")
     _para(doc, "{%p else %}")
     _para(doc, "{{ span }}各项指标均达到序时进度或目标要求。")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p if project_issues %}")
-    _para(doc, "（二）重点项目", "Heading 2")
+    _para(doc, "{{ subheads.projects }}重点项目", "Heading 2")
     _para(doc, "{%p for text in project_issues %}")
     _para(doc, "{{ loop.index }}. {{ text }}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endif %}")
-    _para(doc, "{{ '（三）' if project_issues else '（二）' }}下步建议", "Heading 2")
+    _para(doc, "{{ subheads.suggestions }}下步建议", "Heading 2")
     _para(doc, "{%p for text in notes + suggestions %}")
     _para(doc, "{{ text }}")
     _para(doc, "{%p endfor %}")
