@@ -93,6 +93,8 @@ def verdict(r, near: float = 2.0, severe: float = 10.0) -> str:
     """The 状态 cell of an indicator result: 超序时进度…, 达到目标, 控制在目标内, 滞后：节点…"""
     if r.actual is None and r.kind != "milestone":
         return "未报送"
+    if r.target is None and r.kind != "milestone":
+        return "目标未读到"
     if r.kind in ("cumulative", "count"):
         return progress_words(r.gap, near, severe)
     if r.kind in ("growth", "share"):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..metrics.results import IndicatorResult, LedgerGroup, LedgerResult, Results
+from ..metrics.results import STRETCH_LABEL, IndicatorResult, LedgerGroup, LedgerResult, Results
 from ..period import CHECKPOINTS
 from . import numbers as nb
 
@@ -16,6 +16,7 @@ RATE_WORDS = ("增速", "增幅", "增长率", "增长", "增长幅度")
 PRORATED = ("cumulative", "count")
 # Names that read as a quantity already ("新开工项目53个"); others take 完成 ("完成固定资产投资112.40亿元").
 NO_VERB_PREFIXES = ("新", "实到", "实际到位", "签约", "引进", "争取", "完成", "入库", "净增")
+NO_TARGET = "目标未读到，未作评价"
 
 
 def stage_name(month: int) -> str:
@@ -37,7 +38,7 @@ def indicator_sentence(r: IndicatorResult, near: float = 2.0, severe: float = 10
         parts = [f"{verb}{r.name}{nb.amount(r.actual, r.unit, digits)}"]
         if r.yoy is not None:
             parts.append(nb.growth_words(r.yoy))
-        target = f"完成年度目标的{nb.percent(r.completion)}"
+        target = f"完成{r.target_label}的{nb.percent(r.completion)}" if r.target is not None else NO_TARGET
         if r.stretch_completion is not None:
             target += f"、力争目标的{nb.percent(r.stretch_completion)}"
         parts += [target, nb.progress_words(r.gap, near, severe)]
@@ -49,12 +50,16 @@ def indicator_sentence(r: IndicatorResult, near: float = 2.0, severe: float = 10
     if r.kind == "share":
         return f"{r.name}{nb.number(r.actual, 1)}%，{_versus_target(r)}"
     # cap: gap is the headroom left under the cap
+    if r.target is None:
+        return f"{r.name}{nb.amount(r.actual, r.unit, digits)}，{NO_TARGET}"
     if r.on_track:
         return f"{r.name}{nb.amount(r.actual, r.unit, digits)}，控制在{nb.amount(r.target, r.unit, digits)}以内"
     return f"{r.name}{nb.amount(r.actual, r.unit, digits)}，超出控制目标{nb.amount(-r.gap, r.unit, digits)}"
 
 
 def _versus_target(r: IndicatorResult) -> str:
+    if r.gap is None:
+        return NO_TARGET
     shown = nb.round_half_up(r.gap, 1)
     if r.on_track and shown <= 0:
         return "达到目标要求"
@@ -69,6 +74,8 @@ def indicator_row(r: IndicatorResult, near: float, severe: float, digits: int | 
     target = _target_text(r.target, rate, digits)
     if r.stretch is not None:
         target += f"/{_target_text(r.stretch, rate, digits)}"
+    elif r.target_label == STRETCH_LABEL:   # only a 力争 target: the column reads 全年目标/力争
+        target = f"—/{target}"
     return dict(
         id=r.id, name=r.name, unit="%" if rate else r.unit, kind=r.kind, owner=r.owner, group=r.group,
         target=target, actual=shown(r.actual) if r.kind != "milestone" else f"{r.actual:g}/{r.target:g}",
