@@ -302,3 +302,10 @@ def test_run_with_targets_from_the_sheet_writes_the_report(tmp_path):
     starts_row = next(r for r in rows if "新开工项目" in r)
     assert starts_row[header.index("确保目标")] is None
     assert starts_row[header.index("力争目标")] == 70
+    fai_row = next(r for r in rows if "固定资产投资" in r)
+    assert fai_row[header.index("状态")] == "未评价"                  # reported, but no target to judge it by
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(result.report).paragraphs)
+    assert "1项目标未读到、未作评价（固定资产投资）" in text and "未报送（固定资产投资）" not in text
+    assert "新开工项目33个，完成力争目标的47.1%" in text

@@ -50,7 +50,7 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "last_year": ("上年同期", lambda r, i, ctx: r.last_year, "unit"),
         "yoy": ("同比", lambda r, i, ctx: _pct(r.yoy), PERCENT),
         "projection": ("按当前进度全年预计", lambda r, i, ctx: r.projection, "unit"),
-        "light": ("状态", lambda r, i, ctx: nb.light_name(r.light), None),
+        "light": ("状态", lambda r, i, ctx: nb.status_name(r), None),
         "checkpoint": ("{checkpoint}", lambda r, i, ctx: _checkpoint(r), None),
         "owner": ("责任单位", lambda r, i, ctx: r.owner, None),
         "source": ("数据来源", lambda r, i, ctx: r.source, None),

@@ -82,7 +82,7 @@ def indicator_row(r: IndicatorResult, near: float, severe: float, digits: int | 
         completion=nb.percent(r.completion) if r.kind in PRORATED else "—",
         time_progress=nb.percent(r.time_progress) if r.kind in PRORATED else "—",
         gap=nb.signed_points(r.gap) if r.kind in PRORATED + ("growth", "share") else "—",
-        yoy="—" if r.yoy is None else f"{nb.number(r.yoy, 1)}%", light=r.light, light_name=nb.light_name(r.light),
+        yoy="—" if r.yoy is None else f"{nb.number(r.yoy, 1)}%", light=r.light, light_name=nb.status_name(r),
         color=nb.LIGHT_COLORS.get(r.light, "FFFFFF"), verdict=nb.verdict(r, near, severe),
         sentence=indicator_sentence(r, near, severe, digits), note=r.note, source=r.source)
 
@@ -194,8 +194,10 @@ def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict
         head = f"{span}，纳入考核的{total}项指标中，{on}项达到序时进度"
         if behind:
             head += f"，{len(behind)}项落后，分别是：" + "、".join(r.name for r in behind)
-    missing = [r.name for r in results.indicators if r.light == "none"]
+    missing = [r.name for r in results.indicators if r.light == "none" and not nb.unjudged(r)]
     head += (f"；{len(missing)}项未报送（{'、'.join(missing)}）" if missing else "")
+    unread = [r.name for r in results.indicators if nb.unjudged(r)]
+    head += (f"；{len(unread)}项目标未读到、未作评价（{'、'.join(unread)}）" if unread else "")
     if results.missing:
         head += f"；截至报告生成时，{'、'.join(results.missing)}缺报，相关指标按未报送处理"
     head += f"。按亮灯情况，绿灯{results.count('green')}项、黄灯{results.count('yellow')}项、红灯{results.count('red')}项。"
