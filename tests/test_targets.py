@@ -193,7 +193,7 @@ def test_share_and_cap_targets_from_the_sheet(tmp_path):
 @pytest.mark.parametrize("cell, why", [("—", "“—”表示未填报"), ("待定", "“待定”不是数字"), (0, "0亿元 不是正数")])
 def test_unreadable_target_leaves_the_indicator_unjudged(tmp_path, cell, why):
     main_sheet(tmp_path, fai_target=cell)
-    plan = "    plan: [10, 20, 30, 40, 55, 70, 85, 100, 120, 140, 170, 200]\n"   # plan mode divides by the target
+    plan = "    plan: [10, 20, 30, 40, 55, 70, 85, 100, 120, 140, 170, 200]\n"   # plan mode divides by target
     results, problems, _ = evaluated(tmp_path, FAI + "    target: {column: 确保}\n" + plan)
     r = results["fai"]
     assert r.actual == pytest.approx(112.4)                       # the figure is still shown

@@ -90,14 +90,6 @@ Target = Annotated[Annotated[float, Tag("数值")] | Annotated[SheetTarget, Tag(
 PositiveTarget = Annotated[Annotated[float, Field(gt=0), Tag("数值")] | Annotated[SheetTarget, Tag("报表列")],
                            Discriminator(_target_tag)]
 
-
-def target_number(value: float | SheetTarget | None) -> float | None:
-    """The target written in the config (a number, or a sheet target's `value`); None when only the sheet has it."""
-    if isinstance(value, SheetTarget):
-        return value.value
-    return value
-
-
 Condition = Union[str, int, float, bool, list[Union[str, int, float, bool]]]
 
 

@@ -7,8 +7,8 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from ..config.model import (
-    LEDGER_FIELDS, VIRTUAL_FIELDS, CellSource, Config, LedgerSource, MilestoneIndicator, PartialSource, SheetTarget)
+from ..config.model import (LEDGER_FIELDS, VIRTUAL_FIELDS, CellSource, Config, LedgerSource,
+                            MilestoneIndicator, PartialSource, SheetTarget)
 from ..errors import Location, SourceError
 from ..inputs import LedgerData, PeriodData, Reading
 from ..period import Period
