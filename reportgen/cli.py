@@ -138,11 +138,16 @@ def cmd_schedule(args) -> int:
 def cmd_validate(args) -> int:
     from .config import load_config
     from .period import Period
-    from .pipeline import validate
+    from .pipeline import check
 
     config = load_config(args.config)
     period = Period.parse(args.period) if args.period else None
-    problems = validate(config, period)
+    report = check(config, period)
+    if report.targets:
+        print("从报表读取的目标：")
+        for line in report.targets:
+            print(f"  {line}")
+    problems = report.problems
     for p in problems:
         print(f"错误：{p}", file=sys.stderr)
     if problems:

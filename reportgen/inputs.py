@@ -59,6 +59,8 @@ class PeriodData:
     readings: dict[str, Reading] = field(default_factory=dict)
     last_year: dict[str, Reading] = field(default_factory=dict)
     yoy: dict[str, Reading] = field(default_factory=dict)
+    targets: dict[str, Reading] = field(default_factory=dict)     # 确保 read from the sheet (target: {column})
+    stretches: dict[str, Reading] = field(default_factory=dict)   # 力争 read from the sheet
     milestones: dict[str, list[Reading]] = field(default_factory=dict)
     ledgers: dict[str, LedgerData] = field(default_factory=dict)
     problems: list[SourceError] = field(default_factory=list)

@@ -48,12 +48,20 @@ RATE_WORDS = ("增速", "增幅", "增长率", "增长", "增长幅度")
 NO_VERB_PREFIXES = ("新", "实到", "实际到位", "签约", "引进", "争取", "完成", "入库", "净增")
 
 
+NO_TARGET = "目标未读到，未作评价"
+
+
 def _target_label(r: IndicatorResult) -> str:
-    return getattr(r, "target_label", "") or "年度目标"
+    return r.target_label or "年度目标"
 
 
 def _unreported(r: IndicatorResult) -> str:
     return f"{r.name}未报送" + (f"（{r.note}）" if r.note else "")
+
+
+def _no_target(r: IndicatorResult) -> bool:
+    """Reported, but the target could not be read from the sheet: shown, never judged."""
+    return r.target is None and r.actual is not None
 
 
 def _prorated_clause(r: IndicatorResult, w: Wording) -> str:
@@ -65,7 +73,9 @@ def _prorated_clause(r: IndicatorResult, w: Wording) -> str:
     parts = [f"{verb}{r.name}{nb.amount(r.actual, r.unit, w.digits)}"]
     if r.yoy is not None:
         parts.append(nb.growth_words(r.yoy))
-    if r.completion is not None:
+    if _no_target(r):
+        parts.append(NO_TARGET)
+    elif r.completion is not None:
         target = f"完成{_target_label(r)}的{nb.percent_revealing(r.completion, 1.0)}"
         if r.stretch_completion is not None:
             if r.stretch_completion >= 1 - 1e-12:
@@ -92,6 +102,8 @@ def _rate_clause(r: IndicatorResult, w: Wording) -> str:
 def _rate_verdict(r: IndicatorResult, w: Wording) -> str:
     if r.actual is None:
         return "未报送"
+    if _no_target(r) or r.gap is None:
+        return NO_TARGET
     label = "目标" if _target_label(r) == "年度目标" else _target_label(r)
     if r.on_track:
         if r.stretch is not None and r.actual is not None:
@@ -110,6 +122,8 @@ def _cap_clause(r: IndicatorResult, w: Wording) -> str:
     if r.actual is None:
         return _unreported(r)
     actual, target = nb.amount(r.actual, r.unit, w.digits), nb.amount(r.target, r.unit, w.digits)
+    if _no_target(r):
+        return f"{r.name}{actual}，{NO_TARGET}"
     if r.on_track:
         return f"{r.name}{actual}，控制在{target}以内"
     return f"{r.name}{actual}，突破控制目标（{target}），触碰底线"
@@ -118,6 +132,8 @@ def _cap_clause(r: IndicatorResult, w: Wording) -> str:
 def _cap_verdict(r: IndicatorResult, w: Wording) -> str:
     if r.actual is None:
         return "未报送"
+    if _no_target(r):
+        return NO_TARGET
     return "控制在目标内" if r.on_track else "突破底线"
 
 
@@ -136,7 +152,9 @@ def _milestone_verdict(r: IndicatorResult, w: Wording) -> str:
 
 
 def _prorated_verdict(r: IndicatorResult, w: Wording) -> str:
-    return "未报送" if r.actual is None else nb.progress_words(r.gap, w.near, w.severe)
+    if r.actual is None:
+        return "未报送"
+    return NO_TARGET if _no_target(r) else nb.progress_words(r.gap, w.near, w.severe)
 
 
 def _amount_text(r: IndicatorResult, w: Wording) -> str:

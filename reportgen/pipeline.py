@@ -337,8 +337,10 @@ def _charts(config: Config, period: Period, results: Results, folder: Path, timi
     progress("读取各月数据绘制趋势图…" if ids else "绘制图表…")
     with _timed(timings, "history"):
         series = history(config, period, ids) if ids else {}
-    plans = {ind.id: cumulative_plan(ind.progress_mode, period.year, ind.target, ind.plan_points)
-             for ind in config.indicators if ind.id in ids}
+    # The plan line follows the target the results used (read from the sheet, or 力争 alone); none without one.
+    targets = {r.id: r.target for r in results.indicators}
+    plans = {ind.id: cumulative_plan(ind.progress_mode, period.year, targets[ind.id], ind.plan_points)
+             for ind in config.indicators if ind.id in ids and targets.get(ind.id) is not None}
     with _timed(timings, "charts"):
         specs = chart_specs(results, series, ids, plans)
         progress(f"绘制 {len(specs)} 张图表…")
@@ -359,8 +361,21 @@ def _notes(config: Config, period: Period, progress) -> list[str]:
     return read_notes(path)
 
 
+@dataclass
+class Validation:
+    """What `reportgen validate` reports: problems, and every target read from a submitted sheet."""
+
+    problems: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)   # "固定资产投资 确保目标 200亿元 ← 指标.xlsx › 指标 › D7"
+
+
 def validate(config: Config, period: Period | None = None) -> list[str]:
     """Problems that would stop or spoil a run: template, and (with a period) every source file, sheet and cell."""
+    return check(config, period).problems
+
+
+def check(config: Config, period: Period | None = None) -> Validation:
+    """`validate`'s problems, plus the targets read from the period's sheets with where each came from."""
     problems: list[str] = []
     template = config.output.excel.template
     if template is not None and config.output.excel.enabled:
@@ -382,10 +397,40 @@ def validate(config: Config, period: Period | None = None) -> list[str]:
         try:
             _check_year(config, period)
         except ReportgenError as e:
-            return problems + e.lines()
+            return Validation(problems + e.lines())
         data = read_period(config, period)
         problems += [str(p) for p in data.problems]
-    return problems
+        return Validation(problems, target_lines(config, data))
+    return Validation(problems)
+
+
+def target_lines(config: Config, data) -> list[str]:
+    """One line per target read from a sheet: value and provenance, or why it was not read.
+
+    A target whose config also gives `value` shows the config's figure (the one used) beside the sheet's.
+    """
+    from .config.model import SheetTarget
+    from .sources.collect import TARGET_LABELS, plain_figure
+
+    lines = []
+    for ind in config.indicators:
+        unit = {"growth": "%", "share": "个百分点"}.get(ind.kind, ind.unit)
+        for attr, store in (("target", data.targets), ("stretch", data.stretches)):
+            spec = getattr(ind, attr, None)
+            reading = store.get(ind.id)
+            if not isinstance(spec, SheetTarget) or reading is None:
+                continue
+            head = f"{ind.name} {TARGET_LABELS[attr]}"
+            if reading.value is None:
+                lines.append(f"{head} 未读到 ← {reading.source or '（未定位）'}：{reading.problem}")
+                continue
+            shown = plain_figure(reading.value) + unit
+            if spec.value is None:
+                lines.append(f"{head} {shown} ← {reading.source}")
+            else:
+                used = plain_figure(spec.value) + unit
+                lines.append(f"{head} {used}（按配置；报表 {shown} ← {reading.source}）")
+    return lines
 
 
 def _check_year(config: Config, period: Period) -> None:

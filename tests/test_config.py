@@ -121,11 +121,45 @@ def test_missing_kind(tmp_path):
 
 
 def test_missing_required_key(tmp_path):
-    assert problems(tmp_path, edit(20, None)) == ["indicators[1].target（第 15 行）：缺少必填项"]
+    assert problems(tmp_path, edit(19, None)) == ["indicators[1].owner（第 15 行）：缺少必填项"]
+
+
+def test_missing_target_and_stretch(tmp_path):
+    [got] = problems(tmp_path, edit(20, None))
+    assert got.startswith("indicators[1].target（第 15 行）：缺少目标：应写确保目标 target")
+    assert "只有力争目标时写 stretch" in got
+
+
+def test_stretch_alone_is_a_valid_target(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(edit(20, "    stretch: 100"), encoding="utf-8")
+    retail = load_config(path).indicators[1]
+    assert (retail.target, retail.stretch) == (None, 100)
 
 
 def test_wrong_type(tmp_path):
-    assert problems(tmp_path, edit(20, "    target: 九十")) == ["indicators[1].target（第 20 行）：应为数字，现为 '九十'"]
+    assert problems(tmp_path, edit(20, "    target: 九十")) == [
+        "indicators[1].target（第 20 行）：应为数字（或写 {column: 确保} 从报表该行读取），现为 '九十'"]
+
+
+def test_target_from_sheet_unknown_key(tmp_path):
+    assert problems(tmp_path, edit(20, "    target: {column: 确保, valeu: 90}")) == [
+        "indicators[1].target.valeu（第 20 行）：未知的配置项“valeu”，是否应为“value”？"]
+
+
+def test_target_from_sheet_value_must_be_positive(tmp_path):
+    assert problems(tmp_path, edit(20, "    target: {column: 确保, value: -90}")) == [
+        "indicators[1].target.value（第 20 行）：应 > 0，现为 -90"]
+
+
+def test_stretch_checked_against_the_config_value_of_a_sheet_target(tmp_path):
+    text = edit(13, "    stretch: 180", edit(12, "    target: {column: 确保, value: 200}"))
+    assert problems(tmp_path, text) == [
+        "indicators[0].stretch（第 13 行）：力争目标 stretch（180）不能低于确保目标 target（200）"]
+    # read from the sheet only: nothing to compare before the sheet is read
+    path = tmp_path / "config.yaml"
+    path.write_text(edit(13, "    stretch: 180", edit(12, "    target: {column: 确保}")), encoding="utf-8")
+    assert load_config(path).indicators[0].target.column == "确保"
 
 
 def test_target_must_be_positive(tmp_path):

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ConfigError, ProblemList
 from ..text import normalize_text
-from .model import INDICATOR_MODELS, Config
+from .model import INDICATOR_MODELS, Config, KeyProblem
 
 _MESSAGES = {
     "missing": "缺少必填项",
@@ -70,6 +70,9 @@ def load_config(path: str | Path) -> Config:
             tag = str((err.get("ctx") or {}).get("discriminator", "")).strip("'")
             if err["type"] in ("union_tag_invalid", "union_tag_not_found") and tag.isidentifier():
                 keys = (*keys, tag)  # point at the kind: line itself
+            error = (err.get("ctx") or {}).get("error")
+            if isinstance(error, KeyProblem):   # a cross-field rule that belongs to one key of the model
+                keys = (*keys, *error.key.split("."))
             problems.append(ConfigError(_dotted(keys), _message(err, keys), _line(lines, keys), name))
     if problems:
         raise ProblemList(_unique(problems))
@@ -132,11 +135,12 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
             out.append((("indicators", i, "source", "ledger"),
                         f"台账“{source['ledger']}”未在 ledgers 中定义（现有：{'、'.join(ledgers) or '无'}）"))
         if isinstance(source, dict) and "ledger" in source:
-            for key in ("last_year", "yoy"):
+            for key in ("last_year", "yoy", "target", "stretch"):
                 partial = ind.get(key)
                 if isinstance(partial, dict) and not all(partial.get(k) for k in ("file", "row")):
                     out.append((("indicators", i, key), f"来源是台账时，{key} 需写明 file 和 row（以及 column）"))
-        target, stretch = ind.get("target"), ind.get("stretch")
+        # A target read from the sheet is checked once read (validate/run); a config `value` is checked here.
+        target, stretch = _config_number(ind.get("target")), _config_number(ind.get("stretch"))
         if _is_number(target) and _is_number(stretch):
             from ..kinds import KINDS
 
@@ -176,6 +180,11 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
 
 def _list(value) -> list:
     return value if isinstance(value, list) else []
+
+
+def _config_number(value):
+    """The number a target or stretch gives in the config: itself, or the `value:` of a sheet reference."""
+    return value.get("value") if isinstance(value, dict) else value
 
 
 def _is_number(value) -> bool:
@@ -265,6 +274,8 @@ def _message(err: dict, keys: tuple) -> str:
     if kind == "string_pattern_mismatch":
         return "只能由英文字母、数字和下划线组成，且不以数字开头（如 fai、new_starts）"
     base = _MESSAGES.get(kind, err["msg"])
+    if "数值" in err["loc"] and kind in ("float_parsing", "float_type"):
+        base += "（或写 {column: 确保} 从报表该行读取）"
     got = err.get("input")
     if kind != "missing" and not isinstance(got, (dict, list)):
         base += f"，现为 {got!r}"
@@ -288,7 +299,7 @@ def _step(tp: Any, part: Any) -> Any:
 
     from . import model as m
 
-    named = {**m.INDICATOR_MODELS, "cell": m.CellSource, "ledger": m.LedgerSource}
+    named = {**m.INDICATOR_MODELS, "cell": m.CellSource, "ledger": m.LedgerSource, "报表列": m.SheetTarget}
     if isinstance(part, str) and part in named:
         return named[part]
     while get_origin(tp) is Annotated:

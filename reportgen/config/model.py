@@ -9,6 +9,14 @@ from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
 
+class KeyProblem(ValueError):
+    """A model rule's error that belongs to one of its keys: shown at its path (indicators[1].target)."""
+
+    def __init__(self, key: str, message: str):
+        self.key = key
+        super().__init__(message)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
@@ -58,6 +66,25 @@ class PartialSource(Strict):
     percent_as_fraction: bool = False
 
 
+class SheetTarget(PartialSource):
+    """A target read from the indicator's own row (`{column: 确保}`), merged with `source` like `last_year`.
+
+    With `value` as well, the config's value is used and the sheet's is only checked against it.
+    """
+
+    value: float | None = None
+
+
+def _target_tag(value: object) -> str:
+    return "报表列" if isinstance(value, (dict, SheetTarget)) else "数值"
+
+
+# A number typed into the config, or a column of the submitted sheet. The tags are not config keys.
+Target = Annotated[Annotated[float, Tag("数值")] | Annotated[SheetTarget, Tag("报表列")],
+                   Discriminator(_target_tag)]
+PositiveTarget = Annotated[Annotated[float, Field(gt=0), Tag("数值")] | Annotated[SheetTarget, Tag("报表列")],
+                           Discriminator(_target_tag)]
+
 Condition = Union[str, int, float, bool, list[Union[str, int, float, bool]]]
 
 
@@ -106,8 +133,8 @@ class IndicatorBase(Strict):
 
 
 class Prorated(IndicatorBase):
-    target: float = Field(gt=0)
-    stretch: float | None = None
+    target: PositiveTarget | None = None
+    stretch: PositiveTarget | None = None
     source: Source
     last_year: PartialSource | float | None = None
     yoy: PartialSource | None = None
@@ -124,6 +151,7 @@ class Prorated(IndicatorBase):
         if isinstance(plan, dict) and not all(1 <= m <= 12 for m in plan):
             raise ValueError("plan 的键应为月份 1–12")
         _need_row(self.source)
+        _need_target(self, positive=True)
         return self
 
     @property
@@ -153,8 +181,8 @@ class Growth(IndicatorBase):
 
     kind: Literal["growth"]
     unit: str = "%"
-    target: float
-    stretch: float | None = None
+    target: Target | None = None
+    stretch: Target | None = None
     qualifier: Literal["以上", "左右"] = "以上"
     tolerance: float = 0.5
     source: Source
@@ -163,6 +191,7 @@ class Growth(IndicatorBase):
     @model_validator(mode="after")
     def _rules(self):
         _need_row(self.source)
+        _need_target(self)
         return self
 
 
@@ -172,8 +201,8 @@ class Share(IndicatorBase):
     kind: Literal["share"]
     unit: str = "%"
     base: float
-    target: float
-    stretch: float | None = None
+    target: Target | None = None
+    stretch: Target | None = None
     qualifier: Literal["以上", "左右"] = "以上"
     tolerance: float = 0.5
     source: Source
@@ -181,6 +210,7 @@ class Share(IndicatorBase):
     @model_validator(mode="after")
     def _rules(self):
         _need_row(self.source)
+        _need_target(self)
         return self
 
 
@@ -188,14 +218,15 @@ class Cap(IndicatorBase):
     """Lower is better: the actual must stay at or below the target (e.g. 安全事故死亡人数 0)."""
 
     kind: Literal["cap"]
-    target: float
-    stretch: float | None = None
+    target: Target | None = None
+    stretch: Target | None = None
     source: Source
     last_year: PartialSource | float | None = None
 
     @model_validator(mode="after")
     def _rules(self):
         _need_row(self.source)
+        _need_target(self)
         return self
 
 
@@ -218,6 +249,16 @@ INDICATOR_MODELS = {get_args(m.model_fields["kind"].annotation)[0]: m
 def _need_row(source: Source) -> None:
     if isinstance(source, CellSource) and not source.row:
         raise ValueError("source.row 缺失：应写该指标在表中所在行的名称（如 固定资产投资）")
+
+
+def _need_target(ind, positive: bool = False) -> None:
+    if ind.target is None and ind.stretch is None:
+        raise KeyProblem("target", "缺少目标：应写确保目标 target（数字，或 {column: 确保} 从报表该行读取）；"
+                                   "只有力争目标时写 stretch")
+    for key in ("target", "stretch"):
+        value = getattr(ind, key)
+        if positive and isinstance(value, SheetTarget) and value.value is not None and value.value <= 0:
+            raise KeyProblem(f"{key}.value", f"应 > 0，现为 {value.value:g}")
 
 
 LEDGER_FIELDS = {

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..config.model import LEDGER_FIELDS, Config, LedgerSource, MilestoneIndicator
+from ..config.model import LEDGER_FIELDS, Config, LedgerSource, MilestoneIndicator, SheetTarget
 from ..errors import Location
 from ..inputs import LedgerData, PeriodData, Reading
 from .kinds import Inputs
 from .ledger import evaluate_ledger, ledger_figure
-from .results import Results
+from .results import STRETCH_LABEL, TARGET_LABEL, Results
 from .summary import checkpoint, departments
 
 
@@ -37,8 +37,12 @@ def evaluate(config: Config, data: PeriodData) -> Results:
             current = Reading(0.0, current.location, "台账中没有符合条件的项目（如属异常，请核对筛选条件）")
         inputs = Inputs(current, data.last_year.get(ind.id), data.yoy.get(ind.id),
                         tuple(data.milestones.get(ind.id, ())))
+        ind, target_fields, target_note = _with_targets(ind, data)
         result = kind_of(ind.kind).evaluate(ind, inputs, period, config.lights)
-        indicators.append(replace(result, owner=config.department_of(ind.owner) or ind.owner))  # aliases -> name
+        if target_note:
+            target_fields["note"] = target_note + (f"；{result.note}" if result.note else "")
+        owner = config.department_of(ind.owner) or ind.owner   # aliases -> name
+        indicators.append(replace(result, owner=owner, **target_fields))
     ledgers = [evaluate_ledger(data.ledgers[name], ledger, period, config.department_names)
                for name, ledger in config.ledgers.items() if name in data.ledgers]
     return Results(
@@ -49,6 +53,41 @@ def evaluate(config: Config, data: PeriodData) -> Results:
         missing=tuple(f"{'、'.join(depts) or '台账'}（{file}）" for file, depts in data.missing),
         ranking_by=config.ranking.by, min_indicators=config.ranking.min_indicators,
         red_line_rule=config.ranking.red_line)
+
+
+def _with_targets(ind, data: PeriodData):
+    """The indicator with plain-number targets (those read from the sheet substituted), the result's target
+    fields, and a note when a target could not be read.
+
+    Only 力争 given: it becomes the benchmark, labelled 力争目标. A target that could not be read is None, so
+    the kind's evaluator leaves the indicator unjudged rather than judging it against zero.
+    """
+    if not hasattr(ind, "target"):   # milestone: its nodes are the target
+        return ind, {}, ""
+    target, target_source, target_problem = _target_value(ind.target, data.targets.get(ind.id))
+    stretch, stretch_source, stretch_problem = _target_value(ind.stretch, data.stretches.get(ind.id))
+    label = TARGET_LABEL
+    if ind.target is None:
+        target, target_source, target_problem, label = stretch, stretch_source, stretch_problem, STRETCH_LABEL
+        stretch, stretch_source, stretch_problem = None, "", ""
+    notes = ([f"目标未读到：{target_problem}"] if target_problem else []) + \
+        ([f"力争目标未读到：{stretch_problem}"] if stretch_problem else [])
+    fields = {"target_label": label, "target_source": target_source, "stretch_source": stretch_source}
+    return ind.model_copy(update={"target": target, "stretch": stretch}), fields, "；".join(notes)
+
+
+def _target_value(spec, reading: Reading | None) -> tuple[float | None, str, str]:
+    """(value, where it was read, why it could not be read) for one configured target."""
+    if spec is None:
+        return None, "", ""
+    if not isinstance(spec, SheetTarget):
+        return float(spec), "", ""
+    if spec.value is not None:       # the config's value wins; sources checked the sheet against it
+        return spec.value, "", ""
+    if reading is None or reading.value is None:
+        why = reading.problem if reading and reading.problem else "未读取"
+        return None, "", f"{reading.source}：{why}" if reading and reading.source else why
+    return reading.value, reading.source, ""
 
 
 def _describe(source: LedgerSource) -> str:

@@ -51,7 +51,9 @@ def _yoy(inputs: Inputs, actual: float | None) -> tuple[float | None, float | No
 def prorated(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorResult:
     """Amounts and counts: completion against the target, compared with 序时进度 (or plan to date)."""
     actual = inputs.current.value
-    progress = time_progress(ind.progress_mode, period, ind.target, ind.plan_points)
+    # No target (not read from the sheet): shown, not judged. The plan mode divides by the target.
+    target = ind.target
+    progress = None if target is None else time_progress(ind.progress_mode, period, target, ind.plan_points)
     completion = ratio(actual, ind.target)
     gap = None if completion is None else (completion - progress) * 100
     last, yoy, yoy_note = _yoy(inputs, actual)
@@ -62,7 +64,7 @@ def prorated(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorRe
         on_track=None if gap is None else gap >= -1e-9,
         checkpoint_met=None if gap is None or not period.checkpoint else gap >= -1e-9,
         last_year=last, yoy=yoy, projection=projection,
-        required=None if actual is None else max(ind.target - actual, 0.0),
+        required=None if actual is None or ind.target is None else max(ind.target - actual, 0.0),
         **({"note": yoy_note} if yoy_note and actual is not None else {}),
     )
 
@@ -70,7 +72,7 @@ def prorated(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorRe
 def _rate_result(ind, inputs: Inputs, actual: float | None, required: float, lights: Lights, period: Period,
                  **fields) -> IndicatorResult:
     """Growth and share: not prorated; on track when the actual reaches the required level (左右: within tolerance)."""
-    gap = None if actual is None else actual - required
+    gap = None if actual is None or required is None else actual - required
     if gap is not None and ind.qualifier == "左右" and abs(gap) <= ind.tolerance + 1e-9:
         gap_for_light = 0.0
     else:
@@ -95,20 +97,21 @@ def growth_rate(ind, inputs: Inputs, period: Period, lights: Lights) -> Indicato
 
 def share_change(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorResult:
     """占比提高 N 个百分点: the share must reach base + target."""
-    required = ind.base + ind.target
+    required = None if ind.target is None else ind.base + ind.target
     result = _rate_result(ind, inputs, inputs.current.value, required, lights, period, last_year=ind.base)
     # Tables show the share to reach (48%), not the increase (3 pp); the increase goes in the note.
     stretch = None if ind.stretch is None else ind.base + ind.stretch
-    note = f"较上年{ind.base:g}%提高{ind.target:g}个百分点" + (f"；{result.note}" if result.note else "")
+    raised = "" if ind.target is None else f"提高{ind.target:g}个百分点"
+    note = f"较上年{ind.base:g}%{raised}" + (f"；{result.note}" if result.note else "")
     return replace(result, target=required, stretch=stretch, note=note)
 
 
 def cap(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorResult:
     """Lower is better, never prorated: any breach of the cap is red."""
     actual = inputs.current.value
-    within = None if actual is None else actual <= ind.target + 1e-9
+    within = None if actual is None or ind.target is None else actual <= ind.target + 1e-9
     last, yoy, _ = _yoy(inputs, actual)
-    return _base(ind, inputs, actual=actual, gap=None if actual is None else ind.target - actual,
+    return _base(ind, inputs, actual=actual, gap=None if within is None else ind.target - actual,
                  light="none" if within is None else ("green" if within else "red"), on_track=within,
                  checkpoint_met=within if period.checkpoint else None, last_year=last, yoy=yoy)
 

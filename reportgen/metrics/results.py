@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+TARGET_LABEL = "年度目标"
+STRETCH_LABEL = "力争目标"
+
+
 @dataclass(frozen=True)
 class MilestoneNode:
     name: str
@@ -42,6 +46,9 @@ class IndicatorResult:
     nodes: tuple[MilestoneNode, ...] = ()
     source: str = ""
     note: str = ""                    # why a figure is missing (未报送、上年同期为零…)
+    target_label: str = TARGET_LABEL  # "力争目标" when only a stretch target is set (it is then the benchmark)
+    target_source: str = ""           # file › sheet › cell when the target was read from the submitted sheet
+    stretch_source: str = ""          # likewise for the 力争 target
 
 
 @dataclass(frozen=True)

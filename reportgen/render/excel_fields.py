@@ -9,7 +9,7 @@ import re
 
 from ..errors import TemplateError
 from ..kinds import Wording, kind_of, verdict
-from ..metrics.results import IndicatorResult
+from ..metrics.results import STRETCH_LABEL, IndicatorResult
 from . import numbers as nb
 
 MARKER = re.compile(r"^\s*\{\{\s*(\w+)\.(\w+)\s*\}\}\s*$")
@@ -21,6 +21,11 @@ TEXT_START = ("=", "+", "-", "@")
 
 def _date(d) -> str:
     return "" if d is None else f"{d.year}年{d.month}月"
+
+
+def _stretch_only(r) -> bool:
+    """Only a 力争 target was set: it is the benchmark, and it belongs in the 力争 columns."""
+    return r.target_label == STRETCH_LABEL
 
 
 # Values are raw here; the writer stores each number rounded half-up to what its cell format shows.
@@ -41,18 +46,19 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "group": ("分组", lambda r, i, ctx: r.group, None),
         "name": ("指标名称", lambda r, i, ctx: r.name, None),
         "unit": ("单位", lambda r, i, ctx: r.unit, None),
-        "target": ("确保目标", lambda r, i, ctx: r.target, "unit"),
-        "stretch": ("力争目标", lambda r, i, ctx: r.stretch, "unit"),
+        "target": ("确保目标", lambda r, i, ctx: None if _stretch_only(r) else r.target, "unit"),
+        "stretch": ("力争目标", lambda r, i, ctx: r.target if _stretch_only(r) else r.stretch, "unit"),
         "actual": ("{span}完成", lambda r, i, ctx: r.actual, "unit"),
         "completion": ("完成率", lambda r, i, ctx: r.completion, PERCENT),
-        "stretch_completion": ("力争完成率", lambda r, i, ctx: r.stretch_completion, PERCENT),
+        "stretch_completion": ("力争完成率", lambda r, i, ctx: r.completion if _stretch_only(r) else
+                               r.stretch_completion, PERCENT),
         "time_progress": ("序时进度", lambda r, i, ctx: r.time_progress, PERCENT),
         "gap": ("差距（百分点）", lambda r, i, ctx: _gap(r), POINTS),
         "progress_words": ("进度评价", lambda r, i, ctx: _verdict(r, ctx), None),
         "last_year": ("上年同期", lambda r, i, ctx: r.last_year, "unit"),
         "yoy": ("同比", lambda r, i, ctx: _pct(r.yoy), PERCENT),
         "projection": ("按当前进度全年预计", lambda r, i, ctx: r.projection, "unit"),
-        "light": ("状态", lambda r, i, ctx: nb.light_name(r.light), None),
+        "light": ("状态", lambda r, i, ctx: nb.status_name(r), None),
         "checkpoint": ("{checkpoint}", lambda r, i, ctx: _checkpoint(r), None),
         "owner": ("责任单位", lambda r, i, ctx: r.owner, None),
         "source": ("数据来源", lambda r, i, ctx: r.source, None),

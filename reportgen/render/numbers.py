@@ -136,6 +136,16 @@ def light_name(light: str) -> str:
     return LIGHT_NAMES.get(light, light)
 
 
+def unjudged(r) -> bool:
+    """Reported, but without a target to judge it by (the target could not be read from the sheet)."""
+    return r.light == "none" and r.actual is not None and r.target is None and r.kind != "milestone"
+
+
+def status_name(r) -> str:
+    """The 状态 cell: the light's name, or 未评价 for a figure without a readable target."""
+    return "未评价" if unjudged(r) else light_name(r.light)
+
+
 def span(month: int) -> str:
     return "1月" if month == 1 else f"1-{month}月"
 

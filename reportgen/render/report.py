@@ -12,7 +12,7 @@ from datetime import date
 
 from ..config.model import Lights
 from ..kinds import Wording, kind_of, sentence, verdict
-from ..metrics.results import DepartmentResult, IndicatorResult, LedgerGroup, LedgerResult, Results
+from ..metrics.results import STRETCH_LABEL, DepartmentResult, IndicatorResult, LedgerGroup, LedgerResult, Results
 from ..period import CHECKPOINTS
 from . import numbers as nb
 
@@ -70,13 +70,15 @@ def indicator_row(r: IndicatorResult, near: float, severe: float, digits: int | 
     target = _target_text(r.target, kind.rate, places)
     if r.stretch is not None:
         target += f"/{_target_text(r.stretch, kind.rate, places)}"
+    elif r.target_label == STRETCH_LABEL:   # only a 力争 target: the column reads 全年目标/力争
+        target = f"—/{target}"
     return dict(
         id=r.id, name=r.name, unit="%" if kind.rate else r.unit, kind=r.kind, owner=r.owner, group=r.group,
         target=target, actual=kind.actual_text(r, w),
         completion=nb.percent_revealing(r.completion, 1.0) if kind.prorated else "—",
         time_progress=nb.percent(r.time_progress) if kind.prorated else "—",
         gap=nb.signed_points(r.gap) if kind.prorated or kind.rate else "—",
-        yoy="—" if r.yoy is None else f"{nb.number(r.yoy, 1)}%", light=r.light, light_name=nb.light_name(r.light),
+        yoy="—" if r.yoy is None else f"{nb.number(r.yoy, 1)}%", light=r.light, light_name=nb.status_name(r),
         color=nb.LIGHT_COLORS.get(r.light, "FFFFFF"), verdict=verdict(r, w), red_line=kind.red_line,
         sentence=sentence(r, w), note=r.note, source=r.source)
 
@@ -233,7 +235,9 @@ def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict
     if cp is not None:
         met_words = checkpoint_event(cp.name)
         missed_words = "未达到" if cp.name == "前三季度" else "未实现"
-        judged, behind, unreported = cp.total, [names[i] for i in cp.exceptions], [names[i] for i in cp.unreported]
+        unjudged = {r.id for r in results.indicators if nb.unjudged(r)}
+        judged, behind = cp.total, [names[i] for i in cp.exceptions]
+        unreported = [names[i] for i in cp.unreported if i not in unjudged]
         met = cp.met_count
         if not behind and not unreported:
             head = f"{span}，纳入进度考核的{judged}项指标全部{met_words}"
@@ -242,7 +246,7 @@ def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict
     else:
         reported = [r for r in counted if r.on_track is not None]
         behind = [r.name for r in reported if not r.on_track]
-        unreported = [r.name for r in counted if r.on_track is None]
+        unreported = [r.name for r in counted if r.on_track is None and not nb.unjudged(r)]
         met = len(reported) - len(behind)
         missed_words = "落后"
         head = f"{span}，纳入进度考核的{len(counted)}项指标中，{met}项达到序时进度或目标要求"
@@ -252,6 +256,9 @@ def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict
         head += f"，{len(behind)}项{missed_words}，分别是：" + "、".join(behind)
     if unreported:
         head += f"；{len(unreported)}项未报送（{'、'.join(unreported)}），不作判断"
+    unread = [r.name for r in results.indicators if nb.unjudged(r)]
+    if unread:
+        head += f"；{len(unread)}项目标未读到、未作评价（{'、'.join(unread)}）"
     if results.missing:
         head += f"；截至报告生成时，{'、'.join(results.missing)}缺报，相关指标按未报送处理"
     tp = nb.percent(results.time_progress)

@@ -7,7 +7,8 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from ..config.model import LEDGER_FIELDS, VIRTUAL_FIELDS, CellSource, Config, LedgerSource, MilestoneIndicator, PartialSource
+from ..config.model import (LEDGER_FIELDS, VIRTUAL_FIELDS, CellSource, Config, LedgerSource,
+                            MilestoneIndicator, PartialSource, SheetTarget)
 from ..errors import Location, SourceError
 from ..inputs import LedgerData, PeriodData, Reading
 from ..period import Period
@@ -17,6 +18,7 @@ from .values import NotANumber, base_unit, parse_flag, parse_month, parse_number
 from .workbook import EXCEL_SUFFIXES, Workbook
 
 _PLACEHOLDER = re.compile(r"\{(year|month|month:02d|last_year|span)\}")
+TARGET_LABELS = {"target": "确保目标", "stretch": "力争目标"}
 
 
 def period_formatter(period: Period):
@@ -133,6 +135,11 @@ def read_period(config: Config, period: Period) -> PeriodData:
                 store[ind.id] = _read_cell(reader, full, wanted, ind, problem, percent=attr == "yoy")
             elif isinstance(partial, (int, float)):
                 store[ind.id] = Reading(float(partial), Location("配置文件", None, f"indicators.{ind.id}.{attr}"))
+        for attr, store in (("target", data.targets), ("stretch", data.stretches)):
+            spec = getattr(ind, attr, None)
+            if isinstance(spec, SheetTarget):
+                store[ind.id] = _read_target(reader, source, spec, TARGET_LABELS[attr], wanted, ind, problem,
+                                             reported)
 
     data.missing = missing_submissions(config, period)
     for name, ledger in config.ledgers.items():
@@ -146,6 +153,41 @@ def read_period(config: Config, period: Period) -> PeriodData:
             problem(e, None)
             data.ledgers[name] = LedgerData(name, None, [])
     return data
+
+
+def _read_target(reader: _Reader, source, spec: SheetTarget, label: str, wanted: dict, indicator, problem,
+                 reported: set[str]) -> Reading:
+    """A 确保/力争 target from the indicator's own row, in the indicator's unit (growth: %, share: 百分点).
+
+    Unreadable -> Reading(None) with a problem: the indicator is then not judged (never against zero).
+    With `value` in the config the config wins; the sheet's figure is only checked against it.
+    """
+    unit = {"growth": "%", "share": "个百分点"}.get(indicator.kind, indicator.unit)
+    fallback = "该指标不作评价" if spec.value is None else f"按配置的 {plain_figure(spec.value)}{unit} 计算"
+
+    def target_problem(e: SourceError, ind) -> None:
+        if str(e) not in reported:   # a missing file or row is already reported for the indicator's value
+            tail = "" if e.message.endswith(fallback) else f"，{fallback}"
+            problem(SourceError(e.location, f"{label}未读到：{e.message}{tail}"), ind)
+
+    rate = indicator.kind in ("growth", "share")
+    reading = _read_cell(reader, _merge(source, spec), wanted, indicator, target_problem, percent=rate,
+                         blank_note=fallback)
+    if reading.value is not None and indicator.kind in ("cumulative", "count") and reading.value <= 0:
+        reason = f"{plain_figure(reading.value)}{unit} 不是正数，不能作为目标"
+        problem(SourceError(reading.location, f"{label}未读到：{reason}，{fallback}"), indicator)
+        return Reading(None, reading.location, reason)
+    if spec.value is not None and reading.value is not None and \
+            abs(reading.value - spec.value) > 1e-9 * max(1.0, abs(spec.value)):
+        sheet, config = plain_figure(reading.value) + unit, plain_figure(spec.value) + unit
+        message = f"{label}与配置不一致：报表为 {sheet}，配置为 {config}；按配置的 {config} 计算"
+        problem(SourceError(reading.location, message), indicator)
+    return reading
+
+
+def plain_figure(value: float) -> str:
+    """200.0 -> '200', 12.345678 -> '12.3457': a figure for messages, without float noise."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 def _filter_keys(source: LedgerSource) -> list[str]:
@@ -164,8 +206,8 @@ def _wanted_headers(config: Config) -> dict[tuple, list[str]]:
         source = getattr(ind, "source", None)
         if not isinstance(source, CellSource):
             continue
-        sources = [source] + [_merge(source, p) for p in (getattr(ind, "last_year", None), getattr(ind, "yoy", None))
-                              if isinstance(p, PartialSource)]
+        partials = [getattr(ind, key, None) for key in ("last_year", "yoy", "target", "stretch")]
+        sources = [source] + [_merge(source, p) for p in partials if isinstance(p, PartialSource)]
         for s in sources:
             wanted[(s.file, s.sheet)] += [s.column] + ([s.label_column] if s.label_column else [])
     return wanted
@@ -173,12 +215,13 @@ def _wanted_headers(config: Config) -> dict[tuple, list[str]]:
 
 def _merge(source, partial: PartialSource) -> CellSource:
     base = source.model_dump() if isinstance(source, CellSource) else {}
-    update = {k: v for k, v in partial.model_dump().items() if v is not None and v is not False}
+    update = {k: v for k, v in partial.model_dump().items()
+              if k in CellSource.model_fields and v is not None and v is not False}   # not a target's `value`
     return CellSource(**{**base, **update})
 
 
 def _read_cell(reader: _Reader, source: CellSource, wanted: dict, indicator, problem, *, percent: bool = False,
-               flag: bool = False, year: int = 0) -> Reading:
+               flag: bool = False, year: int = 0, blank_note: str = "按未报送处理（不计为 0）") -> Reading:
     fmt = reader.fmt
     try:
         table = reader.table(source.file, source.sheet, wanted.get((source.file, source.sheet), [source.column]))
@@ -194,7 +237,8 @@ def _read_cell(reader: _Reader, source: CellSource, wanted: dict, indicator, pro
         if flag:
             return Reading(_milestone_value(raw, year), where)
         unit = table.row_unit(row, label_col) or column.unit or table.sheet_unit or source.unit
-        amounts_for_growth = indicator.kind == "growth" and getattr(indicator, "last_year", None) is not None
+        amounts_for_growth = (indicator.kind == "growth" and getattr(indicator, "last_year", None) is not None
+                              and not percent)
         if amounts_for_growth and not percent:
             to_unit = base_unit(unit)  # this year's and last year's amounts meet in one unit
         elif percent or indicator.unit == "%" or column.unit == "%":
@@ -205,8 +249,8 @@ def _read_cell(reader: _Reader, source: CellSource, wanted: dict, indicator, pro
                                                     reader.is_percent_cell(table, row, column.index, raw))
         value = parse_number(raw, unit, to_unit, fraction_percent=as_fraction)
         if value is None:
-            problem(SourceError(where, f"“{raw}”表示未填报，按未报送处理（不计为 0）" if str(raw).strip()
-                                else "单元格为空，按未报送处理（不计为 0）"), indicator)
+            problem(SourceError(where, f"“{raw}”表示未填报，{blank_note}" if str(raw).strip()
+                                else f"单元格为空，{blank_note}"), indicator)
             return Reading(None, where, "未填报")
         return Reading(value, where)
     except (NotANumber, ValueError) as e:
@@ -250,7 +294,7 @@ def expected_submissions(config: Config) -> list[tuple[str, list[str]]]:
         source = getattr(ind, "source", None)
         if isinstance(source, CellSource):
             add(source.file, ind.owner)
-        for attr in ("last_year", "yoy"):
+        for attr in ("last_year", "yoy", "target", "stretch"):
             partial = getattr(ind, attr, None)
             if isinstance(partial, PartialSource) and partial.file:
                 add(partial.file, ind.owner)
