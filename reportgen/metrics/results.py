@@ -42,6 +42,15 @@ class IndicatorResult:
     nodes: tuple[MilestoneNode, ...] = ()
     source: str = ""
     note: str = ""                    # why a figure is missing (未报送、上年同期为零…)
+    # Compared with earlier months (metrics/changes.py; None/empty when there is nothing to compare with)
+    previous_completion: float | None = None   # completion at month N−1
+    completion_change: float | None = None     # 百分点: (completion_N − completion_N−1) × 100
+    previous_actual: float | None = None       # growth/share: the rate at month N−1 (%)
+    actual_change: float | None = None         # growth/share: actual_N − actual_N−1 (百分点)
+    mom: float | None = None                   # 环比 %: this month's own value against last month's
+    lights_history: tuple[str, ...] = ()       # light of months 1..N, "none" where unknown
+    flagged_months: int = 0                    # consecutive months up to N with a yellow or red light
+    escalation: str = ""                       # "" / 提醒 / 督办 / 约谈
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,8 @@ class DepartmentResult:
     projects: int = 0
     projects_started: int = 0
     investment_completion: float | None = None
+    previous_rank: int | None = None   # rank at month N−1
+    rank_change: str = ""              # ↑2 / ↓1 / — (same) / 新 (not ranked last month) / "" (not ranked now)
 
 
 @dataclass(frozen=True)
@@ -140,6 +151,7 @@ class Results:
     ledgers: tuple[LedgerResult, ...]
     problems: tuple[str, ...] = field(default=())
     missing: tuple[str, ...] = field(default=())    # 缺报 submissions, e.g. "招商局（招商引资完成情况.xls）"
+    previous_month_missing: bool = False            # month N−1 could not be evaluated (nothing compared)
 
     @property
     def time_progress(self) -> float:
@@ -154,7 +166,8 @@ def results_from_plain(data: dict) -> Results:
     def day(text):
         return date.fromisoformat(text) if text else None
 
-    indicators = tuple(IndicatorResult(**{**r, "nodes": tuple(MilestoneNode(**n) for n in r.get("nodes", ()))})
+    indicators = tuple(IndicatorResult(**{**r, "nodes": tuple(MilestoneNode(**n) for n in r.get("nodes", ())),
+                                          "lights_history": tuple(r.get("lights_history", ()))})
                        for r in data["indicators"])
     cp = data.get("checkpoint")
     checkpoint = CheckpointResult(**{**cp, "exceptions": tuple(cp["exceptions"])}) if cp else None
@@ -168,4 +181,5 @@ def results_from_plain(data: dict) -> Results:
     return Results(zone=data["zone"], year=data["year"], month=data["month"], indicators=indicators,
                    checkpoint=checkpoint, departments=tuple(DepartmentResult(**d) for d in data["departments"]),
                    ledgers=tuple(ledgers), problems=tuple(data.get("problems", ())),
-                   missing=tuple(data.get("missing", ())))
+                   missing=tuple(data.get("missing", ())),
+                   previous_month_missing=bool(data.get("previous_month_missing", False)))
