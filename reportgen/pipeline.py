@@ -315,20 +315,36 @@ def earlier_results(config: Config, period: Period) -> list[Results | None]:
     """Months 1..N−1 of the period's year, each evaluated with the full config from its own data folder (earlier
     output folders are not used). A month whose folder is missing, holds none of the submissions, or cannot be
     read (ReportgenError) is None."""
-    from .metrics import evaluate
     from .sources.collect import input_files
 
-    out: list[Results | None] = []
-    for month in range(1, period.month):
-        earlier = Period(period.year, month)
-        results = None
-        if period_dir(config, earlier).is_dir() and input_files(config, earlier):
-            try:
-                results = evaluate(config, read_period(config, earlier))
-            except ReportgenError:
-                pass
-        out.append(results)
-    return out
+    months = [Period(period.year, m) for m in range(1, period.month)]
+    present = [m for m in months if period_dir(config, m).is_dir()]
+    files = {m: input_files(config, m) for m in present}
+    present = [m for m in present if files[m]]
+    size = sum(f.stat().st_size for m in present for f in files[m])
+    workers = min(os.cpu_count() or 1, len(present))
+    if workers > 1 and size > PARALLEL_BYTES:
+        # Reading is pure-Python parsing: a year of large submissions goes over the cores, a month per task.
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as pool:
+            done = dict(zip(present, pool.map(_evaluate_month, [(config, m) for m in present])))
+    else:
+        done = {m: _evaluate_month((config, m)) for m in present}
+    return [done.get(m) for m in months]
+
+
+PARALLEL_BYTES = 1_000_000
+
+
+def _evaluate_month(job) -> Results | None:
+    from .metrics import evaluate
+
+    config, period = job
+    try:
+        return evaluate(config, read_period(config, period))
+    except ReportgenError:
+        return None
 
 
 def trend_series(earlier: list[Results | None], current: Results, ids: list[str]) -> dict[str, list[float | None]]:

@@ -316,7 +316,7 @@ output:
   charts: {enabled: false}
 """
 #         fai: 5% / 12.5% / 27.5% of 120; fdi: 1.67% / 17.5% / 20%; 序时 8.3% / 16.7% / 25%
-MONTHS = {1: (6, 2, 9.0), 2: (15, 21, 8.5), 3: (33, 24, 7.3)}
+MONTHS = {1: (6, 2, 9.0), 2: (15, 21, 8.5), 3: (33, 24, 7.3), 4: (40, 30, 7.0)}
 
 
 def write_month(root, m: int, values=None) -> None:
@@ -388,3 +388,14 @@ def test_earlier_months_inputs_are_in_the_fingerprint_even_without_charts(tmp_pa
     again = run(config, Period(2024, 3), force=False)
     assert again.skipped is False
     assert again.results.indicators[0].completion_change == pytest.approx(12.5)
+
+
+def test_earlier_months_read_in_worker_processes_give_the_same_results(tmp_path, monkeypatch):
+    from reportgen import pipeline
+
+    config = three_months(tmp_path, months=(1, 2, 3, 4))
+    serial = earlier_results(config, Period(2024, 4))
+    monkeypatch.setattr(pipeline, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    assert earlier_results(config, Period(2024, 4)) == serial
+    assert [r.month for r in serial] == [1, 2, 3]
