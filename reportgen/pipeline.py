@@ -111,6 +111,14 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
 
     with _timed(timings, "compute"):
         results = evaluate(config, data)
+    if period.month > 1:
+        progress(f"读取 1-{period.month - 1} 月数据，与上月比较…")
+    with _timed(timings, "history"):
+        earlier = earlier_results(config, period)
+    from .metrics.changes import with_history
+
+    with _timed(timings, "compute"):
+        results = with_history(results, earlier, config.escalation)
     stamp = now or datetime.now().astimezone()
     files: list[Path] = []
     word = config.output.word
@@ -118,7 +126,7 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
     with staged_folder(folder) as staging:
         pending = None
         if config.output.charts.enabled:
-            pending = _charts(config, period, results, staging / "charts", timings, progress)
+            pending = _charts(config, period, results, earlier, staging / "charts", timings, progress)
         try:
             if config.output.excel.enabled:   # written while the charts are drawn in worker processes
                 files += _workbooks(config, period, results, staging, decimals, timings, progress)
@@ -170,9 +178,10 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
 
 def fingerprint(config: Config, period: Period, config_path: Path | None,
                 known: dict[str, dict] | None = None) -> tuple[str, list[dict]]:
-    """Hash of everything a run's outputs depend on: input files (this month's, and earlier months' for the
-    trend chart), the config file, templates, the notes file and the reportgen version. (A PDF made last time
-    is kept by a later plain run; a run asking for a PDF that is missing regenerates.)
+    """Hash of everything a run's outputs depend on: input files (this month's and months 1..N−1's, which the
+    comparison with last month, the escalation history and the trend chart are computed from), the config file,
+    templates, the notes file and the reportgen version. (A PDF made last time is kept by a later plain run; a
+    run asking for a PDF that is missing regenerates.)
 
     Returns the hash and the files' (size, mtime, sha256); a file whose size and mtime match `known` (the last
     run's list) is not read again, so recognising an unchanged period costs a stat per file.
@@ -184,9 +193,8 @@ def fingerprint(config: Config, period: Period, config_path: Path | None,
     from .sources.collect import input_files
 
     paths: list[Path] = list(input_files(config, period))
-    if config.output.charts.enabled and trend_ids(config):
-        for month in range(1, period.month):
-            paths += input_files(config, Period(period.year, month))
+    for month in range(1, period.month):
+        paths += input_files(config, Period(period.year, month))
     for template in (config.output.excel.template, config.output.word.template):
         if template is not None and config.resolve(template).is_file():
             paths.append(config.resolve(template))
@@ -304,39 +312,65 @@ def trend_ids(config: Config) -> list[str]:
     return [i for i in chosen if i in prorated] if chosen else prorated[:3]
 
 
-def history(config: Config, period: Period, ids: list[str]) -> dict[str, list[float | None]]:
-    """Cumulative actuals of `ids` for months 1..N, read from each month's own submissions (None if absent)."""
+def earlier_results(config: Config, period: Period) -> list[Results | None]:
+    """Months 1..N−1 of the period's year, each evaluated with the full config from its own data folder (earlier
+    output folders are not used). A month whose folder is missing, holds none of the submissions, or cannot be
+    read (ReportgenError) is None."""
+    from .sources.collect import input_files
+
+    # Only indicators are compared across months: a ledger no indicator counts from is not read again.
     from .config.model import LedgerSource
 
-    subset = [ind for ind in config.indicators if ind.id in ids]
-    ledgers = {getattr(ind, "source", None).ledger for ind in subset if isinstance(getattr(ind, "source", None), LedgerSource)}
-    sub = config.model_copy(update={"indicators": subset,
-                                    "ledgers": {k: v for k, v in config.ledgers.items() if k in ledgers}})
-    series = {i: [None] * 12 for i in ids}
-    for month in range(1, period.month + 1):
-        earlier = Period(period.year, month)
-        if not period_dir(config, earlier).is_dir():
-            continue
-        try:
-            from .metrics import evaluate
+    used = {ind.source.ledger for ind in config.indicators if isinstance(getattr(ind, "source", None), LedgerSource)}
+    config = config.model_copy(update={"ledgers": {k: v for k, v in config.ledgers.items() if k in used}})
+    months = [Period(period.year, m) for m in range(1, period.month)]
+    present = [m for m in months if period_dir(config, m).is_dir()]
+    files = {m: input_files(config, m) for m in present}
+    present = [m for m in present if files[m]]
+    size = sum(f.stat().st_size for m in present for f in files[m])
+    workers = min(os.cpu_count() or 1, len(present))
+    if workers > 1 and size > PARALLEL_BYTES:
+        # Reading is pure-Python parsing: a year of large submissions goes over the cores, a month per task.
+        from concurrent.futures import ProcessPoolExecutor
 
-            results = evaluate(sub, read_period(sub, earlier))
-        except ReportgenError:
-            continue
-        for r in results.indicators:
-            series[r.id][month - 1] = r.actual
+        with ProcessPoolExecutor(workers) as pool:
+            done = dict(zip(present, pool.map(_evaluate_month, [(config, m) for m in present])))
+    else:
+        done = {m: _evaluate_month((config, m)) for m in present}
+    return [done.get(m) for m in months]
+
+
+PARALLEL_BYTES = 1_000_000
+
+
+def _evaluate_month(job) -> Results | None:
+    from .metrics import evaluate
+
+    config, period = job
+    try:
+        return evaluate(config, read_period(config, period))
+    except ReportgenError:
+        return None
+
+
+def trend_series(earlier: list[Results | None], current: Results, ids: list[str]) -> dict[str, list[float | None]]:
+    """Cumulative actuals of `ids` for months 1..12 from months 1..N's results (None where unknown)."""
+    series: dict[str, list[float | None]] = {i: [None] * 12 for i in ids}
+    for month, results in enumerate([*earlier, current], start=1):
+        for r in () if results is None else results.indicators:
+            if r.id in series:
+                series[r.id][month - 1] = r.actual
     return series
 
 
-def _charts(config: Config, period: Period, results: Results, folder: Path, timings: dict, progress):
-    """Start drawing the charts (trend data read first); returns a PendingCharts to collect them from."""
+def _charts(config: Config, period: Period, results: Results, earlier: list[Results | None], folder: Path,
+            timings: dict, progress):
+    """Start drawing the charts (the trend from months 1..N's results); returns a PendingCharts to collect them from."""
     from .charts import chart_specs, start_charts
     from .metrics.progress import cumulative_plan
 
     ids = trend_ids(config)
-    progress("读取各月数据绘制趋势图…" if ids else "绘制图表…")
-    with _timed(timings, "history"):
-        series = history(config, period, ids) if ids else {}
+    series = trend_series(earlier, results, ids) if ids else {}
     # The plan line follows the target the results used (read from the sheet, or 力争 alone); none without one.
     targets = {r.id: r.target for r in results.indicators}
     plans = {ind.id: cumulative_plan(ind.progress_mode, period.year, targets[ind.id], ind.plan_points)

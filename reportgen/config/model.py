@@ -343,6 +343,15 @@ class Ranking(Strict):
         return v
 
 
+class Escalation(Strict):
+    """督办升级 from the lights of consecutive months (DESIGN §4): yellow → 提醒; red, or flagged (yellow or red)
+    `supervise_after_yellow_months` months running → 督办; red `interview_after_red_months` months running → 约谈."""
+
+    enabled: bool = True
+    supervise_after_yellow_months: int = Field(2, ge=1, le=12)
+    interview_after_red_months: int = Field(3, ge=1, le=12)
+
+
 class ExcelOutput(Strict):
     enabled: bool = True
     name: str = "{zone}{year}年{span}重点指标完成情况.xlsx"
@@ -517,6 +526,7 @@ class Config(Strict):
     ledgers: dict[str, Ledger] = {}
     lights: Lights = Lights()
     ranking: Ranking = Ranking()
+    escalation: Escalation = Escalation()
     output: OutputConfig = OutputConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     mail: MailConfig | None = None

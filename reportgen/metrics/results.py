@@ -49,6 +49,15 @@ class IndicatorResult:
     target_label: str = TARGET_LABEL  # "力争目标" when only a stretch target is set (it is then the benchmark)
     target_source: str = ""           # file › sheet › cell when the target was read from the submitted sheet
     stretch_source: str = ""          # likewise for the 力争 target
+    # Compared with earlier months (metrics/changes.py; None/empty when there is nothing to compare with)
+    previous_completion: float | None = None   # completion at month N−1
+    completion_change: float | None = None     # 百分点: (completion_N − completion_N−1) × 100
+    previous_actual: float | None = None       # growth/share: the rate at month N−1 (%)
+    actual_change: float | None = None         # growth/share: actual_N − actual_N−1 (百分点)
+    mom: float | None = None                   # 环比 %: this month's own value against last month's
+    lights_history: tuple[str, ...] = ()       # light of months 1..N, "none" where unknown
+    flagged_months: int = 0                    # consecutive months up to N with a yellow or red light
+    escalation: str = ""                       # "" / 提醒 / 督办 / 约谈
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,8 @@ class DepartmentResult:
     ranked_indicators: int = 0        # indicators counted in the score
     red_lines: tuple[str, ...] = ()   # ids of its 底线 indicators that are breached
     vetoed: bool = False              # ranked last because of a breach (ranking.red_line: veto)
+    previous_rank: int | None = None   # rank at month N−1
+    rank_change: str = ""              # ↑2 / ↓1 / — (same) / 新 (not ranked last month) / "" (not ranked now)
 
 
 @dataclass(frozen=True)
@@ -160,6 +171,7 @@ class Results:
     ranking_by: str = "gap"                          # the departments' ranking basis (config ranking.by)
     min_indicators: int = 2                          # fewer ranked indicators: listed, not ranked
     red_line_rule: str = "mark"                      # a breached 底线: "mark" the department, or "veto" (last)
+    previous_month_missing: bool = False            # month N−1 could not be evaluated (nothing compared)
 
     @property
     def time_progress(self) -> float:
@@ -174,7 +186,8 @@ def results_from_plain(data: dict) -> Results:
     def day(text):
         return date.fromisoformat(text) if text else None
 
-    indicators = tuple(IndicatorResult(**{**r, "nodes": tuple(MilestoneNode(**n) for n in r.get("nodes", ()))})
+    indicators = tuple(IndicatorResult(**{**r, "nodes": tuple(MilestoneNode(**n) for n in r.get("nodes", ())),
+                                          "lights_history": tuple(r.get("lights_history", ()))})
                        for r in data["indicators"])
     cp = data.get("checkpoint")
     checkpoint = CheckpointResult(**{**cp, "exceptions": tuple(cp["exceptions"]),
@@ -192,4 +205,5 @@ def results_from_plain(data: dict) -> Results:
                                      for d in data["departments"]),
                    ledgers=tuple(ledgers), problems=tuple(data.get("problems", ())),
                    missing=tuple(data.get("missing", ())),
-                   **{k: data[k] for k in ("ranking_by", "min_indicators", "red_line_rule") if k in data})
+                   **{k: data[k] for k in ("ranking_by", "min_indicators", "red_line_rule") if k in data},
+                   previous_month_missing=bool(data.get("previous_month_missing", False)))

@@ -63,6 +63,10 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "owner": ("责任单位", lambda r, i, ctx: r.owner, None),
         "source": ("数据来源", lambda r, i, ctx: r.source, None),
         "note": ("备注", lambda r, i, ctx: r.note, None),
+        "escalation": ("督办等级", lambda r, i, ctx: r.escalation, None),
+        "flagged_months": ("连续亮灯月数", lambda r, i, ctx: r.flagged_months, "0"),
+        "completion_change": ("完成率较上月（百分点）", lambda r, i, ctx: r.completion_change, POINTS),
+        "mom": ("环比", lambda r, i, ctx: _pct(r.mom), PERCENT),
     },
     "project": {
         "seq": ("序号", lambda p, i, ctx: i, "0"),
@@ -115,6 +119,7 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "projects": ("重点项目数", lambda d, i, ctx: d.projects, "0"),
         "projects_started": (nb.STARTED_ALL, lambda d, i, ctx: d.projects_started, "0"),
         "investment_completion": ("项目投资完成率", lambda d, i, ctx: d.investment_completion, PERCENT),
+        "rank_change": ("排名变化", lambda d, i, ctx: d.rank_change, None),
     },
     "problem": {
         "seq": ("序号", lambda p, i, ctx: i, "0"),
