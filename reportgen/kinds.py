@@ -24,6 +24,7 @@ class Wording:
     near: float = 2.0
     severe: float = 10.0
     digits: int | None = None
+    previous: str = ""          # the span compared with ("1-5月"); "" when there is no earlier month to say
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,18 @@ def _prorated_clause(r: IndicatorResult, w: Wording) -> str:
                 target += f"，超额完成力争目标（完成{nb.percent_revealing(r.stretch_completion, 1.0)}）"
             else:
                 target += f"、力争目标的{nb.percent_revealing(r.stretch_completion, 1.0)}"
-        parts += [target, nb.progress_words(r.gap, w.near, w.severe)]
+        parts += [target, _change(r.completion_change, w), nb.progress_words(r.gap, w.near, w.severe)]
     return "，".join(p for p in parts if p)
+
+
+def _change(points: float | None, w: Wording, what: str = "完成率") -> str:
+    """'完成率比1-5月提高6.3个百分点' — against month N−1's own submissions."""
+    if points is None or not w.previous:
+        return ""
+    shown = nb.round_half_up(points, 1)
+    if shown == 0:
+        return f"{what}与{w.previous}持平"
+    return f"{what}比{w.previous}{'提高' if shown > 0 else '回落'}{nb.points(points)}"
 
 
 def _rate_level(r: IndicatorResult) -> str:
@@ -96,7 +107,8 @@ def _rate_clause(r: IndicatorResult, w: Wording) -> str:
     """'税收收入增长12.4%，超过力争目标0.4个百分点' / '规上工业增加值增速11.8%，低于目标0.2个百分点'."""
     if r.actual is None:
         return _unreported(r)
-    return f"{_rate_level(r)}，{_rate_verdict(r, w)}"
+    change = _change(r.actual_change, w, "")
+    return f"{_rate_level(r)}" + (f"，{change}" if change else "") + f"，{_rate_verdict(r, w)}"
 
 
 def _rate_verdict(r: IndicatorResult, w: Wording) -> str:

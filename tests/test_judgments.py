@@ -96,8 +96,8 @@ def test_a_breach_is_worded_as_a_breach_on_page_one_and_never_as_progress(septem
     lagging = section[section.index("（二）落后指标"):section.index("（三）")]
     assert "生产安全事故" not in lagging
     ranking = _table(Document(str(result.report)), "排名")
-    row = next(r for r in ranking.rows if r.cells[1].text == "应急局")
-    assert row.cells[7].text == "突破"
+    row = next(r for r in ranking.rows if r.cells[2].text == "应急局")
+    assert row.cells[8].text == "突破"
     mail = _emails(config, result)["应急局"]
     assert mail.index("突破底线指标") < mail.index("贵单位牵头的重点指标")
     assert "排第" not in mail.split("贵单位牵头的重点指标")[0]
@@ -152,7 +152,7 @@ def test_every_ledger_count_means_one_set_in_every_output(september):
                                                            if r.cells[0].text == name).cells][1:]))
         assert (row["已开工（含续建）"], row["应开工"], row["其中已开工"]) == \
             (str(d["started_all"]), str(d["start_base"]), str(d["started"])), name
-        cell = next(r for r in ranking.rows if r.cells[1].text == name).cells[-1].text
+        cell = next(r for r in ranking.rows if r.cells[2].text == name).cells[-1].text
         assert cell == f"{d['started_all']}/{d['projects']}", name
 
     from reportgen.charts import chart_specs
@@ -352,3 +352,16 @@ def test_no_groups_configured_means_no_group_bands(demo, tmp_path):
     table = _table(Document(str(result.report)), "指标")
     bands = [r.cells[0].text for r in table.rows if len({c._tc for c in r.cells}) == 1]
     assert bands == [] and len(table.rows) == 1 + 31
+
+
+def test_a_missing_previous_month_is_said_once_and_nothing_is_compared(tmp_path):
+    import shutil
+
+    write_sample_project(tmp_path)
+    shutil.rmtree(tmp_path / "data" / "2024-05")
+    result = run(load_config(tmp_path / "config.yaml"), Period(2024, 6), tmp_path / "out", now=NOW)
+    text = _text(result.report)
+    assert text.count("1-5月数据未找到，本期不与上月比较。") == 1
+    assert "比1-5月" not in text and "较上月↑" not in text
+    ranking = _table(Document(str(result.report)), "排名")
+    assert {r.cells[1].text for r in ranking.rows[1:]} == {"—"}

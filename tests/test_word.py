@@ -78,7 +78,7 @@ def test_overview_narrative_sentences(june):
     assert "本期绿灯25项、黄灯5项、红灯1项。亮红灯的是：政府性基金收入（财政局）。" in text
     assert "底线指标方面，生产安全事故死亡人数、较大及以上生产安全事故、单位工业增加值能耗控制在目标以内。" in text
     assert ("1-6月，全区完成固定资产投资112.40亿元，同比增长13.1%，完成年度目标的56.2%、力争目标的51.1%，"
-            "超序时进度6.2个百分点") in text
+            "完成率比1-5月提高10.3个百分点，超序时进度6.2个百分点") in text
     assert "新开工项目53个，完成年度目标的53.0%" in text
     assert text.count("计划截至本月开工的项目（应开工）60个，其中已开工47个，开工率78.3%；"
                       "13个项目已过计划开工时间仍未开工。") == 1
@@ -125,19 +125,21 @@ def test_project_and_department_tables(june):
     assert len(overdue.rows) == 1 + 13
     assert overdue.rows[1].cells[1].text and overdue.rows[1].cells[4].text == "5"   # longest overdue first
     ranking = table_with(doc, "排名")
-    names = [r.cells[1].text for r in ranking.rows[1:]]
+    names = [r.cells[2].text for r in ranking.rows[1:]]
     # ranked by the mean gap to each indicator's own 序时 (plan-to-date where planned): it agrees with the lights
     assert names == ["科创局", "经发局", "招商局", "财政局", "建设局", "应急局"]
-    assert [c.text for c in ranking.rows[1].cells][:4] == ["1", "科创局", "+3.8", "5"]
-    assert [c.text for c in ranking.rows[-1].cells][:2] == ["—", "应急局"]   # one progress indicator: not ranked
+    assert [c.text for c in ranking.rows[1].cells][:5] == ["1", "—", "科创局", "+3.8", "5"]   # — : same rank as 1-5月
+    assert [c.text for c in ranking.rows[-1].cells][:3] == ["—", "—", "应急局"]   # one progress indicator: not ranked
 
 
 def test_issues_section_lists_every_red_and_yellow_and_staff_notes(june):
     text = paragraphs(june.report)
     start = text.index("五、存在问题及下步建议")
     section = "\n".join(text[start:])
-    assert "1. 财政局：完成政府性基金收入7.10亿元，同比下降18.5%，完成年度目标的35.5%，明显低于序时进度14.5个百分点（红灯）。" in section
-    lagging = [t for t in text[start:] if re.match(r"\d+\. .+（[红黄]灯）。$", t)]
+    assert ("1. 财政局：完成政府性基金收入7.10亿元，同比下降18.5%，完成年度目标的35.5%，完成率比1-5月提高6.9个百分点，"
+            "明显低于序时进度14.5个百分点（红灯，连续6个月亮灯，约谈）。") in section
+    assert "本期约谈1项：政府性基金收入（财政局）；督办5项：" in section
+    lagging = [t for t in text[start:] if re.match(r"\d+\. .+（[红黄]灯[^（）]*）。$", t)]
     assert len(lagging) == 5 + 1
     assert "二是政府性基金收入受土地出让节奏影响明显，财政局要会同建设局加快三宗经营性用地出让进度。" in section
     assert "请财政局针对政府性基金收入明显滞后的问题，分析原因，倒排工期，挂图作战，确保前三季度各项指标达到序时进度要求。" in section

@@ -12,12 +12,6 @@ from dataclasses import replace
 from ..config.model import Escalation
 from .results import DepartmentResult, IndicatorResult, Results
 
-
-
-def _kind(name: str):
-    from ..kinds import kind_of   # the registry imports this package's evaluators
-
-    return kind_of(name)
 FLAGGED = ("yellow", "red")
 
 REMIND, SUPERVISE, INTERVIEW = "提醒", "督办", "约谈"
@@ -126,6 +120,12 @@ def _department(d: DepartmentResult, previous: Results | None) -> DepartmentResu
     else:
         change = f"↓{d.rank - prev_rank}"
     return replace(d, previous_rank=prev_rank, rank_change=change)
+
+
+def _kind(name: str):
+    from ..kinds import kind_of   # the registry imports this package's evaluators
+
+    return kind_of(name)
 
 
 def _minus(a: float | None, b: float | None) -> float | None:

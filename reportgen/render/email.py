@@ -8,7 +8,8 @@ from ..config.model import Lights
 from ..kinds import kind_of
 from ..metrics.results import Results
 from . import numbers as nb
-from .report import Voice, key_results, lagging_results, overview_paragraphs, start_rate_sentence
+from .report import (Voice, escalation_note, key_results, lagging_results, overview_paragraphs,
+                     start_rate_sentence)
 
 LEADERS_TEXT = """\
 各位领导：
@@ -108,11 +109,12 @@ def render(template: str, **values) -> tuple[str, str]:
 def leaders_body(results: Results, attachments: list[str], sender_name: str, near=2.0, severe=10.0,
                  decimals: dict[str, int] | None = None, key_indicators: list[str] = (),
                  lights: Lights | None = None) -> tuple[str, str]:
-    voice = Voice(near, severe, decimals or {}, lights or Lights())
+    voice = Voice.of(results, near, severe, decimals, lights)
     say = {r.id: voice.say(r) for r in results.indicators}
-    red_lines = [f"{r.owner}：{say[r.id]}" for r in results.indicators
+    red_lines = [f"{r.owner}：{say[r.id]}{escalation_note(r)}" for r in results.indicators
                  if kind_of(r.kind).red_line and r.on_track is False]
-    lagging = [f"{r.owner}：{say[r.id]}（{nb.light_name(r.light)}）" for r in lagging_results(results)]  # as in the report
+    lagging = [f"{r.owner}：{say[r.id]}（{nb.light_name(r.light)}{escalation_note(r, bracket=False)}）"
+               for r in lagging_results(results)]  # as in the report
     return render(LEADERS_TEXT, span=nb.span(results.month), zone=results.zone, attachments=attachments,
                   overview=overview_paragraphs(results, key_results(results, key_indicators), say,
                                                lights=voice.lights),
@@ -122,10 +124,11 @@ def leaders_body(results: Results, attachments: list[str], sender_name: str, nea
 def department_body(mine: Results, department: str, attachments: list[str], sender_name: str, ranked: int,
                     near=2.0, severe=10.0, decimals: dict[str, int] | None = None) -> tuple[str, str]:
     """`mine` is the department's share of the results (metrics.summary.for_department)."""
-    voice = Voice(near, severe, decimals or {})
+    voice = Voice.of(mine, near, severe, decimals)
     row = mine.departments[0] if mine.departments else None
-    red_lines = [voice.say(r) for r in mine.indicators if kind_of(r.kind).red_line and r.on_track is False]
-    rows = [f"{voice.say(r)}（{nb.light_name(r.light)}）" for r in mine.indicators
+    red_lines = [voice.say(r) + escalation_note(r) for r in mine.indicators
+                 if kind_of(r.kind).red_line and r.on_track is False]
+    rows = [f"{voice.say(r)}（{nb.light_name(r.light)}{escalation_note(r, bracket=False)}）" for r in mine.indicators
             if not (kind_of(r.kind).red_line and r.on_track is False)]
     return render(
         DEPARTMENT_TEXT, department=department, span=nb.span(mine.month), red_lines=red_lines, rows=rows,
@@ -145,6 +148,8 @@ def _ranking_words(mine: Results, row, ranked: int) -> str:
              else f"{nb.number(row.score, 1)}%")
     text = (f"按{nb.RANKING_TEXT[mine.ranking_by]}（{score}），在{ranked}个参与排名的责任单位中排第{row.rank}位"
             f"{'（并列）' if row.tied else ''}")
+    if row.rank_change[:1] in ("↑", "↓"):
+        text += f"，较上月{'上升' if row.rank_change[0] == '↑' else '下降'}{row.rank_change[1:]}位"
     if row.vetoed:
         text += "（因突破底线指标，按“一票否决”排在最后）"
     elif row.red_lines:

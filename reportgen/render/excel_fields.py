@@ -129,14 +129,15 @@ FIELDS: dict[str, dict[str, tuple]] = {
 
 DEFAULT_SHEETS = {
     "指标完成情况": ("indicator", ["seq", "group", "name", "unit", "target", "stretch", "actual", "completion",
-                              "stretch_completion", "time_progress", "gap", "progress_words", "yoy", "light",
-                              "checkpoint", "owner", "source", "note"]),
+                              "stretch_completion", "time_progress", "gap", "completion_change", "progress_words",
+                              "yoy", "light", "escalation", "flagged_months", "checkpoint", "owner", "source",
+                              "note"]),
     "重点项目": ("project", ["seq", "name", "category", "nature", "owner", "total_investment", "annual_plan",
                          "completed", "completion", "planned_start", "actual_start", "started", "start_overdue",
                          "progress", "issues", "source"]),
     "项目汇总": ("group", ["by", "name", "projects", "started_all", "start_base", "started", "start_rate", "overdue",
                         "total_investment", "annual_plan", "completed", "completion"]),
-    "单位汇总": ("department", ["rank", "name", "score", "ranked_indicators", "red_line", "indicators", "green",
+    "单位汇总": ("department", ["rank", "rank_change", "name", "score", "ranked_indicators", "red_line", "indicators", "green",
                            "yellow", "red", "no_data", "average_completion", "average_gap", "projects",
                            "projects_started", "investment_completion"]),
     "数据问题": ("problem", ["seq", "text"]),

@@ -27,9 +27,17 @@ class Voice:
     severe: float = 10.0
     decimals: dict[str, int] = field(default_factory=dict)
     lights: Lights = Lights()
+    previous: str = ""          # "1-5月": the span month-over-month changes are stated against
+
+    @classmethod
+    def of(cls, results: Results, near: float = 2.0, severe: float = 10.0, decimals: dict | None = None,
+           lights: Lights | None = None) -> Voice:
+        """The voice of one period's report: changes are worded only when month N−1 was read."""
+        previous = "" if results.month == 1 or results.previous_month_missing else nb.span(results.month - 1)
+        return cls(near, severe, decimals or {}, lights or Lights(), previous)
 
     def wording(self, r: IndicatorResult) -> Wording:
-        return Wording(self.near, self.severe, self.decimals.get(r.id))
+        return Wording(self.near, self.severe, self.decimals.get(r.id), self.previous)
 
     def say(self, r: IndicatorResult) -> str:
         return sentence(r, self.wording(r))
@@ -124,7 +132,7 @@ def report_context(results: Results, *, near: float = 2.0, severe: float = 10.0,
 
     `grouped`: the config names indicator groups; without them the indicator table has no group bands.
     """
-    voice = Voice(near, severe, decimals or {}, lights or Lights())
+    voice = Voice.of(results, near, severe, decimals, lights)
     span = nb.span(results.month)
     say = {r.id: voice.say(r) for r in results.indicators}
     rows = [indicator_row(r, near, severe, voice.decimals.get(r.id)) for r in results.indicators]
@@ -172,10 +180,11 @@ def report_context(results: Results, *, near: float = 2.0, severe: float = 10.0,
         groups=[dict(name=k, rows=v) for k, v in groups.items()], indicators=rows,
         ledgers=ledgers, departments=departments, department_summary=department_summary(results),
         ranking_header=RANKING_HEADER[results.ranking_by],
-        red_lines=[f"{r.owner}：{say[r.id]}。" for r in red_lines],
-        lagging=[f"{r.owner}：{say[r.id]}（{nb.light_name(r.light)}）。" for r in lagging],
+        red_lines=[f"{r.owner}：{say[r.id]}{escalation_note(r)}。" for r in red_lines],
+        lagging=[f"{r.owner}：{say[r.id]}（{nb.light_name(r.light)}{escalation_note(r, bracket=False)}）。"
+                 for r in lagging],
         project_issues=project_issues, subheads=subheads,
-        suggestions=suggestions(results, voice),
+        suggestions=[escalation_summary(results)] * bool(escalation_summary(results)) + suggestions(results, voice),
         notes=list(notes), data_notes=list(results.problems), results=results,
     )
 
@@ -196,6 +205,27 @@ def lagging_results(results: Results) -> list[IndicatorResult]:
     return sorted(lagging, key=lambda r: (r.light != "red", r.gap if r.gap is not None else 0))
 
 
+def escalation_note(r: IndicatorResult, bracket: bool = True) -> str:
+    """'，连续3个月亮灯，约谈' — the supervision level from months 1..N (metrics/changes.py)."""
+    if not r.escalation:
+        return ""
+    text = (f"连续{r.flagged_months}个月亮灯，" if r.flagged_months > 1 else "") + r.escalation
+    return f"（{text}）" if bracket else f"，{text}"
+
+
+def escalation_summary(results: Results) -> str:
+    """One sentence naming who is 约谈, 督办 and 提醒 this month, strongest first."""
+    levels = {}
+    for r in results.indicators:
+        if r.escalation:
+            levels.setdefault(r.escalation, []).append(f"{r.name}（{r.owner}）")
+    if not levels:
+        return ""
+    parts = [f"{level}{len(levels[level])}项：{'、'.join(levels[level])}" for level in ("约谈", "督办", "提醒")
+             if level in levels]
+    return "按督办规则（黄灯提醒；红灯或连续亮灯督办；连续红灯约谈），本期" + "；".join(parts) + "。"
+
+
 def department_row(d: DepartmentResult, results: Results) -> dict:
     if d.rank is None:
         rank = "—"
@@ -204,6 +234,7 @@ def department_row(d: DepartmentResult, results: Results) -> dict:
     score = "—" if d.score is None else (nb.signed_points(d.score) if results.ranking_by == "gap"
                                          else f"{nb.number(d.score, 1)}%")
     return dict(rank=rank, name=d.name, indicators=d.indicators, ranked_indicators=d.ranked_indicators,
+                rank_change=d.rank_change or "—",
                 green=d.green, yellow=d.yellow, red=d.red, no_data=d.no_data, on_track=d.on_track,
                 score=score, average_completion=nb.percent(d.average_completion),
                 average_gap=nb.signed_points(d.average_gap), red_line="突破" if d.red_lines else "—",
@@ -304,9 +335,14 @@ def red_line_sentence(results: Results, say: dict[str, str]) -> str:
 
 def _indicator_intro(results: Results) -> str:
     span = nb.span(results.month)
-    return (f"{span}序时进度为{nb.percent(results.time_progress)}（按计划或按天考核的指标见表中“序时进度”列）。"
+    text = (f"{span}序时进度为{nb.percent(results.time_progress)}（按计划或按天考核的指标见表中“序时进度”列）。"
             f"数量和金额类指标按“完成率−序时进度”判断，增速、占比类按是否达到目标判断，控制类为底线指标，"
             f"只判断是否突破；表中“差距”单位为百分点。")
+    if results.month > 1 and results.previous_month_missing:
+        text += f"{nb.span(results.month - 1)}数据未找到，本期不与上月比较。"
+    elif results.month > 1:
+        text += f"“比{nb.span(results.month - 1)}”的变化按上月报送的数据以同一口径计算。"
+    return text
 
 
 def department_summary(results: Results) -> str:
@@ -316,7 +352,8 @@ def department_summary(results: Results) -> str:
 
     def show(d: DepartmentResult) -> str:
         value = nb.signed_points(d.score) + "个百分点" if results.ranking_by == "gap" else f"{nb.number(d.score, 1)}%"
-        return f"{d.name}（{value}）"
+        moved = f"，较上月{d.rank_change}" if d.rank_change[:1] in ("↑", "↓") else ""
+        return f"{d.name}（{value}{moved}）"
 
     if not ranked:
         text = f"本期各责任单位的进度类指标均不足{results.min_indicators}项，列出但不排名"

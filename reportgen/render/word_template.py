@@ -39,10 +39,11 @@ GROUP_COLUMNS = [("{{ label }}", 20, "name"), ("项目数", 11, "projects"), ("�
                  ("逾期未开工", 16, "overdue")]
 OVERDUE_COLUMNS = [("序号", 12, None), ("项目名称", 38, "name"), ("责任单位", 20, "owner"),
                    ("计划开工", 25, "planned_start"), ("逾期（月）", 16, "months_late"), ("存在问题", 45, "issues")]
-DEPARTMENT_COLUMNS = [("排名", 18, "rank"), ("责任单位", 22, "name"), ("{{ ranking_header }}", 20, "score"),
-                      ("参与排名指标", 16, "ranked_indicators"), ("绿灯", 11, "green"), ("黄灯", 11, "yellow"),
-                      ("红灯", 11, "red"), ("底线", 11, "red_line"), ("已开工（含续建）/项目数", 26, "projects_started")]
-TEXT_FIELDS = {"name", "owner", "issues", "unit", "planned_start", "light_name", "rank", "red_line"}
+DEPARTMENT_COLUMNS = [("排名", 18, "rank"), ("较上月", 12, "rank_change"), ("责任单位", 22, "name"),
+                      ("{{ ranking_header }}", 20, "score"), ("参与排名指标", 14, "ranked_indicators"),
+                      ("绿灯", 11, "green"), ("黄灯", 11, "yellow"), ("红灯", 11, "red"), ("底线", 11, "red_line"),
+                      ("已开工（含续建）/项目数", 22, "projects_started")]
+TEXT_FIELDS = {"name", "owner", "issues", "unit", "planned_start", "light_name", "rank", "red_line", "rank_change"}
 
 
 def _fonts(element, east_asia: str, latin: str = LATIN) -> None:
