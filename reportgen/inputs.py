@@ -17,6 +17,7 @@ class Reading:
     value: float | None
     location: Location | None = None
     problem: str = ""
+    unit: str = ""          # the value's unit when it is not the indicator's (amounts behind a growth rate: 元)
 
     @property
     def source(self) -> str:

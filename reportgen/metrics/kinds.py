@@ -90,7 +90,7 @@ def growth_rate(ind, inputs: Inputs, period: Period, lights: Lights) -> Indicato
         actual = growth(amount, last)
         note = "上年同期为零或缺失，无法计算增速" if amount is not None and actual is None else None
         return _rate_result(ind, inputs, actual, ind.target, lights, period, amount=amount, last_year=last,
-                            yoy=actual, **({"note": note} if note else {}))
+                            yoy=actual, amount_unit=inputs.current.unit, **({"note": note} if note else {}))
     actual = inputs.current.value
     return _rate_result(ind, inputs, actual, ind.target, lights, period, yoy=actual)
 

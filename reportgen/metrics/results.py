@@ -31,7 +31,7 @@ class IndicatorResult:
     target: float | None
     stretch: float | None
     actual: float | None              # amount/count; growth/share in %; milestone: nodes done
-    amount: float | None = None       # growth kind computed from amounts: the current amount
+    amount: float | None = None       # growth kind computed from amounts: the current amount (in amount_unit)
     completion: float | None = None   # actual ÷ target
     stretch_completion: float | None = None
     time_progress: float | None = None
@@ -58,6 +58,7 @@ class IndicatorResult:
     lights_history: tuple[str, ...] = ()       # light of months 1..N, "none" where unknown
     flagged_months: int = 0                    # consecutive months up to N with a yellow or red light
     escalation: str = ""                       # "" / 提醒 / 督办 / 约谈
+    amount_unit: str = ""                      # unit of `amount` and `last_year` for a growth computed from amounts
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,8 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "time_progress": ("序时进度", lambda r, i, ctx: r.time_progress, PERCENT),
         "gap": ("差距（百分点）", lambda r, i, ctx: _gap(r), POINTS),
         "progress_words": ("进度评价", lambda r, i, ctx: _verdict(r, ctx), None),
-        "last_year": ("上年同期", lambda r, i, ctx: r.last_year, "unit"),
+        # A growth computed from amounts keeps last year's amount in 元 (amount_unit), not in the row's unit (%).
+        "last_year": ("上年同期", lambda r, i, ctx: None if r.amount_unit else r.last_year, "unit"),
         "yoy": ("同比", lambda r, i, ctx: _pct(r.yoy), PERCENT),
         "projection": ("按当前进度全年预计", lambda r, i, ctx: r.projection, "unit"),
         "light": ("状态", lambda r, i, ctx: nb.status_name(r), None),

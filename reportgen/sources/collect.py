@@ -252,7 +252,7 @@ def _read_cell(reader: _Reader, source: CellSource, wanted: dict, indicator, pro
             problem(SourceError(where, f"“{raw}”表示未填报，{blank_note}" if str(raw).strip()
                                 else f"单元格为空，{blank_note}"), indicator)
             return Reading(None, where, "未填报")
-        return Reading(value, where)
+        return Reading(value, where, unit=(to_unit or "") if amounts_for_growth else "")
     except (NotANumber, ValueError) as e:
         err = SourceError(where, str(e))
         problem(err, indicator)
