@@ -101,6 +101,8 @@ def test_a_breach_is_worded_as_a_breach_on_page_one_and_never_as_progress(septem
     mail = _emails(config, result)["应急局"]
     assert mail.index("突破底线指标") < mail.index("贵单位牵头的重点指标")
     assert "排第" not in mail.split("贵单位牵头的重点指标")[0]
+    assert "1-9月贵单位牵头的重点指标4项，绿灯3项、黄灯0项、红灯1项。" in mail     # the breach is counted once
+    assert "突破控制目标（0人），触碰底线（督办）" in mail                               # not "连续N个月亮灯"
 
 
 def _ledger_truth(config, period: Period) -> dict:

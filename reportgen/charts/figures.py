@@ -90,16 +90,16 @@ def draw_completion(title: str, names: list[str], rates: list[float], lights: li
                 color=PLAN_COLOR, ha="left", va="bottom", fontsize=8)
     else:
         ax.scatter(marks, y, marker="|", s=260, linewidths=2, color=PLAN_COLOR, zorder=3,
-                   label="各指标序时进度（按月、按天或按计划）")
-        ax.legend(loc="lower right", fontsize=7.5, frameon=False)
-    for yi, v in zip(y, values):
-        ax.text(v + 1, yi, f"{number(v, 1)}%", va="center", fontsize=7.5)
+                   label="各指标自己的序时进度（按月、按天或按计划）")
+        fig.legend(loc="lower center", fontsize=7.5, frameon=False, handlelength=1)
+    for yi, v, m in zip(y, values, marks):
+        ax.text(max(v, m) + 1.5, yi, f"{number(v, 1)}%", va="center", fontsize=7.5)
     ax.set_yticks(y, names, fontsize=8)
     ax.set_xlim(0, max([time_progress * 100, *values, *marks]) * 1.15 + 5)
     ax.set_xlabel("完成年度目标（%）")
     ax.set_title(title, fontsize=10.5, pad=14)
     ax.set_ylim(-0.6, len(names) - 0.1)
-    _margins(fig, _label_inches(names) + 0.2, 0.5, 0.45)
+    _margins(fig, _label_inches(names) + 0.2, 0.75, 0.45)
     return fig
 
 

@@ -34,7 +34,7 @@ DEPARTMENT_TEXT = """\
 
 {% if red_lines %}贵单位本期突破底线指标：{{ red_lines|join('；') }}。请深入查找原因，全面排查整治隐患，依规报告处置情况。
 
-{% endif %}{{ span }}贵单位牵头的重点指标{{ rows|length }}项，绿灯{{ green }}项、黄灯{{ yellow }}项、红灯{{ red }}项。{{ ranking }}
+{% endif %}{{ span }}贵单位牵头的重点指标{{ total }}项，绿灯{{ green }}项、黄灯{{ yellow }}项、红灯{{ red }}项。{{ ranking }}
 {% for s in rows %}  {{ loop.index }}. {{ s }}
 {% endfor %}{% if projects %}
 {{ projects }}
@@ -132,6 +132,7 @@ def department_body(mine: Results, department: str, attachments: list[str], send
             if not (kind_of(r.kind).red_line and r.on_track is False)]
     return render(
         DEPARTMENT_TEXT, department=department, span=nb.span(mine.month), red_lines=red_lines, rows=rows,
+        total=len(mine.indicators),
         green=mine.count("green"), yellow=mine.count("yellow"), red=mine.count("red"),
         ranking=_ranking_words(mine, row, ranked),
         projects="；".join(_projects_words(ledger) for ledger in mine.ledgers if ledger.projects),

@@ -209,7 +209,8 @@ def escalation_note(r: IndicatorResult, bracket: bool = True) -> str:
     """'，连续3个月亮灯，约谈' — the supervision level from months 1..N (metrics/changes.py)."""
     if not r.escalation:
         return ""
-    text = (f"连续{r.flagged_months}个月亮灯，" if r.flagged_months > 1 else "") + r.escalation
+    running = r.flagged_months > 1 and not kind_of(r.kind).red_line   # a breach is not a run of lagging months
+    text = (f"连续{r.flagged_months}个月亮灯，" if running else "") + r.escalation
     return f"（{text}）" if bracket else f"，{text}"
 
 
