@@ -69,8 +69,11 @@ def _prorated_clause(r: IndicatorResult, w: Wording) -> str:
     """'完成固定资产投资112.40亿元，同比增长13.1%，完成年度目标的56.2%、力争目标的51.1%，超序时进度6.2个百分点'."""
     if r.actual is None:
         return _unreported(r)
-    amount_unit = r.unit in ("亿元", "万元", "元") or r.unit.endswith("元")
-    verb = "完成" if amount_unit and not r.name.startswith(NO_VERB_PREFIXES) and "完成" not in r.name else ""
+    if r.verb is not None:      # the config's 谓语 (完成/实现/新增/引进, or "" when the name carries it)
+        verb = r.verb
+    else:
+        amount_unit = r.unit in ("亿元", "万元", "元") or r.unit.endswith("元")
+        verb = "完成" if amount_unit and not r.name.startswith(NO_VERB_PREFIXES) and "完成" not in r.name else ""
     parts = [f"{verb}{r.name}{nb.amount(r.actual, r.unit, w.digits)}"]
     if r.yoy is not None:
         parts.append(nb.growth_words(r.yoy))
@@ -91,7 +94,7 @@ def _change(points: float | None, w: Wording, what: str = "完成率") -> str:
     """'完成率比1-5月提高6.3个百分点' — against month N−1's own submissions."""
     if points is None or not w.previous:
         return ""
-    shown = nb.round_half_up(points, 1)
+    shown = nb.round_half_up(points, nb.rate_digits())
     if shown == 0:
         return f"{what}与{w.previous}持平"
     return f"{what}比{w.previous}{'提高' if shown > 0 else '回落'}{nb.points(points)}"
@@ -99,7 +102,7 @@ def _change(points: float | None, w: Wording, what: str = "完成率") -> str:
 
 def _rate_level(r: IndicatorResult) -> str:
     if r.kind == "share" or r.name.endswith(RATE_WORDS):
-        return f"{r.name}{nb.number(r.actual, 1)}%"      # "规上工业增加值增速12.6%", not "…增速增长12.6%"
+        return f"{r.name}{nb.rate(r.actual)}"      # "规上工业增加值增速12.6%", not "…增速增长12.6%"
     return f"{r.name}{nb.growth_words(r.actual, prefix='')}"   # "税收收入增长10.3%" / "…下降2.0%"
 
 
@@ -174,7 +177,7 @@ def _amount_text(r: IndicatorResult, w: Wording) -> str:
 
 
 def _rate_text(r: IndicatorResult, w: Wording) -> str:
-    return "—" if r.actual is None else f"{nb.number(r.actual, 1)}%"
+    return "—" if r.actual is None else nb.rate(r.actual)
 
 
 def _nodes_text(r: IndicatorResult, w: Wording) -> str:

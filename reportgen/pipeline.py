@@ -123,7 +123,7 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
     files: list[Path] = []
     word = config.output.word
     decimals = {i.id: i.decimals for i in config.indicators if getattr(i, "decimals", None) is not None}
-    with staged_folder(folder) as staging:
+    with staged_folder(folder) as staging, _precision(config):
         pending = None
         if config.output.charts.enabled:
             pending = _charts(config, period, results, earlier, staging / "charts", timings, progress)
@@ -163,7 +163,7 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
                         files.append(convert_to_pdf(staging / name, staging))
                     except ReportgenError as e:   # the .docx and .xlsx still matter more than the PDF copy
                         warnings.append(str(e))
-        write_json(staging / "results.json", {"period": str(period), "time_progress": period.month_fraction(),
+        write_json(staging / "results.json", {"period": str(period), "time_progress": results.time_progress,
                                                **vars(results)}, pretty=False)
         files.append(staging / "results.json")
         record = manifest(config_path, data.files, files, str(period), stamp, config.resolve(config.data.dir),
@@ -287,10 +287,21 @@ PARALLEL_ROWS = 3000
 
 
 def _write_departments(job) -> list[Path]:
+    config, period, results, folder, template, decimals, names = job
+    with _precision(config):   # a worker process starts without the run's settings
+        return _write_department_books(config, period, results, folder, template, decimals, names)
+
+
+def _precision(config: Config):
+    from .render.numbers import precision
+
+    return precision(config.output.precision.rates, config.output.precision.amounts)
+
+
+def _write_department_books(config, period, results, folder, template, decimals, names) -> list[Path]:
     from .metrics.summary import for_department
     from .render.excel import write_workbook
 
-    config, period, results, folder, template, decimals, names = job
     written = []
     for name in names:
         mine = for_department(results, name)
@@ -372,9 +383,14 @@ def _charts(config: Config, period: Period, results: Results, earlier: list[Resu
     ids = trend_ids(config)
     series = trend_series(earlier, results, ids) if ids else {}
     # The plan line follows the target the results used (read from the sheet, or 力争 alone); none without one.
+    from .metrics.progress import with_zone_progress
+
     targets = {r.id: r.target for r in results.indicators}
-    plans = {ind.id: cumulative_plan(ind.progress_mode, period.year, targets[ind.id], ind.plan_points)
-             for ind in config.indicators if ind.id in ids and targets.get(ind.id) is not None}
+    plans = {}
+    for ind in config.indicators:
+        if ind.id in ids and targets.get(ind.id) is not None:
+            own = with_zone_progress(ind, config.progress, targets[ind.id])   # the benchmark the light used
+            plans[ind.id] = cumulative_plan(own.progress_mode, period.year, targets[ind.id], own.plan_points)
     with _timed(timings, "charts"):
         specs = chart_specs(results, series, ids, plans)
         progress(f"绘制 {len(specs)} 张图表…")

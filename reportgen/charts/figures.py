@@ -75,7 +75,7 @@ def _margins(fig, left: float, bottom: float, top: float = 0.4, right: float = 0
 
 
 def draw_completion(title: str, names: list[str], rates: list[float], lights: list[str], time_progress: float,
-                    benchmarks: list[float] | None = None):
+                    benchmarks: list[float] | None = None, digits: int = 1):
     """Horizontal bars: completion of each prorated indicator; each bar's own 序时进度 (N/12, elapsed days or
     plan to date — what its light is judged by) is marked on the bar, and the common N/12 line is drawn only
     when every bar shares it."""
@@ -86,14 +86,14 @@ def draw_completion(title: str, names: list[str], rates: list[float], lights: li
     ax.barh(y, values, color=[LIGHT_COLORS.get(light, LIGHT_COLORS["none"]) for light in lights], height=0.65)
     if all(abs(m - time_progress * 100) < 1e-9 for m in marks):
         ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
-        ax.text(time_progress * 100, len(names) - 0.35, f"序时进度{number(time_progress * 100, 1)}%",
+        ax.text(time_progress * 100, len(names) - 0.35, f"序时进度{number(time_progress * 100, digits)}%",
                 color=PLAN_COLOR, ha="left", va="bottom", fontsize=8)
     else:
         ax.scatter(marks, y, marker="|", s=260, linewidths=2, color=PLAN_COLOR, zorder=3,
                    label="各指标自己的序时进度（按月、按天或按计划）")
         fig.legend(loc="lower center", fontsize=7.5, frameon=False, handlelength=1)
     for yi, v, m in zip(y, values, marks):
-        ax.text(max(v, m) + 1.5, yi, f"{number(v, 1)}%", va="center", fontsize=7.5)
+        ax.text(max(v, m) + 1.5, yi, f"{number(v, digits)}%", va="center", fontsize=7.5)
     ax.set_yticks(y, names, fontsize=8)
     ax.set_xlim(0, max([time_progress * 100, *values, *marks]) * 1.15 + 5)
     ax.set_xlabel("完成年度目标（%）")
@@ -137,7 +137,7 @@ def draw_trend(title: str, series: list[dict], month: int):
 
 
 def draw_departments(title: str, names: list[str], ranks: list[str], scores: list[float], basis: str,
-                     time_progress: float):
+                     time_progress: float, digits: int = 1):
     """Departments in rank order by the ranking's own score: the mean gap to 序时进度 (百分点, bars from 0)
     or the mean completion (%, against the 序时 line), so the chart says what the table and the text say."""
     fig, ax = _figure(max(2.0, 0.8 + 0.3 * len(names)))
@@ -149,7 +149,7 @@ def draw_departments(title: str, names: list[str], ranks: list[str], scores: lis
         ax.axvline(0, color=PLAN_COLOR, linewidth=1.0)
         span = max([abs(v) for v in scores] + [1.0])
         for yi, v in zip(y, scores):
-            ax.text(v + (0.03 if v >= 0 else -0.03) * span, yi, f"{'+' if v > 0 else ''}{number(v, 1)}",
+            ax.text(v + (0.03 if v >= 0 else -0.03) * span, yi, f"{'+' if v > 0 else ''}{number(v, digits)}",
                     va="center", ha="left" if v >= 0 else "right", fontsize=7.5)
         ax.set_xlim(min(0, min(scores)) - 0.3 * span, max(0, max(scores)) + 0.3 * span)
         ax.set_xlabel("与序时进度的平均差距（百分点），0 即达到序时进度")
@@ -159,9 +159,9 @@ def draw_departments(title: str, names: list[str], ranks: list[str], scores: lis
         ax.barh(y, values, color=colors, height=0.6)
         ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
         for yi, v in zip(y, values):
-            ax.text(v + 1, yi, f"{number(v, 1)}%", va="center", fontsize=7.5)
+            ax.text(v + 1, yi, f"{number(v, digits)}%", va="center", fontsize=7.5)
         ax.set_xlim(0, max([time_progress * 100, *values]) * 1.15 + 5)
-        ax.set_xlabel(f"平均完成率（%），虚线为序时进度{number(time_progress * 100, 1)}%")
+        ax.set_xlabel(f"平均完成率（%），虚线为序时进度{number(time_progress * 100, digits)}%")
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_title(title, fontsize=10.5)
     _margins(fig, _label_inches(labels) + 0.2, 0.5)

@@ -27,7 +27,8 @@ def chart_specs(results: Results, history: dict[str, list[float | None]], trend_
     if rated:
         specs.append(ChartSpec("completion", "completion", title, dict(
             names=[r.name for r in rated], rates=[r.completion for r in rated],
-            lights=[r.light for r in rated], time_progress=tp, benchmarks=[r.time_progress for r in rated])))
+            lights=[r.light for r in rated], time_progress=tp, benchmarks=[r.time_progress for r in rated],
+            digits=nb.rate_digits())))
 
     by_id = {r.id: r for r in results.indicators}
     series = []
@@ -51,7 +52,8 @@ def chart_specs(results: Results, history: dict[str, list[float | None]], trend_
         specs.append(ChartSpec("departments", "departments",
                                f"{span}各责任单位排名（按{nb.RANKING_TEXT[results.ranking_by]}）", dict(
                                    names=[d.name for d in ranked], ranks=[str(d.rank) for d in ranked],
-                                   scores=[d.score for d in ranked], basis=results.ranking_by, time_progress=tp)))
+                                   scores=[d.score for d in ranked], basis=results.ranking_by, time_progress=tp,
+                                   digits=nb.rate_digits())))
 
     for i, ledger in enumerate(results.ledgers):
         if not ledger.projects:

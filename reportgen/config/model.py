@@ -130,6 +130,7 @@ class IndicatorBase(Strict):
     group: str = "其他"
     decimals: int | None = Field(None, ge=0, le=4)
     note: str = ""
+    verb: str | None = None     # 谓语 before the name in sentences (完成/实现/新增/引进); "" for none; None: by unit
 
 
 class Prorated(IndicatorBase):
@@ -325,6 +326,49 @@ class Lights(Strict):
         return self
 
 
+class ZoneProgress(Strict):
+    """The zone's 序时进度 when it is not N/12: a cumulative plan in % of the annual target at each month's end
+    (`plan`: 12 numbers, or {month: %} interpolated linearly from 0 at the start of the year), or the same
+    share every month (`monthly: 10` = 10%, 20% … 120%, as a provincial notice may require)."""
+
+    mode: Literal["month", "day", "plan"] = "plan"
+    plan: dict[int, float] | list[float] | None = None
+    monthly: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_plan(self):
+        if self.mode == "plan" and (self.plan is None) == (self.monthly is None):
+            raise ValueError("progress 按计划时写 plan（各月累计计划，占全年目标的百分比）或 monthly（每月百分比）其中之一")
+        if isinstance(self.plan, list) and len(self.plan) != 12:
+            raise ValueError(f"progress.plan 写成列表时应有 12 个月的累计百分比，现有 {len(self.plan)} 个")
+        if isinstance(self.plan, dict) and not all(1 <= m <= 12 for m in self.plan):
+            raise ValueError("progress.plan 的键应为月份 1–12")
+        return self
+
+    def percent_points(self) -> dict[int, float]:
+        """{month: cumulative % of the annual target}."""
+        if self.monthly is not None:
+            return {m: self.monthly * m for m in range(1, 13)}
+        if isinstance(self.plan, list):
+            return {i + 1: v for i, v in enumerate(self.plan)}
+        return dict(self.plan or {})
+
+
+class Precision(Strict):
+    """Decimals shown for rates and gaps (1 or 2, as real notes print 12.85%) and, per unit, for amounts."""
+
+    rates: int = Field(1, ge=1, le=2)
+    amounts: dict[str, int] = {}
+
+    @field_validator("amounts")
+    @classmethod
+    def _digits(cls, v: dict[str, int]) -> dict[str, int]:
+        bad = [k for k, d in v.items() if not 0 <= d <= 4]
+        if bad:
+            raise ValueError(f"小数位应为 0–4：{'、'.join(bad)}")
+        return v
+
+
 class Ranking(Strict):
     """How departments are ranked (DESIGN §4): by default the mean gap to 序时进度 of the indicators the kind
     registry counts in ranking, so the ranking agrees with the lights."""
@@ -511,6 +555,7 @@ class MailConfig(Strict):
 
 class OutputConfig(Strict):
     dir: Path = Path("output")
+    precision: Precision = Precision()
     excel: ExcelOutput = ExcelOutput()
     word: WordOutput = WordOutput()
     charts: ChartsOutput = ChartsOutput()
@@ -524,6 +569,8 @@ class Config(Strict):
     groups: list[str] = []
     indicators: list[Indicator] = Field(min_length=1)
     ledgers: dict[str, Ledger] = {}
+    collective: str = "全区"      # the zone's own word in sentences: 全区 / 全县 / 全市 / 全园区
+    progress: Literal["month", "day"] | ZoneProgress = "month"
     lights: Lights = Lights()
     ranking: Ranking = Ranking()
     escalation: Escalation = Escalation()

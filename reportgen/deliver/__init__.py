@@ -41,10 +41,7 @@ def _quiet(_: str) -> None:
 def period_messages(config, period: Period, folder: Path) -> list[Outgoing]:
     """The report for the leadership list and one 督办清单 per department with an e-mail address."""
     from ..metrics.results import results_from_plain
-    from ..metrics.summary import for_department
-    from ..pipeline import department_workbook_name, output_name
-    from ..render.email import department_body, leaders_body
-    from ..render.numbers import span
+    from ..render.numbers import precision, span
 
     mail = config.mail
     try:
@@ -53,6 +50,16 @@ def period_messages(config, period: Period, folder: Path) -> list[Outgoing]:
         raise ReportgenError(f"{folder} 中没有可用的报告（results.json 读取失败），请先运行 reportgen run") from e
     subject = mail.subject.format(zone=config.zone, year=period.year, month=period.month, span=span(period.month),
                                   period=str(period))
+    with precision(config.output.precision.rates, config.output.precision.amounts):
+        return _messages(config, period, folder, results, subject)
+
+
+def _messages(config, period: Period, folder: Path, results, subject: str) -> list[Outgoing]:
+    from ..metrics.summary import for_department
+    from ..pipeline import department_workbook_name, output_name
+    from ..render.email import department_body, leaders_body
+
+    mail = config.mail
     near, severe = config.lights.near, config.lights.severe
     decimals = {i.id: i.decimals for i in config.indicators if getattr(i, "decimals", None) is not None}
     messages = []

@@ -9,6 +9,7 @@ from ..errors import Location
 from ..inputs import LedgerData, PeriodData, Reading
 from .kinds import Inputs
 from .ledger import evaluate_ledger, ledger_figure
+from .progress import with_zone_progress, zone_time_progress
 from .results import STRETCH_LABEL, TARGET_LABEL, Results
 from .summary import checkpoint, departments
 
@@ -38,7 +39,10 @@ def evaluate(config: Config, data: PeriodData) -> Results:
         inputs = Inputs(current, data.last_year.get(ind.id), data.yoy.get(ind.id),
                         tuple(data.milestones.get(ind.id, ())))
         ind, target_fields, target_note = _with_targets(ind, data)
+        ind = with_zone_progress(ind, config.progress, getattr(ind, "target", None))
         result = kind_of(ind.kind).evaluate(ind, inputs, period, config.lights)
+        if getattr(ind, "verb", None) is not None:
+            target_fields["verb"] = ind.verb
         if target_note:
             target_fields["note"] = target_note + (f"；{result.note}" if result.note else "")
         owner = config.department_of(ind.owner) or ind.owner   # aliases -> name
@@ -47,12 +51,14 @@ def evaluate(config: Config, data: PeriodData) -> Results:
                for name, ledger in config.ledgers.items() if name in data.ledgers]
     return Results(
         zone=config.zone, year=period.year, month=period.month, indicators=tuple(indicators),
-        checkpoint=checkpoint(indicators, period),
-        departments=tuple(departments(indicators, ledgers, config.department_names, config.ranking)),
+        checkpoint=checkpoint(indicators, period, zone_time_progress(config.progress, period)),
+        departments=tuple(departments(indicators, ledgers, config.department_names, config.ranking,
+                                      config.output.precision.rates)),
         ledgers=tuple(ledgers), problems=tuple(str(p) for p in data.problems),
         missing=tuple(f"{'、'.join(depts) or '台账'}（{file}）" for file, depts in data.missing),
         ranking_by=config.ranking.by, min_indicators=config.ranking.min_indicators,
-        red_line_rule=config.ranking.red_line)
+        red_line_rule=config.ranking.red_line, zone_progress=zone_time_progress(config.progress, period),
+        collective=config.collective)
 
 
 def _with_targets(ind, data: PeriodData):

@@ -58,6 +58,7 @@ class IndicatorResult:
     lights_history: tuple[str, ...] = ()       # light of months 1..N, "none" where unknown
     flagged_months: int = 0                    # consecutive months up to N with a yellow or red light
     escalation: str = ""                       # "" / 提醒 / 督办 / 约谈
+    verb: str | None = None                    # the config's 谓语 for sentences ("" none; None: by unit)
     amount_unit: str = ""                      # unit of `amount` and `last_year` for a growth computed from amounts
 
 
@@ -173,10 +174,13 @@ class Results:
     min_indicators: int = 2                          # fewer ranked indicators: listed, not ranked
     red_line_rule: str = "mark"                      # a breached 底线: "mark" the department, or "veto" (last)
     previous_month_missing: bool = False            # month N−1 could not be evaluated (nothing compared)
+    zone_progress: float | None = None               # the zone's 序时进度 (config `progress`); None: N/12
+    collective: str = "全区"                         # the zone's own word: 全区 / 全县 / 全市 / 全园区
 
     @property
     def time_progress(self) -> float:
-        return self.month / 12
+        """The zone's 序时进度 for the period; an indicator with its own plan or day count has its own."""
+        return self.month / 12 if self.zone_progress is None else self.zone_progress
 
     def count(self, light: str) -> int:
         return sum(1 for r in self.indicators if r.light == light)
@@ -206,5 +210,6 @@ def results_from_plain(data: dict) -> Results:
                                      for d in data["departments"]),
                    ledgers=tuple(ledgers), problems=tuple(data.get("problems", ())),
                    missing=tuple(data.get("missing", ())),
-                   **{k: data[k] for k in ("ranking_by", "min_indicators", "red_line_rule") if k in data},
+                   **{k: data[k] for k in ("ranking_by", "min_indicators", "red_line_rule", "zone_progress",
+                                           "collective") if k in data},
                    previous_month_missing=bool(data.get("previous_month_missing", False)))

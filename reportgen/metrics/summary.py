@@ -10,7 +10,7 @@ from ..render.numbers import round_half_up
 from .results import CheckpointResult, DepartmentResult, IndicatorResult, LedgerResult
 
 
-def checkpoint(results: list[IndicatorResult], period: Period) -> CheckpointResult | None:
+def checkpoint(results: list[IndicatorResult], period: Period, benchmark: float | None = None) -> CheckpointResult | None:
     """开门红/双过半/前三季度/全年红: every indicator the registry counts in checkpoints meets its own benchmark
     (the 序时进度 its light uses; for rates the target). 底线 indicators stay out; unreported ones are listed
     once, as unreported, and not judged."""
@@ -23,15 +23,15 @@ def checkpoint(results: list[IndicatorResult], period: Period) -> CheckpointResu
     unreported = tuple(r.id for r in counted if r.checkpoint_met is None)
     judged = [r for r in counted if r.checkpoint_met is not None]
     exceptions = tuple(r.id for r in judged if not r.checkpoint_met)
-    return CheckpointResult(name, period.month / 12, not exceptions and not unreported,
+    return CheckpointResult(name, period.month / 12 if benchmark is None else benchmark, not exceptions and not unreported,
                             len(judged) - len(exceptions), len(judged), exceptions, unreported)
 
 
 def departments(results: list[IndicatorResult], ledgers: list[LedgerResult], names: list[str],
-                rules: Ranking | None = None) -> list[DepartmentResult]:
+                rules: Ranking | None = None, digits: int = 1) -> list[DepartmentResult]:
     """One row per department, ranked by `rules.by` (default: the mean gap to 序时进度, in 百分点, of the
     indicators the registry counts in ranking), weighted by `rules.weights`. Scores equal at the shown
-    precision (0.1) share a rank (并列); fewer than `min_indicators` counted: listed, not ranked. A breached
+    precision (`digits`, output.precision.rates) share a rank (并列); fewer than `min_indicators` counted: listed, not ranked. A breached
     底线 is carried as a mark; with `red_line: veto` the department is ranked last."""
     from ..kinds import kind_of
 
@@ -56,9 +56,9 @@ def departments(results: list[IndicatorResult], ledgers: list[LedgerResult], nam
             red_lines=tuple(r.id for r in mine if kind_of(r.kind).red_line and r.on_track is False)))
 
     def key(row) -> tuple:
-        # Ties are judged on the shown score (one decimal), so two rows that read the same rank the same.
+        # Ties are judged on the shown score, so two rows that read the same rank the same.
         vetoed = rules.red_line == "veto" and bool(row["red_lines"])
-        return (vetoed, -round_half_up(row["score"], 1))
+        return (vetoed, -round_half_up(row["score"], digits))
 
     rankable = [r for r in rows if r["score"] is not None and r["ranked_indicators"] >= rules.min_indicators]
     out = []

@@ -146,7 +146,7 @@ def _ranking_words(mine: Results, row, ranked: int) -> str:
     if row.rank is None:
         return f"贵单位进度类指标不足{mine.min_indicators}项，本期列出但不排名。"
     score = (nb.signed_points(row.score) + "个百分点" if mine.ranking_by == "gap"
-             else f"{nb.number(row.score, 1)}%")
+             else nb.rate(row.score))
     text = (f"按{nb.RANKING_TEXT[mine.ranking_by]}（{score}），在{ranked}个参与排名的责任单位中排第{row.rank}位"
             f"{'（并列）' if row.tied else ''}")
     if row.rank_change[:1] in ("↑", "↓"):

@@ -185,10 +185,18 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
     table = []
     numbers: dict[int, float] = {}                     # column -> largest magnitude, for its width
     plain = {col: styles.get(col, style, None, None, False) for col, _, _, style, _, _ in columns}
+    if nb.rate_digits() != 1:   # output.precision.rates: the stock one-decimal % and 百分点 formats follow it
+        for col, _, _, style, _, _ in columns:
+            wider = _RATE_FORMATS.get(_format_code(ws.parent, style))
+            if wider:
+                plain[col] = styles.get(col, style, wider, None, False)
     per_unit = {col for col, _, key, _, _, fmt in columns if fmt == "unit" and kind == "indicator"}
     # Numbers are stored as their cell format shows them (half-up), so Excel, WPS and LibreOffice all show
     # the report's figure (a stored −4.75 would show −4.8 in one program and −4.7 in another).
     shown = {col: _format_places(ws.parent, style) for col, _, _, style, _, _ in columns}
+    if nb.rate_digits() != 1:
+        shown.update({col: _places(_RATE_FORMATS[_format_code(ws.parent, style)])
+                      for col, _, _, style, _, _ in columns if _format_code(ws.parent, style) in _RATE_FORMATS})
     for i, record in enumerate(rows):
         r = marker_row + i
         cells = []
@@ -296,11 +304,21 @@ def _fit_widths(ws: Worksheet, header_row: int, widths: dict[int, int], wrapped:
     return heights
 
 
-def _format_places(wb, style) -> int | None:
-    """Decimal places of the stored value a number format shows: '0.0%' -> 3, '+0.0;-0.0' -> 1, General -> None."""
+_RATE_FORMATS = {"0.0%": "0.00%", "+0.0;-0.0;0.0": "+0.00;-0.00;0.00", "0.0": "0.00"}
+
+
+def _format_code(wb, style) -> str | None:
     from openpyxl.styles.numbers import BUILTIN_FORMATS
 
-    fmt = BUILTIN_FORMATS.get(style.numFmtId) or _custom_format(wb, style.numFmtId)
+    return BUILTIN_FORMATS.get(style.numFmtId) or _custom_format(wb, style.numFmtId)
+
+
+def _format_places(wb, style) -> int | None:
+    """Decimal places of the stored value a number format shows: '0.0%' -> 3, '+0.0;-0.0' -> 1, General -> None."""
+    return _places(_format_code(wb, style))
+
+
+def _places(fmt: str | None) -> int | None:
     if not fmt or fmt == "General":
         return None
     section = fmt.split(";")[0]

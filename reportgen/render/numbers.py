@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Decimal
 
 # Counted things: shown as integers unless the data itself has fractions.
@@ -9,6 +12,27 @@ COUNT_UNITS = ("个", "项", "家", "人", "件", "户", "次", "起", "宗", "�
                "台", "套", "批", "名", "位", "栋", "间", "辆", "处", "场")
 LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "none": "未报送"}
 LIGHT_COLORS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE", "none": "EDEDED"}
+
+
+# output.precision for the run being rendered: decimals of rates and gaps (1 or 2), and of amounts per unit.
+_RATE_DIGITS: ContextVar[int] = ContextVar("rate_digits", default=1)
+_AMOUNT_DIGITS: ContextVar[dict[str, int]] = ContextVar("amount_digits", default={})
+
+
+@contextmanager
+def precision(rates: int = 1, amounts: dict[str, int] | None = None) -> Iterator[None]:
+    """Render with `rates` decimals for %/百分点 and `amounts` decimals per unit (config output.precision)."""
+    tokens = _RATE_DIGITS.set(rates), _AMOUNT_DIGITS.set(dict(amounts or {}))
+    try:
+        yield
+    finally:
+        _RATE_DIGITS.reset(tokens[0])
+        _AMOUNT_DIGITS.reset(tokens[1])
+
+
+def rate_digits() -> int:
+    """Decimals of percentages and 百分点 in this rendering (1, or 2 as some zones print 12.85%)."""
+    return _RATE_DIGITS.get()
 
 
 def round_half_up(value: float, digits: int) -> Decimal:
@@ -20,10 +44,13 @@ def round_half_up(value: float, digits: int) -> Decimal:
 def decimals_for(unit: str, value: float | None = None) -> int:
     """Counts (个, 家次, 亩…) are integers unless `value` has a fraction, percentages one decimal, amounts two
     decimals; an indicator's `decimals` overrides this."""
+    configured = _AMOUNT_DIGITS.get()
+    if unit in configured:
+        return configured[unit]
     if unit in COUNT_UNITS:
         return 0 if value is None or abs(value - round(value)) < 1e-9 else 2
     if unit in ("%", "‰", "个百分点"):
-        return 1
+        return rate_digits()
     return 2
 
 
@@ -34,16 +61,28 @@ def number(value: float | None, digits: int = 2) -> str:
     return "0" + text[2:] if text.startswith("-0") and set(text[1:]) <= set("0.") else text
 
 
+# A small amount keeps its digits in the smaller unit: 0.6925亿元 is written 6925万元, not 0.69亿元.
+SMALLER_UNIT = {"亿元": ("万元", 10000), "亿美元": ("万美元", 10000)}
+
+
 def amount(value: float | None, unit: str, digits: int | None = None) -> str:
-    """'112.40亿元', '53个', '3620万美元', '—' when missing."""
+    """'112.40亿元', '53个', '3620万美元', '6925万元' (below 1亿元), '—' when missing."""
     if value is None:
         return "—"
+    if digits is None and unit in SMALLER_UNIT and 0 < abs(value) < 1:
+        smaller, factor = SMALLER_UNIT[unit]
+        return f"{number(value * factor, decimals_for(smaller, 0.0) if smaller in _AMOUNT_DIGITS.get() else 0)}{smaller}"
     return f"{number(value, decimals_for(unit, value) if digits is None else digits)}{unit}"
 
 
-def percent(fraction: float | None, digits: int = 1) -> str:
-    """0.5624 -> '56.2%'."""
-    return "—" if fraction is None else f"{number(fraction * 100, digits)}%"
+def percent(fraction: float | None, digits: int | None = None) -> str:
+    """0.5624 -> '56.2%' (output.precision.rates decimals unless given)."""
+    return "—" if fraction is None else f"{number(fraction * 100, rate_digits() if digits is None else digits)}%"
+
+
+def rate(value: float | None) -> str:
+    """A value already in percent: 12.6 -> '12.6%'."""
+    return "—" if value is None else f"{number(value, rate_digits())}%"
 
 
 def percent_revealing(fraction: float | None, threshold: float = 1.0) -> str:
@@ -51,7 +90,7 @@ def percent_revealing(fraction: float | None, threshold: float = 1.0) -> str:
     '100.0%' (the light is judged on the unrounded value, and the text must not contradict it)."""
     if fraction is None:
         return "—"
-    digits = 1
+    digits = rate_digits()
     while digits < 4 and fraction < threshold - 1e-12 and round_half_up(fraction * 100, digits) >= \
             round_half_up(threshold * 100, digits):
         digits += 1
@@ -60,14 +99,14 @@ def percent_revealing(fraction: float | None, threshold: float = 1.0) -> str:
 
 def points(value: float | None) -> str:
     """A difference of percentages: '6.2个百分点' (never '%')."""
-    return "—" if value is None else f"{number(abs(value), 1)}个百分点"
+    return "—" if value is None else f"{number(abs(value), rate_digits())}个百分点"
 
 
 def points_revealing(value: float | None) -> str:
     """Like `points`, but a non-zero difference never shows as 0.0: '0.04个百分点'."""
     if value is None:
         return "—"
-    digits = 1
+    digits = rate_digits()
     while digits < 4 and abs(value) > 1e-9 and round_half_up(abs(value), digits) == 0:
         digits += 1
     return f"{number(abs(value), digits)}个百分点"
@@ -77,7 +116,7 @@ def growth_words(pct: float | None, prefix: str = "同比") -> str:
     """'同比增长13.1%', '同比下降3.2%', '同比持平'; '' when unknown."""
     if pct is None:
         return ""
-    shown = round_half_up(pct, 1)
+    shown = round_half_up(pct, rate_digits())
     if shown == 0:
         return f"{prefix}持平"
     return f"{prefix}{'增长' if shown > 0 else '下降'}{abs(shown)}%"
@@ -92,9 +131,9 @@ def progress_words(gap: float | None, near: float = 2.0, severe: float = 10.0) -
     if gap is None:
         return ""
     if gap >= -1e-9:
-        shown = round_half_up(gap, 1)
+        shown = round_half_up(gap, rate_digits())
         return f"超序时进度{points(gap)}" if shown > 0 else "达到序时进度"
-    shown = -round_half_up(gap, 1)
+    shown = -round_half_up(gap, rate_digits())
     if shown <= Decimal(str(near)):
         return f"略低于序时进度{points_revealing(gap)}"
     if shown > Decimal(str(severe)):
@@ -106,11 +145,11 @@ def signed_points(value: float | None) -> str:
     """'+6.2', '-3.0', '0.0' for table cells headed 差距（百分点）; a shortfall never shows as 0.0 ('-0.04')."""
     if value is None:
         return "—"
-    digits = 1
+    digits = rate_digits()
     while digits < 4 and value < -1e-9 and round_half_up(value, digits) == 0:
         digits += 1
     shown = round_half_up(value, digits)
-    return f"+{shown}" if shown > 0 else ("0.0" if shown == 0 else str(shown))
+    return f"+{shown}" if shown > 0 else (str(abs(shown)) if shown == 0 else str(shown))
 
 
 # One label, one set: how every output (Word, Excel, charts, e-mail) names the ledger counts.
@@ -151,7 +190,7 @@ def span(month: int) -> str:
 
 
 FILTERS = {
-    "amount": amount, "percent": percent, "points": points, "growth_words": growth_words,
+    "amount": amount, "percent": percent, "rate": rate, "points": points, "growth_words": growth_words,
     "progress_words": progress_words, "signed_points": signed_points, "light_name": light_name, "number": number,
     "month_text": month_text, "date_text": date_text, "span": span,
 }

@@ -86,7 +86,7 @@ def indicator_row(r: IndicatorResult, near: float, severe: float, digits: int | 
         completion=nb.percent_revealing(r.completion, 1.0) if kind.prorated else "—",
         time_progress=nb.percent(r.time_progress) if kind.prorated else "—",
         gap=nb.signed_points(r.gap) if kind.prorated or kind.rate else "—",
-        yoy="—" if r.yoy is None else f"{nb.number(r.yoy, 1)}%", light=r.light, light_name=nb.status_name(r),
+        yoy="—" if r.yoy is None else nb.rate(r.yoy), light=r.light, light_name=nb.status_name(r),
         color=nb.LIGHT_COLORS.get(r.light, "FFFFFF"), verdict=verdict(r, w), red_line=kind.red_line,
         sentence=sentence(r, w), note=r.note, source=r.source)
 
@@ -96,7 +96,7 @@ def _target_text(value: float | None, rate: bool, digits: int) -> str:
     if value is None:
         return "—"
     if rate:
-        return f"{nb.number(value, 1)}%"
+        return nb.rate(value)
     text = nb.number(value, max(digits, 2))
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -116,9 +116,9 @@ def start_rate_sentence(ledger: LedgerResult, t: LedgerGroup | None = None) -> s
             f"{nb.STARTED_IN_BASE}{t.started}个，开工率{nb.percent(t.start_rate)}")
 
 
-def ledger_summary(ledger: LedgerResult, span: str) -> str:
+def ledger_summary(ledger: LedgerResult, span: str, collective: str = "全区") -> str:
     t, u = ledger.total, ledger.unit
-    text = (f"全区{ledger.title}{t.projects}个，{nb.STARTED_ALL}{t.started_all}个；总投资{nb.amount(t.total_investment, u)}，"
+    text = (f"{collective}{ledger.title}{t.projects}个，{nb.STARTED_ALL}{t.started_all}个；总投资{nb.amount(t.total_investment, u)}，"
             f"年度计划投资{nb.amount(t.annual_plan, u)}，{span}完成投资{nb.amount(t.completed, u)}，"
             f"完成年度计划的{nb.percent(t.completion)}。{start_rate_sentence(ledger)}")
     return text + (f"；{t.overdue}个项目已过计划开工时间仍未开工。" if t.overdue else "，均按计划开工。")
@@ -145,7 +145,7 @@ def report_context(results: Results, *, near: float = 2.0, severe: float = 10.0,
     for ledger in results.ledgers:
         overdue = sorted(ledger.overdue, key=lambda p: -(p.months_late or 0))
         ledgers.append(dict(
-            name=ledger.title, unit=ledger.unit, summary=ledger_summary(ledger, span),
+            name=ledger.title, unit=ledger.unit, summary=ledger_summary(ledger, span, results.collective),
             base_text=nb.START_BASE_TEXT[ledger.start_rate_base],
             total=_group_row(ledger.total, ledger.unit),
             categories=[_group_row(g, ledger.unit) for g in ledger.by_category],
@@ -233,7 +233,7 @@ def department_row(d: DepartmentResult, results: Results) -> dict:
     else:
         rank = f"{d.rank}{'（并列）' if d.tied else ''}{'（一票否决）' if d.vetoed else ''}"
     score = "—" if d.score is None else (nb.signed_points(d.score) if results.ranking_by == "gap"
-                                         else f"{nb.number(d.score, 1)}%")
+                                         else nb.rate(d.score))
     return dict(rank=rank, name=d.name, indicators=d.indicators, ranked_indicators=d.ranked_indicators,
                 rank_change=d.rank_change or "—",
                 green=d.green, yellow=d.yellow, red=d.red, no_data=d.no_data, on_track=d.on_track,
@@ -293,15 +293,14 @@ def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict
         head += f"；{len(unread)}项目标未读到、未作评价（{'、'.join(unread)}）"
     if results.missing:
         head += f"；截至报告生成时，{'、'.join(results.missing)}缺报，相关指标按未报送处理"
-    tp = nb.percent(results.time_progress)
-    differs = any(kind_of(r.kind).prorated and r.time_progress is not None
-                  and abs(r.time_progress - results.time_progress) > 1e-9 for r in results.indicators)
-    head += (f"。序时进度为{span}应完成全年目标的比例（{tp}"
-             + ("；按计划或按天考核的指标以各自的计划进度为准" if differs else "") + "）；"
-             + lights_definition(lights or Lights()) + "。")
+    head += "。" + progress_definition(results) + lights_definition(lights or Lights()) + "。"
     head += f"本期绿灯{results.count('green')}项、黄灯{results.count('yellow')}项、红灯{results.count('red')}项"
     none = results.count("none")
     head += (f"、未报送{none}项" if none else "") + "。"
+    green_behind = [r.name for r in counted if r.light == "green" and r.on_track is False]
+    if green_behind:   # a lenient light profile: green although behind 序时 — say why it is not "实现"
+        head += (f"其中{'、'.join(green_behind)}未达到序时进度，按本区亮灯口径落后幅度在绿灯范围内，"
+                 f"仍计入未达到序时进度的指标。")
     red = [r for r in results.indicators if r.light == "red" and not kind_of(r.kind).red_line]
     if red:
         head += "亮红灯的是：" + "、".join(f"{r.name}（{r.owner}）" for r in red) + "。"
@@ -310,10 +309,23 @@ def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict
     if red_line:
         paragraphs.append(red_line)
     if keys:
-        paragraphs.append(f"{span}，全区" + "；".join(say[r.id] for r in keys) + "。")
+        paragraphs.append(f"{span}，{results.collective}" + "；".join(say[r.id] for r in keys) + "。")
     if with_ledgers:
-        paragraphs += [ledger_summary(ledger, span) for ledger in results.ledgers]
+        paragraphs += [ledger_summary(ledger, span, results.collective) for ledger in results.ledgers]
     return paragraphs
+
+
+def progress_definition(results: Results) -> str:
+    """序时进度 in one sentence where first used: the zone's figure, and each indicator that has its own."""
+    span = nb.span(results.month)
+    zone = results.time_progress
+    planned = abs(zone - results.month / 12) > 1e-9
+    text = f"序时进度为{span}应完成全年目标的比例，本期为{nb.percent(zone)}" + ("（按本区序时计划）" if planned else "")
+    own = [f"{r.name}{nb.percent(r.time_progress)}" for r in results.indicators
+           if kind_of(r.kind).prorated and r.time_progress is not None and abs(r.time_progress - zone) > 1e-9]
+    if own:
+        text += f"，按各自计划或天数考核的{'、'.join(own)}"
+    return text + "；"
 
 
 def red_line_sentence(results: Results, say: dict[str, str]) -> str:
@@ -337,7 +349,10 @@ def red_line_sentence(results: Results, say: dict[str, str]) -> str:
 def _indicator_intro(results: Results) -> str:
     span = nb.span(results.month)
     text = (f"{span}序时进度为{nb.percent(results.time_progress)}（按计划或按天考核的指标见表中“序时进度”列）。"
-            f"数量和金额类指标按“完成率−序时进度”判断，增速、占比类按是否达到目标判断，控制类为底线指标，"
+            if not any(kind_of(r.kind).prorated and r.time_progress is not None
+                       and abs(r.time_progress - results.time_progress) > 1e-9 for r in results.indicators)
+            else f"{span}各指标的序时进度见表中“序时进度”列（本区为{nb.percent(results.time_progress)}）。")
+    text += (f"数量和金额类指标按“完成率−序时进度”判断，增速、占比类按是否达到目标判断，控制类为底线指标，"
             f"只判断是否突破；表中“差距”单位为百分点。")
     if results.month > 1 and results.previous_month_missing:
         text += f"{nb.span(results.month - 1)}数据未找到，本期不与上月比较。"
@@ -352,7 +367,7 @@ def department_summary(results: Results) -> str:
     basis = nb.RANKING_TEXT[results.ranking_by]
 
     def show(d: DepartmentResult) -> str:
-        value = nb.signed_points(d.score) + "个百分点" if results.ranking_by == "gap" else f"{nb.number(d.score, 1)}%"
+        value = nb.signed_points(d.score) + "个百分点" if results.ranking_by == "gap" else nb.rate(d.score)
         moved = f"，较上月{d.rank_change}" if d.rank_change[:1] in ("↑", "↓") else ""
         return f"{d.name}（{value}{moved}）"
 
@@ -419,6 +434,6 @@ def suggestions(results: Results, voice: Voice) -> list[str]:
 def _severity(r: IndicatorResult, voice: Voice) -> str:
     if r.light == "red" or (r.gap is not None and r.gap < -voice.severe):
         return "severe"
-    if r.gap is not None and -nb.round_half_up(r.gap, 1) <= nb.round_half_up(voice.near, 1):
+    if r.gap is not None and -nb.round_half_up(r.gap, nb.rate_digits()) <= nb.round_half_up(voice.near, 2):
         return "slight"
     return "behind"
