@@ -135,7 +135,7 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
             out.append((("indicators", i, "source", "ledger"),
                         f"台账“{source['ledger']}”未在 ledgers 中定义（现有：{'、'.join(ledgers) or '无'}）"))
         if isinstance(source, dict) and "ledger" in source:
-            for key in ("last_year", "yoy", "target", "stretch"):
+            for key in ("last_year", "yoy", "last_year_completion", "last_year_target", "target", "stretch"):
                 partial = ind.get(key)
                 if isinstance(partial, dict) and not all(partial.get(k) for k in ("file", "row")):
                     out.append((("indicators", i, key), f"来源是台账时，{key} 需写明 file 和 row（以及 column）"))
