@@ -275,7 +275,9 @@ def _message(err: dict, keys: tuple) -> str:
         return "只能由英文字母、数字和下划线组成，且不以数字开头（如 fai、new_starts）"
     base = _MESSAGES.get(kind, err["msg"])
     if "数值" in err["loc"] and kind in ("float_parsing", "float_type"):
-        base += "（或写 {column: 确保} 从报表该行读取）"
+        column = {"last_year_completion": "去年同期完成率", "last_year_target": "上年目标"}.get(
+            str(keys[-1]) if keys else "", "确保")
+        base += f"（或写 {{column: {column}}} 从报表该行读取）"
     got = err.get("input")
     if kind != "missing" and not isinstance(got, (dict, list)):
         base += f"，现为 {got!r}"

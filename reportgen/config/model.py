@@ -85,6 +85,16 @@ Target = Annotated[Annotated[float, Tag("数值")] | Annotated[SheetTarget, Tag(
 PositiveTarget = Annotated[Annotated[float, Field(gt=0), Tag("数值")] | Annotated[SheetTarget, Tag("报表列")],
                            Discriminator(_target_tag)]
 
+def _partial_tag(value: object) -> str:
+    return "报表列" if isinstance(value, (dict, PartialSource)) else "数值"
+
+
+# Last year's completion (percent, ≥ 0) or target (> 0): a number typed into the config, or a cell of the row.
+LastYearCompletion = Annotated[Annotated[float, Field(ge=0), Tag("数值")] | Annotated[PartialSource, Tag("报表列")],
+                               Discriminator(_partial_tag)]
+LastYearTarget = Annotated[Annotated[float, Field(gt=0), Tag("数值")] | Annotated[PartialSource, Tag("报表列")],
+                           Discriminator(_partial_tag)]
+
 Condition = Union[str, int, float, bool, list[Union[str, int, float, bool]]]
 
 
@@ -139,8 +149,8 @@ class Prorated(IndicatorBase):
     last_year: PartialSource | float | None = None
     yoy: PartialSource | None = None
     # Last year's 1–N月 completion rate: read or typed as a percentage, or last_year ÷ last_year_target.
-    last_year_completion: PartialSource | Annotated[float, Field(ge=0)] | None = None
-    last_year_target: PartialSource | Annotated[float, Field(gt=0)] | None = None
+    last_year_completion: LastYearCompletion | None = None
+    last_year_target: LastYearTarget | None = None
     progress: Literal["month", "day", "plan"] | None = None
     plan: dict[int, float] | list[float] | None = None
 
