@@ -90,8 +90,8 @@ def _partial_tag(value: object) -> str:
 
 
 # Last year's completion (percent, ≥ 0) or target (> 0): a number typed into the config, or a cell of the row.
-LastYearCompletion = Annotated[Annotated[float, Field(ge=0), Tag("数值")] | Annotated[PartialSource, Tag("报表列")],
-                               Discriminator(_partial_tag)]
+LastYearCompletion = Annotated[Annotated[float, Field(ge=0), Tag("数值")] |
+                               Annotated[PartialSource, Tag("报表列")], Discriminator(_partial_tag)]
 LastYearTarget = Annotated[Annotated[float, Field(gt=0), Tag("数值")] | Annotated[PartialSource, Tag("报表列")],
                            Discriminator(_partial_tag)]
 
