@@ -62,6 +62,8 @@ class PeriodData:
     yoy: dict[str, Reading] = field(default_factory=dict)
     targets: dict[str, Reading] = field(default_factory=dict)     # 确保 read from the sheet (target: {column})
     stretches: dict[str, Reading] = field(default_factory=dict)   # 力争 read from the sheet
+    last_year_completion: dict[str, Reading] = field(default_factory=dict)  # 去年同期完成率, in percent (73.2)
+    last_year_targets: dict[str, Reading] = field(default_factory=dict)     # 上年目标, in the indicator's unit
     milestones: dict[str, list[Reading]] = field(default_factory=dict)
     ledgers: dict[str, LedgerData] = field(default_factory=dict)
     problems: list[SourceError] = field(default_factory=list)

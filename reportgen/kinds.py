@@ -86,7 +86,13 @@ def _prorated_clause(r: IndicatorResult, w: Wording) -> str:
                 target += f"，超额完成力争目标（完成{nb.percent_revealing(r.stretch_completion, 1.0)}）"
             else:
                 target += f"、力争目标的{nb.percent_revealing(r.stretch_completion, 1.0)}"
-        parts += [target, _change(r.completion_change, w), nb.progress_words(r.gap, w.near, w.severe)]
+        vs_last_year = ""   # '完成率比去年同期提高0.9个百分点': last year's 1–N月 ÷ last year's target
+        if r.completion_vs_last_year is not None:
+            shown = nb.round_half_up(r.completion_vs_last_year, 1)
+            vs_last_year = "完成率与去年同期持平" if shown == 0 else \
+                f"完成率比去年同期{'提高' if shown > 0 else '回落'}{nb.points(r.completion_vs_last_year)}"
+        parts += [target, vs_last_year, _change(r.completion_change, w),
+                  nb.progress_words(r.gap, w.near, w.severe)]
     return "，".join(p for p in parts if p)
 
 

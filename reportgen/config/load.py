@@ -135,7 +135,7 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
             out.append((("indicators", i, "source", "ledger"),
                         f"台账“{source['ledger']}”未在 ledgers 中定义（现有：{'、'.join(ledgers) or '无'}）"))
         if isinstance(source, dict) and "ledger" in source:
-            for key in ("last_year", "yoy", "target", "stretch"):
+            for key in ("last_year", "yoy", "last_year_completion", "last_year_target", "target", "stretch"):
                 partial = ind.get(key)
                 if isinstance(partial, dict) and not all(partial.get(k) for k in ("file", "row")):
                     out.append((("indicators", i, key), f"来源是台账时，{key} 需写明 file 和 row（以及 column）"))
@@ -275,7 +275,9 @@ def _message(err: dict, keys: tuple) -> str:
         return "只能由英文字母、数字和下划线组成，且不以数字开头（如 fai、new_starts）"
     base = _MESSAGES.get(kind, err["msg"])
     if "数值" in err["loc"] and kind in ("float_parsing", "float_type"):
-        base += "（或写 {column: 确保} 从报表该行读取）"
+        column = {"last_year_completion": "去年同期完成率", "last_year_target": "上年目标"}.get(
+            str(keys[-1]) if keys else "", "确保")
+        base += f"（或写 {{column: {column}}} 从报表该行读取）"
     got = err.get("input")
     if kind != "missing" and not isinstance(got, (dict, list)):
         base += f"，现为 {got!r}"

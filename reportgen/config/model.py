@@ -85,6 +85,16 @@ Target = Annotated[Annotated[float, Tag("数值")] | Annotated[SheetTarget, Tag(
 PositiveTarget = Annotated[Annotated[float, Field(gt=0), Tag("数值")] | Annotated[SheetTarget, Tag("报表列")],
                            Discriminator(_target_tag)]
 
+def _partial_tag(value: object) -> str:
+    return "报表列" if isinstance(value, (dict, PartialSource)) else "数值"
+
+
+# Last year's completion (percent, ≥ 0) or target (> 0): a number typed into the config, or a cell of the row.
+LastYearCompletion = Annotated[Annotated[float, Field(ge=0), Tag("数值")] |
+                               Annotated[PartialSource, Tag("报表列")], Discriminator(_partial_tag)]
+LastYearTarget = Annotated[Annotated[float, Field(gt=0), Tag("数值")] | Annotated[PartialSource, Tag("报表列")],
+                           Discriminator(_partial_tag)]
+
 Condition = Union[str, int, float, bool, list[Union[str, int, float, bool]]]
 
 
@@ -139,11 +149,20 @@ class Prorated(IndicatorBase):
     source: Source
     last_year: PartialSource | float | None = None
     yoy: PartialSource | None = None
+    # Last year's 1–N月 completion rate: read or typed as a percentage, or last_year ÷ last_year_target.
+    last_year_completion: LastYearCompletion | None = None
+    last_year_target: LastYearTarget | None = None
     progress: Literal["month", "day", "plan"] | None = None
     plan: dict[int, float] | list[float] | None = None
 
     @model_validator(mode="after")
     def _rules(self):
+        if self.last_year_completion is not None and self.last_year_target is not None:
+            raise KeyProblem("last_year_target", "last_year_completion（去年同期完成率）与 last_year_target"
+                                                 "（上年目标）只能写一个：前者直接给出完成率，后者用 last_year ÷ 上年目标计算")
+        if self.last_year_target is not None and self.last_year is None:
+            raise KeyProblem("last_year_target", "写了 last_year_target（上年目标）还需写 last_year（上年同期完成值），"
+                                                 "去年同期完成率 = last_year ÷ last_year_target")
         if self.progress == "plan" and self.plan is None:
             raise ValueError("progress: plan 需要同时给出 plan（各月累计计划）")
         plan = self.plan

@@ -37,7 +37,8 @@ def evaluate(config: Config, data: PeriodData) -> Results:
         if isinstance(source, LedgerSource) and current.value == 0 and not current.problem:
             current = Reading(0.0, current.location, "台账中没有符合条件的项目（如属异常，请核对筛选条件）")
         inputs = Inputs(current, data.last_year.get(ind.id), data.yoy.get(ind.id),
-                        tuple(data.milestones.get(ind.id, ())))
+                        tuple(data.milestones.get(ind.id, ())), data.last_year_completion.get(ind.id),
+                        data.last_year_targets.get(ind.id))
         ind, target_fields, target_note = _with_targets(ind, data)
         ind = with_zone_progress(ind, config.progress, getattr(ind, "target", None))
         result = kind_of(ind.kind).evaluate(ind, inputs, period, config.lights)

@@ -23,6 +23,8 @@ class Inputs:
     last_year: Reading | None = None
     yoy: Reading | None = None
     nodes: tuple[Reading, ...] = ()
+    last_year_completion: Reading | None = None   # 去年同期完成率 in percent (73.2)
+    last_year_target: Reading | None = None       # 上年目标: last year's completion = last_year ÷ it
 
 
 Evaluator = Callable[[object, Inputs, Period, Lights], IndicatorResult]
@@ -58,6 +60,7 @@ def prorated(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorRe
     gap = None if completion is None else (completion - progress) * 100
     last, yoy, yoy_note = _yoy(inputs, actual)
     projection = ratio(actual, progress)
+    last_completion = last_year_completion(inputs)
     return _base(
         ind, inputs, actual=actual, completion=completion, stretch_completion=ratio(actual, ind.stretch),
         time_progress=progress, gap=gap, light=light_for_gap(gap, lights),
@@ -66,7 +69,21 @@ def prorated(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorRe
         last_year=last, yoy=yoy, projection=projection,
         required=None if actual is None or ind.target is None else max(ind.target - actual, 0.0),
         **({"note": yoy_note} if yoy_note and actual is not None else {}),
+        last_year_completion=last_completion,
+        completion_vs_last_year=None if completion is None or last_completion is None
+        else (completion - last_completion) * 100,
     )
+
+
+def last_year_completion(inputs: Inputs) -> float | None:
+    """Last year's 1–N月 completion as a fraction: the rate given (percent), or last year's 1–N月 value ÷ last
+    year's annual target. None when either is unknown (or the target is not positive)."""
+    given = inputs.last_year_completion
+    if given is not None:
+        return None if given.value is None else given.value / 100
+    target = inputs.last_year_target.value if inputs.last_year_target else None
+    last = inputs.last_year.value if inputs.last_year else None
+    return None if target is None or target <= 0 else ratio(last, target)
 
 
 def _rate_result(ind, inputs: Inputs, actual: float | None, required: float, lights: Lights, period: Period,

@@ -60,6 +60,9 @@ class IndicatorResult:
     escalation: str = ""                       # "" / 提醒 / 督办 / 约谈
     verb: str | None = None                    # the config's 谓语 for sentences ("" none; None: by unit)
     amount_unit: str = ""                      # unit of `amount` and `last_year` for a growth computed from amounts
+    # Against the same period last year (cumulative/count; None when last year's completion is not known)
+    last_year_completion: float | None = None      # last year's 1–N月 ÷ last year's target, a fraction (0.732)
+    completion_vs_last_year: float | None = None   # 百分点: (completion − last_year_completion) × 100
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,9 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "flagged_months": ("连续亮灯月数", lambda r, i, ctx: r.flagged_months, "0"),
         "completion_change": ("完成率较上月（百分点）", lambda r, i, ctx: r.completion_change, POINTS),
         "mom": ("环比", lambda r, i, ctx: _pct(r.mom), PERCENT),
+        "last_year_completion": ("去年同期完成率", lambda r, i, ctx: r.last_year_completion, PERCENT),
+        "completion_vs_last_year": ("完成率比去年同期（百分点）", lambda r, i, ctx: r.completion_vs_last_year,
+                                    POINTS),
     },
     "project": {
         "seq": ("序号", lambda p, i, ctx: i, "0"),

@@ -19,6 +19,9 @@ from .workbook import EXCEL_SUFFIXES, Workbook
 
 _PLACEHOLDER = re.compile(r"\{(year|month|month:02d|last_year|span)\}")
 TARGET_LABELS = {"target": "确保目标", "stretch": "力争目标"}
+# Keys of an indicator that may name another cell of its source's table (merged with `source`).
+PARTIAL_KEYS = ("last_year", "yoy", "last_year_completion", "last_year_target", "target", "stretch")
+LAST_YEAR_LABELS = {"last_year_completion": "去年同期完成率", "last_year_target": "上年目标"}
 
 
 def period_formatter(period: Period):
@@ -140,6 +143,13 @@ def read_period(config: Config, period: Period) -> PeriodData:
             if isinstance(spec, SheetTarget):
                 store[ind.id] = _read_target(reader, source, spec, TARGET_LABELS[attr], wanted, ind, problem,
                                              reported)
+        for attr, store in (("last_year_completion", data.last_year_completion),
+                            ("last_year_target", data.last_year_targets)):
+            spec = getattr(ind, attr, None)
+            if isinstance(spec, PartialSource):
+                store[ind.id] = _read_last_year(reader, source, spec, attr, wanted, ind, problem, reported)
+            elif isinstance(spec, (int, float)):
+                store[ind.id] = Reading(float(spec), Location("配置文件", None, f"indicators.{ind.id}.{attr}"))
 
     data.missing = missing_submissions(config, period)
     for name, ledger in config.ledgers.items():
@@ -185,6 +195,28 @@ def _read_target(reader: _Reader, source, spec: SheetTarget, label: str, wanted:
     return reading
 
 
+def _read_last_year(reader: _Reader, source, spec: PartialSource, attr: str, wanted: dict, indicator, problem,
+                    reported: set[str]) -> Reading:
+    """去年同期完成率 (a percentage: "73.2%", 73.2, or 0.732 in a %-formatted cell) or 上年目标 (in the
+    indicator's unit) from the indicator's own row. Unreadable -> Reading(None) with a problem: nothing is
+    compared then."""
+    label, fallback = LAST_YEAR_LABELS[attr], "不与去年同期完成率比较"
+
+    def labelled(e: SourceError, ind) -> None:
+        if str(e) not in reported:   # a missing file or row is already reported for the indicator's value
+            tail = "" if e.message.endswith(fallback) else f"，{fallback}"
+            problem(SourceError(e.location, f"{label}未读到：{e.message}{tail}"), ind)
+
+    percent = attr == "last_year_completion"
+    reading = _read_cell(reader, _merge(source, spec), wanted, indicator, labelled, percent=percent,
+                         blank_note=fallback)
+    if reading.value is not None and not percent and reading.value <= 0:
+        reason = f"{plain_figure(reading.value)}{indicator.unit} 不是正数，不能作为上年目标"
+        problem(SourceError(reading.location, f"{label}未读到：{reason}，{fallback}"), indicator)
+        return Reading(None, reading.location, reason)
+    return reading
+
+
 def plain_figure(value: float) -> str:
     """200.0 -> '200', 12.345678 -> '12.3457': a figure for messages, without float noise."""
     return f"{value:.4f}".rstrip("0").rstrip(".")
@@ -206,7 +238,7 @@ def _wanted_headers(config: Config) -> dict[tuple, list[str]]:
         source = getattr(ind, "source", None)
         if not isinstance(source, CellSource):
             continue
-        partials = [getattr(ind, key, None) for key in ("last_year", "yoy", "target", "stretch")]
+        partials = [getattr(ind, key, None) for key in PARTIAL_KEYS]
         sources = [source] + [_merge(source, p) for p in partials if isinstance(p, PartialSource)]
         for s in sources:
             wanted[(s.file, s.sheet)] += [s.column] + ([s.label_column] if s.label_column else [])
@@ -294,7 +326,7 @@ def expected_submissions(config: Config) -> list[tuple[str, list[str]]]:
         source = getattr(ind, "source", None)
         if isinstance(source, CellSource):
             add(source.file, ind.owner)
-        for attr in ("last_year", "yoy", "target", "stretch"):
+        for attr in PARTIAL_KEYS:
             partial = getattr(ind, attr, None)
             if isinstance(partial, PartialSource) and partial.file:
                 add(partial.file, ind.owner)
