@@ -86,24 +86,22 @@ def _prorated_clause(r: IndicatorResult, w: Wording) -> str:
                 target += f"，超额完成力争目标（完成{nb.percent_revealing(r.stretch_completion, 1.0)}）"
             else:
                 target += f"、力争目标的{nb.percent_revealing(r.stretch_completion, 1.0)}"
-        vs_last_year = ""   # '完成率比去年同期提高0.9个百分点': last year's 1–N月 ÷ last year's target
-        if r.completion_vs_last_year is not None:
-            shown = nb.round_half_up(r.completion_vs_last_year, 1)
-            vs_last_year = "完成率与去年同期持平" if shown == 0 else \
-                f"完成率比去年同期{'提高' if shown > 0 else '回落'}{nb.points(r.completion_vs_last_year)}"
-        parts += [target, vs_last_year, _change(r.completion_change, w),
+        # '完成率比去年同期提高0.9个百分点、比1-5月提高6.3个百分点'
+        compared = [c for c in (_compare(r.completion_vs_last_year, "去年同期"), _compare(r.completion_change, w.previous))
+                    if c]
+        parts += [target, "完成率" + "、".join(compared) if compared else "",
                   nb.progress_words(r.gap, w.near, w.severe)]
     return "，".join(p for p in parts if p)
 
 
-def _change(points: float | None, w: Wording, what: str = "完成率") -> str:
-    """'完成率比1-5月提高6.3个百分点' — against month N−1's own submissions."""
-    if points is None or not w.previous:
+def _compare(points: float | None, against: str) -> str:
+    """'比1-5月提高6.3个百分点' / '与去年同期持平'; '' when unknown or nothing to compare with."""
+    if points is None or not against:
         return ""
     shown = nb.round_half_up(points, nb.rate_digits())
     if shown == 0:
-        return f"{what}与{w.previous}持平"
-    return f"{what}比{w.previous}{'提高' if shown > 0 else '回落'}{nb.points(points)}"
+        return f"与{against}持平"
+    return f"比{against}{'提高' if shown > 0 else '回落'}{nb.points(points)}"
 
 
 def _rate_level(r: IndicatorResult) -> str:
@@ -116,7 +114,7 @@ def _rate_clause(r: IndicatorResult, w: Wording) -> str:
     """'税收收入增长12.4%，超过力争目标0.4个百分点' / '规上工业增加值增速11.8%，低于目标0.2个百分点'."""
     if r.actual is None:
         return _unreported(r)
-    change = _change(r.actual_change, w, "")
+    change = _compare(r.actual_change, w.previous)
     return f"{_rate_level(r)}" + (f"，{change}" if change else "") + f"，{_rate_verdict(r, w)}"
 
 
