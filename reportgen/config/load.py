@@ -403,7 +403,8 @@ def _step(tp: Any, part: Any) -> Any:
 
     from . import model as m
 
-    named = {**m.INDICATOR_MODELS, "cell": m.CellSource, "ledger": m.LedgerSource, "derived": m.DerivedSource, "报表列": m.SheetTarget}
+    named = {**m.INDICATOR_MODELS, "cell": m.CellSource, "ledger": m.LedgerSource, "derived": m.DerivedSource,
+             "报表列": m.SheetTarget}
     if isinstance(part, str) and part in named:
         return named[part]
     while get_origin(tp) is Annotated:
