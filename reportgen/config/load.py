@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ConfigError, ProblemList
 from ..text import normalize_text
-from .model import INDICATOR_MODELS, Config, KeyProblem
+from .model import DERIVED_KEYS, INDICATOR_MODELS, Config, KeyProblem
 
 _MESSAGES = {
     "missing": "缺少必填项",
@@ -134,11 +134,12 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
         if isinstance(source, dict) and "ledger" in source and source["ledger"] not in ledgers:
             out.append((("indicators", i, "source", "ledger"),
                         f"台账“{source['ledger']}”未在 ledgers 中定义（现有：{'、'.join(ledgers) or '无'}）"))
-        if isinstance(source, dict) and "ledger" in source:
+        if isinstance(source, dict) and ("ledger" in source or any(k in source for k in DERIVED_KEYS)):
+            what = "台账" if "ledger" in source else "合计/比值"
             for key in ("last_year", "yoy", "last_year_completion", "last_year_target", "target", "stretch"):
                 partial = ind.get(key)
                 if isinstance(partial, dict) and not all(partial.get(k) for k in ("file", "row")):
-                    out.append((("indicators", i, key), f"来源是台账时，{key} 需写明 file 和 row（以及 column）"))
+                    out.append((("indicators", i, key), f"来源是{what}时，{key} 需写明 file 和 row（以及 column）"))
         # A target read from the sheet is checked once read (validate/run); a config `value` is checked here.
         target, stretch = _config_number(ind.get("target")), _config_number(ind.get("stretch"))
         if _is_number(target) and _is_number(stretch):
@@ -151,6 +152,7 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
             elif not lower and stretch < target:
                 out.append((("indicators", i, "stretch"),
                             f"力争目标 stretch（{stretch:g}）不能低于确保目标 target（{target:g}）"))
+    out += derived_checks(_list(data.get("indicators")))
     for name, ledger in ledgers.items():
         owner = ledger.get("owner") if isinstance(ledger, dict) else None
         if isinstance(owner, str) and departments and normalize_text(owner) not in flat:
@@ -176,6 +178,108 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
             out.append((("output", "word", "key_indicators", i),
                         f"指标 id “{key_id}”不在 indicators 中（现有：{'、'.join(list(seen)[:12])}…）"))
     return out
+
+
+RATIO_KINDS = ("share", "growth", "cap")
+
+
+def derived_checks(indicators: list) -> list[tuple[tuple, str]]:
+    """Rows computed from other rows (`source: {sum: […]}` / `{ratio: [分子, 分母]}`): every part is a known
+    indicator with a value, nothing refers to itself or round in a cycle, and the units agree or convert."""
+    from ..sources.values import unit_family
+
+    def convertible(a: str, b: str) -> bool:
+        return a == b or (unit_family(a) is not None and unit_family(a) == unit_family(b))
+
+    by_id = {}
+    for i, ind in enumerate(indicators):
+        if isinstance(ind, dict) and isinstance(ind.get("id"), str):
+            by_id.setdefault(ind["id"], (i, ind))
+    out: list[tuple[tuple, str]] = []
+    graph: dict[str, list[str]] = {}
+    for i, ind in enumerate(indicators):
+        source = ind.get("source") if isinstance(ind, dict) else None
+        if not isinstance(source, dict) or "ledger" in source:
+            continue
+        op = next((k for k in DERIVED_KEYS if k in source), None)
+        if op is None or not isinstance(source[op], list) or ind.get("kind") == "milestone":
+            continue   # a milestone's source is always a sheet: the model names the wrong keys
+        key = ("indicators", i, "source", op)
+        kind, unit = ind.get("kind"), _unit_of(ind)
+        known = []
+        for j, part in enumerate(source[op]):
+            other = by_id.get(part, (None, None))[1] if isinstance(part, str) else None
+            if part == ind.get("id"):
+                out.append(((*key, j), f"不能引用指标自身“{part}”"))
+            elif other is None:
+                shown = "、".join(list(by_id)[:12]) + ("…" if len(by_id) > 12 else "")
+                out.append(((*key, j), f"指标 id “{part}”不在 indicators 中（现有：{shown or '无'}）"))
+            elif other.get("kind") == "milestone":
+                out.append(((*key, j), f"“{other.get('name', part)}”是节点任务（milestone），没有可计算的数值"))
+            else:
+                known.append((j, part, other))
+        if isinstance(ind.get("id"), str):
+            graph[ind["id"]] = [part for _, part, _ in known]
+        if op == "ratio":
+            if kind not in RATIO_KINDS:
+                out.append((key, f"比值（分子 ÷ 分母 × 100，单位 %）只用于 {'、'.join(RATIO_KINDS)} 类指标，"
+                                 f"本指标为 {kind}"))
+            elif unit != "%":
+                out.append((("indicators", i, "unit"), f"比值来源的指标单位应为 %（分子 ÷ 分母 × 100），现为“{unit}”"))
+            if len(known) == 2 and not convertible(_unit_of(known[0][2]), _unit_of(known[1][2])):
+                a, b = _unit_of(known[0][2]) or "无单位", _unit_of(known[1][2]) or "无单位"
+                out.append((key, f"分子的单位“{a}”与分母的单位“{b}”不一致，也不能换算"))
+            continue
+        for j, part, other in known:
+            name, other_unit = other.get("name", part), _unit_of(other)
+            if kind == "growth":   # a growth of a sum: the parts are amounts, added this year and last year
+                if other.get("kind") in ("growth", "share"):
+                    out.append(((*key, j), f"增速的合计由各项金额（或数量）相加再算增速，“{name}”是 {other['kind']} 类"))
+                elif known and not convertible(other_unit, _unit_of(known[0][2])):
+                    first = known[0][2].get("name", known[0][1])
+                    out.append(((*key, j), f"“{name}”的单位“{other_unit or '无单位'}”与“{first}”的单位"
+                                           f"“{_unit_of(known[0][2]) or '无单位'}”不一致，也不能换算"))
+            elif kind == "share" and other.get("kind") != "share":
+                out.append(((*key, j), f"占比的合计只能由占比（share）相加，“{name}”是 {other.get('kind')} 类"))
+            elif not convertible(other_unit, unit):
+                out.append(((*key, j), f"“{name}”的单位“{other_unit or '无单位'}”与本指标的单位“{unit or '无单位'}”"
+                                       f"不一致，也不能换算"))
+    out += _cycles(graph, by_id)
+    return out
+
+
+def _cycles(graph: dict[str, list[str]], by_id: dict) -> list[tuple[tuple, str]]:
+    """One problem per cycle of derived rows, at the source of its first indicator in config order."""
+    out, seen, done = [], set(), set()
+
+    def visit(node: str, path: list[str]) -> None:
+        if node in path:
+            cycle = path[path.index(node):]
+            if frozenset(cycle) not in seen:
+                seen.add(frozenset(cycle))
+                first = min(cycle, key=lambda n: by_id[n][0])
+                k = cycle.index(first)
+                ring = cycle[k:] + cycle[:k] + [first]
+                out.append((("indicators", by_id[first][0], "source"), f"循环引用：{' → '.join(ring)}"))
+            return
+        if node in done:
+            return
+        for part in graph.get(node, ()):
+            visit(part, [*path, node])
+        done.add(node)
+
+    for node in graph:
+        visit(node, [])
+    return out
+
+
+def _unit_of(ind: dict) -> str:
+    """The indicator's unit as the model will have it (the kind's default when not written)."""
+    unit = ind.get("unit")
+    if isinstance(unit, str):
+        return unit
+    model = INDICATOR_MODELS.get(ind.get("kind"))
+    return model.model_fields["unit"].default if model is not None and "unit" in model.model_fields else ""
 
 
 def _list(value) -> list:
@@ -218,7 +322,7 @@ def _data_path(data: Any, loc: tuple) -> tuple:
     keys: list = []
     current = data
     for previous, part in zip((None, *loc), loc):
-        if previous == "source" and part in ("cell", "ledger"):
+        if previous == "source" and part in ("cell", "ledger", "derived"):
             continue  # the tag of the Source union, not the `ledger:` key of a ledger source
         if isinstance(current, dict) and part in current:
             keys.append(part)
@@ -227,7 +331,7 @@ def _data_path(data: Any, loc: tuple) -> tuple:
             keys.append(part)
             current = current[part]
         elif isinstance(current, dict) and isinstance(part, str) and part[:1].islower() and "[" not in part \
-                and part not in ("cell", "ledger", *INDICATOR_MODELS) \
+                and part not in ("cell", "ledger", "derived", *INDICATOR_MODELS) \
                 and not part.startswith(("function-", "list[", "dict[", "union[")):
             keys.append(part)  # a missing key: name it even though the data lacks it
             current = None
@@ -301,7 +405,8 @@ def _step(tp: Any, part: Any) -> Any:
 
     from . import model as m
 
-    named = {**m.INDICATOR_MODELS, "cell": m.CellSource, "ledger": m.LedgerSource, "报表列": m.SheetTarget}
+    named = {**m.INDICATOR_MODELS, "cell": m.CellSource, "ledger": m.LedgerSource, "derived": m.DerivedSource,
+             "报表列": m.SheetTarget}
     if isinstance(part, str) and part in named:
         return named[part]
     while get_origin(tp) is Annotated:

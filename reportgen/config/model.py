@@ -115,14 +115,51 @@ class LedgerSource(Strict):
         return self
 
 
+class DerivedSource(Strict):
+    """A row computed from other indicators' values of the same period, with no file of its own.
+
+    `sum`: the parts' actual values added (each converted to the row's unit: 万元 and 亿元 parts may meet).
+    `ratio`: [numerator, denominator], numerator ÷ denominator × 100, so the row's unit is % (share/growth/cap).
+    A part that is not reported leaves the row not reported (never a partial sum). Ids, cycles and units are
+    checked with the whole config in config/load.py `cross_check`.
+    """
+
+    sum: list[str] | None = None
+    ratio: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _one_operation(self) -> DerivedSource:
+        if (self.sum is None) == (self.ratio is None):
+            raise ValueError("计算来源需写 sum（合计的指标 id 列表）或 ratio（[分子 id, 分母 id]）二者之一")
+        if self.sum is not None and len(self.sum) < 2:
+            raise KeyProblem("sum", f"合计至少需要两个指标 id，现有 {len(self.sum)} 个")
+        if self.sum is not None and len(set(self.sum)) != len(self.sum):
+            twice = sorted({i for i in self.sum if self.sum.count(i) > 1})
+            raise KeyProblem("sum", f"指标 id 重复：{'、'.join(twice)}")
+        if self.ratio is not None and len(self.ratio) != 2:
+            raise KeyProblem("ratio", f"比值需要两个指标 id：[分子, 分母]，现有 {len(self.ratio)} 个")
+        return self
+
+    @property
+    def parts(self) -> list[str]:
+        return list(self.sum if self.sum is not None else self.ratio or [])
+
+
+DERIVED_KEYS = ("sum", "ratio")
+
+
 def _source_tag(value: object) -> str:
     if isinstance(value, dict):
-        return "ledger" if "ledger" in value else "cell"
-    return "ledger" if isinstance(value, LedgerSource) else "cell"
+        if "ledger" in value:
+            return "ledger"
+        return "derived" if any(k in value for k in DERIVED_KEYS) else "cell"
+    return {LedgerSource: "ledger", DerivedSource: "derived"}.get(type(value), "cell")
 
 
 Source = Annotated[
-    Union[Annotated[CellSource, Tag("cell")], Annotated[LedgerSource, Tag("ledger")]], Discriminator(_source_tag)
+    Union[Annotated[CellSource, Tag("cell")], Annotated[LedgerSource, Tag("ledger")],
+          Annotated[DerivedSource, Tag("derived")]],
+    Discriminator(_source_tag),
 ]
 
 
@@ -197,7 +234,8 @@ class Count(Prorated):
 
 
 class Growth(IndicatorBase):
-    """同比增长 target in percent; the source is the growth rate itself, or the amount when last_year is set."""
+    """同比增长 target in percent; the source is the growth rate itself, or the amount when last_year is set
+    (or when the source is a sum of amounts, whose last_year is the sum of the parts' own)."""
 
     kind: Literal["growth"]
     unit: str = "%"
@@ -213,6 +251,11 @@ class Growth(IndicatorBase):
         _need_row(self.source)
         _need_target(self)
         return self
+
+    @property
+    def from_amounts(self) -> bool:
+        """The growth is computed from this year's and last year's amounts (not read as a rate)."""
+        return self.last_year is not None or (isinstance(self.source, DerivedSource) and self.source.sum is not None)
 
 
 class Share(IndicatorBase):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..config.model import LEDGER_FIELDS, Config, LedgerSource, MilestoneIndicator, SheetTarget
+from ..config.model import LEDGER_FIELDS, Config, DerivedSource, LedgerSource, MilestoneIndicator, SheetTarget
 from ..errors import Location
 from ..inputs import LedgerData, PeriodData, Reading
+from ..sources.values import convert
+from .derived import derive
 from .kinds import Inputs
 from .ledger import evaluate_ledger, ledger_figure
 from .progress import with_zone_progress, zone_time_progress
@@ -19,26 +21,19 @@ def evaluate(config: Config, data: PeriodData) -> Results:
     from ..kinds import kind_of   # the registry imports the evaluators of this package
 
     period = data.period
+    readings = {ind.id: _reading(ind, config, data) for ind in config.indicators
+                if not isinstance(getattr(ind, "source", None), DerivedSource)}
+    derived = derive(config.indicators, readings, data.last_year)   # second pass: sums and ratios of those
     indicators = []
     for ind in config.indicators:
-        source = getattr(ind, "source", None)
-        if isinstance(source, LedgerSource):
-            ledger_data = data.ledgers.get(source.ledger) or LedgerData(source.ledger, None, [])
-            if ledger_data.location is None:
-                current = Reading(None, None, f"台账“{source.ledger}”未读到")
-            else:
-                value = ledger_figure(source, ledger_data, config.ledgers[source.ledger], period)
-                current = Reading(value, Location(ledger_data.location.file, ledger_data.location.sheet,
-                                                  _describe(source)))
-        elif isinstance(ind, MilestoneIndicator):
-            current = Reading(0.0)
+        last_year = data.last_year.get(ind.id)
+        if ind.id in derived:
+            current, source_text = derived[ind.id].current, derived[ind.id].source
+            last_year = _in_unit(last_year, current.unit) if last_year is not None else derived[ind.id].last_year
         else:
-            current = data.readings.get(ind.id, Reading(None, None, "未配置来源"))
-        if isinstance(source, LedgerSource) and current.value == 0 and not current.problem:
-            current = Reading(0.0, current.location, "台账中没有符合条件的项目（如属异常，请核对筛选条件）")
-        inputs = Inputs(current, data.last_year.get(ind.id), data.yoy.get(ind.id),
-                        tuple(data.milestones.get(ind.id, ())), data.last_year_completion.get(ind.id),
-                        data.last_year_targets.get(ind.id))
+            current, source_text = readings[ind.id], None
+        inputs = Inputs(current, last_year, data.yoy.get(ind.id), tuple(data.milestones.get(ind.id, ())),
+                        data.last_year_completion.get(ind.id), data.last_year_targets.get(ind.id))
         ind, target_fields, target_note = _with_targets(ind, data)
         ind = with_zone_progress(ind, config.progress, getattr(ind, "target", None))
         result = kind_of(ind.kind).evaluate(ind, inputs, period, config.lights)
@@ -47,6 +42,8 @@ def evaluate(config: Config, data: PeriodData) -> Results:
         if target_note:
             target_fields["note"] = target_note + (f"；{result.note}" if result.note else "")
         owner = config.department_of(ind.owner) or ind.owner   # aliases -> name
+        if source_text is not None:
+            target_fields["source"] = source_text
         indicators.append(replace(result, owner=owner, **target_fields))
     ledgers = [evaluate_ledger(data.ledgers[name], ledger, period, config.department_names)
                for name, ledger in config.ledgers.items() if name in data.ledgers]
@@ -60,6 +57,30 @@ def evaluate(config: Config, data: PeriodData) -> Results:
         ranking_by=config.ranking.by, min_indicators=config.ranking.min_indicators,
         red_line_rule=config.ranking.red_line, zone_progress=zone_time_progress(config.progress, period),
         collective=config.collective)
+
+
+def _reading(ind, config: Config, data: PeriodData) -> Reading:
+    """The value of an indicator read from a sheet or a ledger (a milestone's nodes are read separately)."""
+    source = getattr(ind, "source", None)
+    if isinstance(source, LedgerSource):
+        ledger_data = data.ledgers.get(source.ledger) or LedgerData(source.ledger, None, [])
+        if ledger_data.location is None:
+            return Reading(None, None, f"台账“{source.ledger}”未读到")
+        value = ledger_figure(source, ledger_data, config.ledgers[source.ledger], data.period)
+        where = Location(ledger_data.location.file, ledger_data.location.sheet, _describe(source))
+        if value == 0:
+            return Reading(0.0, where, "台账中没有符合条件的项目（如属异常，请核对筛选条件）")
+        return Reading(value, where)
+    if isinstance(ind, MilestoneIndicator):
+        return Reading(0.0)
+    return data.readings.get(ind.id, Reading(None, None, "未配置来源"))
+
+
+def _in_unit(reading: Reading, unit: str) -> Reading:
+    """A configured last_year of a growth-of-a-sum row, read in 元, in the unit the parts were added in."""
+    if not unit or not reading.unit or reading.value is None:
+        return reading
+    return Reading(convert(reading.value, reading.unit, unit), reading.location, reading.problem, unit)
 
 
 def _with_targets(ind, data: PeriodData):

@@ -101,7 +101,7 @@ def _rate_result(ind, inputs: Inputs, actual: float | None, required: float, lig
 
 def growth_rate(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorResult:
     """同比增长 target: the source is the rate itself, or the amount when `last_year` is configured."""
-    if ind.last_year is not None:
+    if ind.from_amounts:
         amount = inputs.current.value
         last = inputs.last_year.value if inputs.last_year else None
         actual = growth(amount, last)
