@@ -91,7 +91,8 @@ def write_workbook(results: Results, path: Path, template: Path | None = None, *
     """
     if template is None:
         also = any(ledger.also_start_rate_base for ledger in results.ledgers)
-        wb = load_workbook(io.BytesIO(_default_template_bytes(frozenset() if also else frozenset(OPTIONAL_COLUMNS))))
+        omit = frozenset() if also else frozenset(OPTIONAL_COLUMNS)
+        wb = load_workbook(io.BytesIO(_default_template_bytes(omit)))
         name = "（内置模板）"
     else:
         name = template.name
@@ -165,7 +166,7 @@ def _ledger_context(results: Results) -> dict:
         labels = nb.also_start_labels(base)
         note = f"；{labels[2]}按{nb.START_BASE_TEXT[base]}计"
     else:                                   # none, or ledgers with different second bases: a neutral header
-        labels, note = ("第二口径应开工", "第二口径中已开工", "第二口径开工率"), ""
+        labels, note = ("第二口径项目", "第二口径中已开工", "第二口径开工率"), ""
     tps = {lg.time_progress for lg in results.ledgers if lg.time_progress is not None}
     ahead_note = (f"；{nb.AHEAD}指{nb.WITH_PLAN}的项目中{nb.span(results.month)}完成÷年度计划投资"
                   f"≥序时进度{nb.percent(tps.pop())}" if len(tps) == 1 else "")
