@@ -56,6 +56,16 @@ CREATE TABLE IF NOT EXISTS reportgen_deliveries (
 STALE_RUN = timedelta(hours=3)   # a claim left "running" this long belongs to a process that died
 
 
+def state_folder(config) -> Path:
+    """Where the run history and the job table live: schedule.state_dir when it is written in the config
+    (relative to the config file), else a state/ folder inside output.dir — beside the reports, never beside
+    the config when the output goes elsewhere."""
+    schedule = config.schedule
+    if "state_dir" in schedule.model_fields_set:
+        return config.resolve(schedule.state_dir)
+    return config.resolve(config.output.dir) / "state"
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -98,7 +108,8 @@ class History:
 
     @classmethod
     def for_config(cls, config) -> History:
-        return cls(config.resolve(config.schedule.state_dir) / "reportgen.sqlite")
+        """The store every caller of one config shares: manual runs, `send`, `history` and the scheduler."""
+        return cls(state_folder(config) / "reportgen.sqlite")
 
     def _connect(self) -> sqlite3.Connection:
         # Autocommit: every statement is its own transaction; several processes wait for each other's locks.
@@ -204,4 +215,4 @@ def jobstore_url(config) -> str:
     """APScheduler's job table: schedule.database, else the same SQLite file as the history."""
     if config.schedule.database:
         return config.schedule.database
-    return f"sqlite:///{config.resolve(config.schedule.state_dir) / 'reportgen.sqlite'}"
+    return f"sqlite:///{state_folder(config) / 'reportgen.sqlite'}"

@@ -42,6 +42,7 @@ class Project:
     progress: str = ""
     issues: str = ""
     leader: str = ""
+    level: str = ""                     # 项目级别 (省/市/县…), when the ledger maps that column
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 

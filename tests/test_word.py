@@ -81,7 +81,7 @@ def test_overview_narrative_sentences(june):
             "完成率比1-5月提高10.3个百分点，超序时进度6.2个百分点") in text
     assert "新开工项目53个，完成年度目标的53.0%" in text
     assert text.count("计划截至本月开工的项目（应开工）60个，其中已开工47个，开工率78.3%；"
-                      "13个项目已过计划开工时间仍未开工。") == 1
+                      "逾期未开工13个（已过计划开工时间仍未开工）：产业项目10个、基础设施2个、社会民生1个。") == 1
     assert "全区重点项目120个，已开工（含续建）70个；" in text
     assert text.index("计划截至本月开工的项目（应开工）60个") > text.index("三、重点项目推进情况")   # not repeated in 一
 

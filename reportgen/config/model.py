@@ -328,7 +328,7 @@ LEDGER_FIELDS = {
     "name": "项目名称", "owner": "责任单位", "category": "项目类别", "nature": "建设性质",
     "total_investment": "总投资", "annual_plan": "年度计划投资", "completed": "累计完成投资",
     "planned_start": "计划开工时间", "actual_start": "实际开工时间", "started": "是否开工",
-    "progress": "形象进度", "issues": "存在问题", "leader": "包保领导",
+    "progress": "形象进度", "issues": "存在问题", "leader": "包保领导", "level": "项目级别",
 }
 VIRTUAL_FIELDS = ("started", "start_overdue", "in_start_base")  # computed per project, usable in filters
 AMOUNT_FIELDS = ("total_investment", "annual_plan", "completed")
@@ -350,6 +350,10 @@ class LedgerColumns(Strict):
     progress: str | None = None
     issues: str | None = None
     leader: str | None = None
+    level: str | None = None          # 项目级别 (省/市/县…): 逾期未开工 by level when breakdown: level
+
+
+START_RATE_BASES = Literal["planned_to_date", "planned_this_year", "all_but_preliminary", "all"]
 
 
 class Ledger(Strict):
@@ -362,6 +366,18 @@ class Ledger(Strict):
     amount_unit: str = "亿元"
     start_rate_base: Literal["planned_to_date", "planned_this_year", "all_but_preliminary", "all"] = "planned_to_date"
     preliminary: list[str] = ["前期", "储备"]
+    # A second 开工率 shown beside the main one, under its own name (时序开工率/年度开工率…), never 应开工/开工率.
+    also_start_rate_base: START_RATE_BASES | None = None
+    breakdown: Literal["category", "level"] = "category"   # how 逾期未开工 is broken down in the summary
+
+    @model_validator(mode="after")
+    def _ledger_options_agree(self):
+        if self.also_start_rate_base is not None and self.also_start_rate_base == self.start_rate_base:
+            raise KeyProblem("also_start_rate_base", f"与 start_rate_base 相同（{self.start_rate_base}），"
+                                                     "应为另一口径或不填")
+        if self.breakdown == "level" and not self.columns.level:
+            raise KeyProblem("breakdown", "按项目级别分列需要在 columns.level 中写明“项目级别”列的表头")
+        return self
 
 
 class Lights(Strict):

@@ -24,9 +24,10 @@ def is_started(project: Project, period: Period) -> bool:
     return any(normalize_text(project.nature).startswith(w) for w in FINISHED)
 
 
-def in_start_base(project: Project, ledger: Ledger, period: Period) -> bool:
-    """Whether the project is in the 开工率 denominator chosen by `start_rate_base`."""
-    base = ledger.start_rate_base
+def in_start_base(project: Project, ledger: Ledger, period: Period, base: str | None = None) -> bool:
+    """Whether the project is in the 开工率 denominator chosen by `start_rate_base` (or by `base`, e.g. the
+    ledger's also_start_rate_base)."""
+    base = base or ledger.start_rate_base
     if base == "all":
         return True
     if base == "all_but_preliminary":
@@ -35,6 +36,18 @@ def in_start_base(project: Project, ledger: Ledger, period: Period) -> bool:
     if planned is None or planned.year != period.year:
         return False
     return base == "planned_this_year" or planned <= period.end
+
+
+def plan_time_progress(ledger: Ledger, period: Period) -> float:
+    """The 序时进度 a project's 投资完成率 (1–N月完成 ÷ 年度计划投资) is judged against: N/12.
+
+    One home for it: when ledgers get their own cumulative plan, it is read here."""
+    return period.month_fraction()
+
+
+def is_ahead(completion: float | None, time_progress: float) -> bool | None:
+    """Completion reached 序时进度 (达到或超过); None when there is no completion rate to judge."""
+    return None if completion is None else completion >= time_progress - 1e-9
 
 
 def months_late(project: Project, period: Period) -> int | None:
@@ -46,14 +59,17 @@ def months_late(project: Project, period: Period) -> int | None:
 
 
 def evaluate_ledger(data: LedgerData, ledger: Ledger, period: Period, owners: list[str]) -> LedgerResult:
+    tp = plan_time_progress(ledger, period)
+    also = ledger.also_start_rate_base
     projects = tuple(
         ProjectResult(
             name=p.name, owner=p.owner, category=p.category, nature=p.nature, total_investment=p.total_investment,
-            annual_plan=p.annual_plan, completed=p.completed, completion=ratio(p.completed, p.annual_plan),
+            annual_plan=p.annual_plan, completed=p.completed, completion=_plan_completion(p),
             planned_start=p.planned_start, actual_start=p.actual_start, started=is_started(p, period),
             in_start_base=in_start_base(p, ledger, period), start_overdue=months_late(p, period) is not None,
             months_late=months_late(p, period), progress=p.progress, issues=p.issues, leader=p.leader,
-            source=str(p.location))
+            source=str(p.location), level=p.level, ahead=is_ahead(_plan_completion(p), tp),
+            in_also_start_base=bool(also) and in_start_base(p, ledger, period, also))
         for p in data.projects)
     by_category = defaultdict(list)
     by_owner = defaultdict(list)
@@ -66,7 +82,13 @@ def evaluate_ledger(data: LedgerData, ledger: Ledger, period: Period, owners: li
         total=_group("合计", projects),
         by_category=tuple(_group(k, v) for k, v in by_category.items()),
         by_department=tuple(_group(k, by_owner[k]) for k in sorted(by_owner, key=lambda k: owner_order.get(k, 999))),
-        projects=projects, source=str(data.location) if data.location else "", title=ledger.title)
+        projects=projects, source=str(data.location) if data.location else "", title=ledger.title,
+        also_start_rate_base=also, breakdown=ledger.breakdown, time_progress=tp)
+
+
+def _plan_completion(p: Project) -> float | None:
+    """投资完成率 against a positive annual plan (a zero or negative plan gives no rate)."""
+    return ratio(p.completed, p.annual_plan) if (p.annual_plan or 0) > 0 else None
 
 
 def _group(name: str, projects) -> LedgerGroup:
@@ -74,12 +96,19 @@ def _group(name: str, projects) -> LedgerGroup:
     started = sum(1 for p in base if p.started)
     plan = sum(p.annual_plan or 0.0 for p in projects)
     completed = sum(p.completed or 0.0 for p in projects)
+    planned = [p for p in projects if (p.annual_plan or 0) > 0]
+    ahead = sum(1 for p in planned if p.ahead)
+    also = [p for p in projects if p.in_also_start_base]
+    also_started = sum(1 for p in also if p.started)
     return LedgerGroup(
         name=name, projects=len(projects), started=started, start_base=len(base),
         started_all=sum(1 for p in projects if p.started),
         start_rate=ratio(started, len(base)), total_investment=sum(p.total_investment or 0.0 for p in projects),
         annual_plan=plan, completed=completed, completion=ratio(completed, plan),
-        overdue=sum(1 for p in projects if p.start_overdue))
+        overdue=sum(1 for p in projects if p.start_overdue),
+        with_plan=len(planned), ahead=ahead, ahead_share=ratio(ahead, len(planned)),
+        plan_unreported=sum(1 for p in planned if p.completed is None),
+        also_start_base=len(also), also_started=also_started, also_start_rate=ratio(also_started, len(also)))
 
 
 # ---- ledger-sourced indicators: count or sum with a filter -------------------------------------------

@@ -124,6 +124,9 @@ class ProjectResult:
     issues: str
     leader: str
     source: str
+    level: str = ""
+    ahead: bool | None = None         # 投资完成率 ≥ the ledger's 序时进度; None without a plan or a reported amount
+    in_also_start_base: bool = False  # in the second 开工率 base (also_start_rate_base)
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,16 @@ class LedgerGroup:
     completion: float | None
     overdue: int
     started_all: int = 0
+    # 投资达到序时进度: among projects with an annual plan > 0 (with_plan), those whose completion reached the
+    # ledger's 序时进度 (ahead); plan_unreported of them reported no completed amount (not counted as ahead).
+    with_plan: int = 0
+    ahead: int = 0
+    ahead_share: float | None = None
+    plan_unreported: int = 0
+    # The second 开工率 (also_start_rate_base), from the same rows; zero/None when it is not configured.
+    also_start_base: int = 0
+    also_started: int = 0
+    also_start_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +169,9 @@ class LedgerResult:
     projects: tuple[ProjectResult, ...]
     source: str = ""
     title: str = "重点项目"
+    also_start_rate_base: str | None = None
+    breakdown: str = "category"                   # 逾期未开工 by "category" or "level"
+    time_progress: float | None = None            # the 序时进度 project completion is judged against
 
     @property
     def overdue(self) -> tuple[ProjectResult, ...]:

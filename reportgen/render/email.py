@@ -8,7 +8,7 @@ from ..config.model import Lights
 from ..kinds import kind_of
 from ..metrics.results import Results
 from . import numbers as nb
-from .report import (Voice, escalation_note, key_results, lagging_results, overview_paragraphs,
+from .report import (Voice, ahead_sentence, escalation_note, key_results, lagging_results, overview_paragraphs,
                      start_rate_sentence)
 
 LEADERS_TEXT = """\
@@ -162,6 +162,9 @@ def _projects_words(ledger) -> str:
     """Ledger counts under the labels every output uses (render/numbers.py)."""
     t = ledger.total
     text = f"{ledger.title}{t.projects}个，{nb.STARTED_ALL}{t.started_all}个；{start_rate_sentence(ledger)}"
+    ahead = ahead_sentence(ledger)
+    if ahead:
+        text += f"；{ahead}"
     overdue = [f"{p.name}（计划{nb.month_text(p.planned_start)}）" for p in ledger.projects if p.start_overdue]
     if overdue:
         text += f"；逾期未开工{len(overdue)}个：{'、'.join(overdue)}"

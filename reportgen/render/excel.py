@@ -22,10 +22,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..errors import TemplateError
 from ..metrics.results import Results
 from . import numbers as nb
-from .excel_fields import DEFAULT_SHEETS, FIELDS, PLACEHOLDER, SUBTITLES, TEXT_START, parse_markers
+from .excel_fields import (DEFAULT_SHEETS, FIELDS, OPTIONAL_COLUMNS, PLACEHOLDER, SUBTITLES, TEXT_START,
+                           parse_markers)
 
-def build_default_template() -> Workbook:
-    """The stock template: a title, a subtitle, a header row and a marker row on each sheet."""
+def build_default_template(omit: frozenset[str] = frozenset(OPTIONAL_COLUMNS)) -> Workbook:
+    """The stock template: a title, a subtitle, a header row and a marker row on each sheet. `omit` leaves out
+    columns nothing fills: by default the optional ones (the second 开工率, OPTIONAL_COLUMNS)."""
     wb = Workbook()
     wb.remove(wb.active)
     thin = Side(style="thin", color="808080")
@@ -33,6 +35,7 @@ def build_default_template() -> Workbook:
     header_font = Font(name="黑体", size=11, bold=True)
     body_font = Font(name="仿宋", size=11)
     for sheet, (record, keys) in DEFAULT_SHEETS.items():
+        keys = [k for k in keys if k not in omit]
         ws = wb.create_sheet(sheet)
         last = get_column_letter(len(keys))
         ws["A1"] = "{zone}{year}年{span}" + ("重点指标完成情况" if record == "indicator" else sheet)
@@ -64,11 +67,11 @@ def build_default_template() -> Workbook:
     return wb
 
 
-@lru_cache(maxsize=1)
-def _default_template_bytes() -> bytes:
+@lru_cache(maxsize=2)
+def _default_template_bytes(omit: frozenset[str]) -> bytes:
     """The stock template built once per process (a run writes one workbook per department)."""
     raw = io.BytesIO()
-    build_default_template().save(raw)
+    build_default_template(omit).save(raw)
     return raw.getvalue()
 
 
@@ -87,7 +90,9 @@ def write_workbook(results: Results, path: Path, template: Path | None = None, *
     else after the sheet's title in A1, so nobody mistakes a department's list for the whole zone's.
     """
     if template is None:
-        wb = load_workbook(io.BytesIO(_default_template_bytes()))
+        also = any(ledger.also_start_rate_base for ledger in results.ledgers)
+        omit = frozenset() if also else frozenset(OPTIONAL_COLUMNS)
+        wb = load_workbook(io.BytesIO(_default_template_bytes(omit)))
         name = "（内置模板）"
     else:
         name = template.name
@@ -144,11 +149,29 @@ def _context(results: Results, near: float, severe: float) -> dict:
             f"开工率口径：{nb.START_BASE}指{nb.START_BASE_TEXT[ledger.start_rate_base]}" if ledger else "",
         "start_base_plain": nb.START_BASE_TEXT[ledger.start_rate_base] if ledger else "—",
         "start_rate": nb.percent(ledger.total.start_rate) if ledger else "—",
+        **_ledger_context(results),
         "ranking_header": header, "ranking_text": nb.RANKING_TEXT[results.ranking_by],
         "ranking_by": results.ranking_by,
         "near": near, "severe": severe,
         "missing_reports": f"　缺报：{'、'.join(results.missing)}" if results.missing else "",
     }
+
+
+def _ledger_context(results: Results) -> dict:
+    """Headers and notes of the 项目汇总 columns beyond the main 开工率: the second rate under its own name,
+    and what 投资达到序时进度 means."""
+    also = {lg.also_start_rate_base for lg in results.ledgers if lg.also_start_rate_base}
+    if len(also) == 1:
+        base = also.pop()
+        labels = nb.also_start_labels(base)
+        note = f"；{labels[2]}按{nb.START_BASE_TEXT[base]}计"
+    else:                                   # none, or ledgers with different second bases: a neutral header
+        labels, note = ("第二口径项目", "第二口径中已开工", "第二口径开工率"), ""
+    tps = {lg.time_progress for lg in results.ledgers if lg.time_progress is not None}
+    ahead_note = (f"；{nb.AHEAD}指{nb.WITH_PLAN}的项目中{nb.span(results.month)}完成÷年度计划投资"
+                  f"≥序时进度{nb.percent(tps.pop())}" if len(tps) == 1 else "")
+    return {"also_start_base": labels[0], "also_started": labels[1], "also_start_rate": labels[2],
+            "also_start_note": note, "ahead_note": ahead_note}
 
 
 def _substitute(text: str, ctx: dict) -> str:

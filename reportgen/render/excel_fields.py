@@ -91,6 +91,8 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "issues": ("存在问题", lambda p, i, ctx: p.issues, None),
         "leader": ("包保领导", lambda p, i, ctx: p.leader, None),
         "source": ("数据来源", lambda p, i, ctx: p.source, None),
+        "level": ("项目级别", lambda p, i, ctx: p.level, None),
+        "ahead": (nb.AHEAD, lambda p, i, ctx: "" if p.ahead is None else ("是" if p.ahead else "否"), None),
     },
     "group": {
         "by": ("汇总口径", lambda g, i, ctx: g[0], None),
@@ -105,6 +107,14 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "annual_plan": ("年度计划投资", lambda g, i, ctx: g[1].annual_plan, "0.00"),
         "completed": ("{span}完成投资", lambda g, i, ctx: g[1].completed, "0.00"),
         "completion": ("投资完成率", lambda g, i, ctx: g[1].completion, PERCENT),
+        "with_plan": (nb.WITH_PLAN, lambda g, i, ctx: g[1].with_plan, "0"),
+        "ahead": (nb.AHEAD, lambda g, i, ctx: g[1].ahead, "0"),
+        "ahead_share": (nb.AHEAD_SHARE, lambda g, i, ctx: g[1].ahead_share, PERCENT),
+        # The second 开工率: headed by its own base and name ({also_start_base} → 计划年内开工 …), see _context.
+        "also_start_base": ("{also_start_base}", lambda g, i, ctx: g[1].also_start_base or None, "0"),
+        "also_started": ("{also_started}", lambda g, i, ctx: g[1].also_started if g[1].also_start_base else None,
+                         "0"),
+        "also_start_rate": ("{also_start_rate}", lambda g, i, ctx: g[1].also_start_rate, PERCENT),
     },
     "department": {
         "rank": ("排名", lambda d, i, ctx: _rank(d), "0"),
@@ -140,7 +150,8 @@ DEFAULT_SHEETS = {
                          "completed", "completion", "planned_start", "actual_start", "started", "start_overdue",
                          "progress", "issues", "source"]),
     "项目汇总": ("group", ["by", "name", "projects", "started_all", "start_base", "started", "start_rate", "overdue",
-                        "total_investment", "annual_plan", "completed", "completion"]),
+                        "total_investment", "annual_plan", "completed", "completion", "with_plan", "ahead",
+                        "ahead_share", "also_start_base", "also_started", "also_start_rate"]),
     "单位汇总": ("department", ["rank", "rank_change", "name", "score", "ranked_indicators", "red_line", "indicators", "green",
                            "yellow", "red", "no_data", "average_completion", "average_gap", "projects",
                            "projects_started", "investment_completion"]),
@@ -149,10 +160,15 @@ DEFAULT_SHEETS = {
 SUBTITLES = {
     "指标完成情况": "（截至{year}年{month}月底）序时进度{time_progress}　{checkpoint_verdict}{missing_reports}{filter}",
     "重点项目": "（截至{year}年{month}月底）金额单位：{ledger_unit}　开工率{start_rate}（{start_base_text}）{filter}",
-    "项目汇总": "（截至{year}年{month}月底）金额单位：{ledger_unit}　应开工指{start_base_plain}{filter}",
+    "项目汇总": "（截至{year}年{month}月底）金额单位：{ledger_unit}　应开工指{start_base_plain}{also_start_note}"
+            "{ahead_note}{filter}",
     "单位汇总": "（截至{year}年{month}月底）按{ranking_text}排名{filter}",
     "数据问题": "本期读取数据时发现的问题（未报送或无法识别的数值不计为 0）{filter}",
 }
+
+
+# Stock-sheet columns left out when no ledger has what they show (the second 开工率 is optional).
+OPTIONAL_COLUMNS = {"also_start_base", "also_started", "also_start_rate"}
 
 
 def _verdict(r: IndicatorResult, ctx: dict) -> str:

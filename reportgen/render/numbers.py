@@ -158,6 +158,25 @@ START_BASE = "应开工"               # the 开工率 denominator, whose defini
 STARTED_IN_BASE = "其中已开工"       # started projects within 应开工: the 开工率 numerator
 START_BASE_TEXT = {"planned_to_date": "计划截至本月开工的项目", "planned_this_year": "计划年内开工的项目",
                    "all_but_preliminary": "除前期项目外的项目", "all": "全部项目"}
+# The second 开工率 (ledgers.<name>.also_start_rate_base) is never called 应开工/其中已开工/开工率: those name the
+# main base. It carries its own name, and its counts are headed by the base ("计划年内开工", "计划年内开工中已开工").
+START_RATE_NAMES = {"planned_to_date": "时序开工率", "planned_this_year": "年度开工率",
+                    "all_but_preliminary": "除前期项目开工率", "all": "全部项目开工率"}
+START_BASE_SHORT = {"planned_to_date": "计划截至本月开工", "planned_this_year": "计划年内开工",
+                    "all_but_preliminary": "除前期项目", "all": "全部项目"}
+START_BASE_COUNTED = {"planned_to_date": "计划截至本月开工的{n}个项目", "planned_this_year": "计划年内开工的{n}个项目",
+                      "all_but_preliminary": "除前期项目外的{n}个项目", "all": "全部{n}个项目"}
+# 投资完成率 (1–N月完成 ÷ 年度计划投资) against the ledger's 序时进度, among projects with an annual plan.
+WITH_PLAN = "有年度计划投资"          # projects whose 年度计划投资 > 0: the base of AHEAD
+AHEAD = "投资达到序时进度"            # of WITH_PLAN, projects whose 投资完成率 ≥ 序时进度 (达到或超过)
+AHEAD_SHARE = "达到序时进度占比"      # AHEAD ÷ WITH_PLAN
+
+
+def also_start_labels(base: str) -> tuple[str, str, str]:
+    """Headers of the second 开工率's base count, started count and rate: ('计划年内开工', '计划年内开工中已开工',
+    '年度开工率')."""
+    short = START_BASE_SHORT[base]
+    return short, f"{short}中已开工", START_RATE_NAMES[base]
 RANKING_TEXT = {"gap": "进度类指标与各自序时进度的平均差距", "completion": "进度类指标的平均完成率"}
 
 

@@ -106,22 +106,70 @@ def _group_row(g: LedgerGroup, unit: str) -> dict:
                 started_all=g.started_all, start_rate=nb.percent(g.start_rate),
                 total_investment=nb.number(g.total_investment, 2), annual_plan=nb.number(g.annual_plan, 2),
                 completed=nb.number(g.completed, 2), completion=nb.percent(g.completion), overdue=g.overdue,
-                unit=unit)
+                unit=unit, with_plan=g.with_plan, ahead=g.ahead, ahead_share=nb.percent(g.ahead_share),
+                also_start_base=g.also_start_base, also_started=g.also_started,
+                also_start_rate=nb.percent(g.also_start_rate))
 
 
 def start_rate_sentence(ledger: LedgerResult, t: LedgerGroup | None = None) -> str:
-    """The 开工率 with its base in words: '计划截至本月开工的项目（应开工）88个，其中已开工81个，开工率92.0%'."""
+    """The 开工率 with its base in words: '计划截至本月开工的项目（应开工）88个，其中已开工81个，开工率92.0%'; with
+    also_start_rate_base the second rate follows under its own name ('；计划年内开工的100个项目已开工81个，
+    年度开工率81.0%'), so 应开工/其中已开工/开工率 keep naming the main base only."""
     t = t or ledger.total
-    return (f"{nb.START_BASE_TEXT[ledger.start_rate_base]}（{nb.START_BASE}）{t.start_base}个，"
+    text = (f"{nb.START_BASE_TEXT[ledger.start_rate_base]}（{nb.START_BASE}）{t.start_base}个，"
             f"{nb.STARTED_IN_BASE}{t.started}个，开工率{nb.percent(t.start_rate)}")
+    also = ledger.also_start_rate_base
+    if also:
+        text += (f"；{nb.START_BASE_COUNTED[also].format(n=t.also_start_base)}已开工{t.also_started}个，"
+                 f"{nb.START_RATE_NAMES[also]}{nb.percent(t.also_start_rate)}")
+    return text
+
+
+def ahead_sentence(ledger: LedgerResult, t: LedgerGroup | None = None) -> str:
+    """Projects against their own annual plan: '有年度计划投资的118个项目中，95个投资完成率达到序时进度（75.0%），
+    占80.5%'; '' when no project has an annual plan."""
+    t = t or ledger.total
+    if not t.with_plan or ledger.time_progress is None:
+        return ""
+    text = (f"{nb.WITH_PLAN}的{t.with_plan}个项目中，{t.ahead}个投资完成率达到序时进度"
+            f"（{nb.percent(ledger.time_progress)}），占{nb.percent(t.ahead_share)}")
+    if t.plan_unreported:
+        text += f"（{t.plan_unreported}个未填报完成投资，未计入）"
+    return text
+
+
+LEVEL_ORDER = ("国家", "国", "省", "市", "县", "区", "镇", "乡")
+
+
+def overdue_breakdown(ledger: LedgerResult, projects=None) -> str:
+    """逾期未开工 by category (default) or by 项目级别 (breakdown: level): '产业项目6个、社会民生1个' /
+    '省6个、市7个、县18个'; '' when the rows carry no such distinction."""
+    late = [p for p in (ledger.projects if projects is None else projects) if p.start_overdue]
+    by_level = ledger.breakdown == "level"
+    counts: dict[str, int] = {}
+    for p in late:
+        key = (p.level or "未填级别") if by_level else (p.category or "未分类")
+        counts[key] = counts.get(key, 0) + 1
+    if not counts or set(counts) <= {"未分类", "未填级别"}:
+        return ""
+    keys = list(counts)
+    if by_level:
+        def rank(name: str) -> int:
+            return next((i for i, w in enumerate(LEVEL_ORDER) if name.startswith(w)), len(LEVEL_ORDER))
+        keys.sort(key=rank)                              # stable: unknown levels keep their order of appearance
+    return "、".join(f"{k}{counts[k]}个" for k in keys)
 
 
 def ledger_summary(ledger: LedgerResult, span: str, collective: str = "全区") -> str:
     t, u = ledger.total, ledger.unit
+    ahead = ahead_sentence(ledger)
     text = (f"{collective}{ledger.title}{t.projects}个，{nb.STARTED_ALL}{t.started_all}个；总投资{nb.amount(t.total_investment, u)}，"
             f"年度计划投资{nb.amount(t.annual_plan, u)}，{span}完成投资{nb.amount(t.completed, u)}，"
-            f"完成年度计划的{nb.percent(t.completion)}。{start_rate_sentence(ledger)}")
-    return text + (f"；{t.overdue}个项目已过计划开工时间仍未开工。" if t.overdue else "，均按计划开工。")
+            f"完成年度计划的{nb.percent(t.completion)}{'；' + ahead if ahead else ''}。{start_rate_sentence(ledger)}")
+    if not t.overdue:
+        return text + "，均按计划开工。"
+    breakdown = overdue_breakdown(ledger)
+    return text + f"；逾期未开工{t.overdue}个（已过计划开工时间仍未开工）{'：' + breakdown if breakdown else ''}。"
 
 
 def report_context(results: Results, *, near: float = 2.0, severe: float = 10.0, key_indicators: list[str] = (),
@@ -147,6 +195,9 @@ def report_context(results: Results, *, near: float = 2.0, severe: float = 10.0,
         ledgers.append(dict(
             name=ledger.title, unit=ledger.unit, summary=ledger_summary(ledger, span, results.collective),
             base_text=nb.START_BASE_TEXT[ledger.start_rate_base],
+            also_base_text=nb.START_BASE_TEXT.get(ledger.also_start_rate_base, ""),
+            also_rate_name=nb.START_RATE_NAMES.get(ledger.also_start_rate_base, ""),
+            time_progress=nb.percent(ledger.time_progress), overdue_breakdown=overdue_breakdown(ledger),
             total=_group_row(ledger.total, ledger.unit),
             categories=[_group_row(g, ledger.unit) for g in ledger.by_category],
             departments=[_group_row(g, ledger.unit) for g in ledger.by_department],

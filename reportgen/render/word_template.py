@@ -37,6 +37,8 @@ GROUP_COLUMNS = [("{{ label }}", 20, "name"), ("项目数", 11, "projects"), ("�
                  ("应开工", 13, "start_base"), ("其中已开工", 14, "started"), ("开工率", 15, "start_rate"),
                  ("年度计划投资", 18, "annual_plan"), ("完成投资", 17, "completed"), ("完成率", 15, "completion"),
                  ("逾期未开工", 16, "overdue")]
+# 154 of the 156 mm text width: 有年度计划投资 / 投资达到序时进度 (with_plan, ahead) do not fit and are shown in the
+# summary sentence and the Excel 项目汇总 only (README 计算口径).
 OVERDUE_COLUMNS = [("序号", 12, None), ("项目名称", 38, "name"), ("责任单位", 20, "owner"),
                    ("计划开工", 25, "planned_start"), ("逾期（月）", 16, "months_late"), ("存在问题", 45, "issues")]
 DEPARTMENT_COLUMNS = [("排名", 18, "rank"), ("较上月", 12, "rank_change"), ("责任单位", 22, "name"),
