@@ -45,7 +45,8 @@ def evaluate(config: Config, data: PeriodData) -> Results:
         if source_text is not None:
             target_fields["source"] = source_text
         indicators.append(replace(result, owner=owner, **target_fields))
-    ledgers = [evaluate_ledger(data.ledgers[name], ledger, period, config.department_names)
+    ledgers = [evaluate_ledger(data.ledgers[name], ledger, period, config.department_names,
+                               zone_time_progress(config.progress, period))
                for name, ledger in config.ledgers.items() if name in data.ledgers]
     return Results(
         zone=config.zone, year=period.year, month=period.month, indicators=tuple(indicators),

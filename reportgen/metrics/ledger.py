@@ -38,11 +38,12 @@ def in_start_base(project: Project, ledger: Ledger, period: Period, base: str | 
     return base == "planned_this_year" or planned <= period.end
 
 
-def plan_time_progress(ledger: Ledger, period: Period) -> float:
-    """The 序时进度 a project's 投资完成率 (1–N月完成 ÷ 年度计划投资) is judged against: N/12.
+def plan_time_progress(ledger: Ledger, period: Period, zone: float | None = None) -> float:
+    """The 序时进度 a project's 投资完成率 (1–N月完成 ÷ 年度计划投资) is judged against: the zone's (config
+    `progress`, N/12 by default), the same figure the report's headline states.
 
     One home for it: when ledgers get their own cumulative plan, it is read here."""
-    return period.month_fraction()
+    return period.month_fraction() if zone is None else zone
 
 
 def is_ahead(completion: float | None, time_progress: float) -> bool | None:
@@ -58,8 +59,9 @@ def months_late(project: Project, period: Period) -> int | None:
     return (period.year - planned.year) * 12 + period.month - planned.month
 
 
-def evaluate_ledger(data: LedgerData, ledger: Ledger, period: Period, owners: list[str]) -> LedgerResult:
-    tp = plan_time_progress(ledger, period)
+def evaluate_ledger(data: LedgerData, ledger: Ledger, period: Period, owners: list[str],
+                    zone_progress: float | None = None) -> LedgerResult:
+    tp = plan_time_progress(ledger, period, zone_progress)
     also = ledger.also_start_rate_base
     projects = tuple(
         ProjectResult(
