@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install demo test bench samples templates clean system-fonts system-test-tools
+.PHONY: install demo test lint bench samples templates clean system-fonts system-test-tools
 
 install: $(VENV)/.installed system-fonts
 
@@ -30,7 +30,12 @@ demo: install
 	$(BIN)/reportgen run --config config/example.yaml --period 2024-09
 	@echo "示例报告已生成：output/2024-06/ 与 output/2024-09/（Word 通报、图表、Excel 汇总表）"
 
-test: install system-test-tools
+# Lint and format checks with the ruff version pinned in pyproject.toml (installed with the test extras).
+lint: $(VENV)/.installed
+	$(BIN)/ruff check reportgen tests scripts benchmarks
+	$(BIN)/ruff format --check reportgen tests scripts benchmarks
+
+test: install system-test-tools lint
 	$(BIN)/python -m pytest
 
 # Benchmarks: S (demo), M, L workloads; prints a table and writes output/bench.json (docs/performance.md).

@@ -50,19 +50,30 @@ def measure(size: str, repeat: int) -> dict:
     out = WORK / "out" / size
     runs = []
     for _ in range(repeat):
-        child = subprocess.run([sys.executable, "-m", "benchmarks.child", str(config), PERIOD, str(out)],
-                               check=True, capture_output=True, text=True, cwd=ROOT)
+        child = subprocess.run(
+            [sys.executable, "-m", "benchmarks.child", str(config), PERIOD, str(out)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
 
     def median(get):
         values = [v for v in (get(r) for r in runs) if v is not None]
         return statistics.median(values) if values else None
 
-    stages = {s: median(lambda r, s=s: r["total"] if s == "total" else r["stages"].get(s, 0.0)) for s in STAGES}
+    stages = {
+        s: median(lambda r, s=s: r["total"] if s == "total" else r["stages"].get(s, 0.0)) for s in STAGES
+    }
     read = stages["read"]
     row = {
-        "size": size, "runs": repeat, "files": runs[0]["files"], "input_mb": runs[0]["bytes"] / 2**20,
-        "stages": stages, "imports": median(lambda r: r["imports"]),
+        "size": size,
+        "runs": repeat,
+        "files": runs[0]["files"],
+        "input_mb": runs[0]["bytes"] / 2**20,
+        "stages": stages,
+        "imports": median(lambda r: r["imports"]),
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
         "calamine_floor": median(lambda r: r["calamine_floor"]),
         "pandas_openpyxl": median(lambda r: r["pandas_openpyxl"]),
@@ -80,12 +91,32 @@ def table(rows: list[dict], startup: dict) -> str:
     def f(v, digits=2):
         return "—" if v is None else f"{v:.{digits}f}"
 
-    head = ["size", *STAGES, "imports", "wall run", "skip", "validate", "RSS MB", "floor", "read/floor", "pandas/read"]
+    head = [
+        "size",
+        *STAGES,
+        "imports",
+        "wall run",
+        "skip",
+        "validate",
+        "RSS MB",
+        "floor",
+        "read/floor",
+        "pandas/read",
+    ]
     lines = [" ".join(f"{h:>10}" for h in head)]
     for r in rows:
-        cells = [r["size"], *(f(r["stages"][s]) for s in STAGES), f(r["imports"]), f(r["wall_run"]), f(r["wall_skip"]),
-                 f(r["wall_validate"]), f(r["peak_rss_mb"], 0), f(r["calamine_floor"]), f(r["read_vs_floor"]),
-                 f(r["pandas_vs_read"], 1)]
+        cells = [
+            r["size"],
+            *(f(r["stages"][s]) for s in STAGES),
+            f(r["imports"]),
+            f(r["wall_run"]),
+            f(r["wall_skip"]),
+            f(r["wall_validate"]),
+            f(r["peak_rss_mb"], 0),
+            f(r["calamine_floor"]),
+            f(r["read_vs_floor"]),
+            f(r["pandas_vs_read"], 1),
+        ]
         lines.append(" ".join(f"{c:>10}" for c in cells))
     lines.append(f"reportgen --help: {startup['help']:.2f} s")
     by = {r["size"]: r for r in rows}
@@ -108,14 +139,28 @@ def main() -> None:
     for size in args.sizes.split(","):
         print(f"… {size}", file=sys.stderr, flush=True)
         rows.append(measure(size, args.repeat))
-    report = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
-              "period": PERIOD, "startup": startup, "sizes": rows}
+    report = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "period": PERIOD,
+        "startup": startup,
+        "sizes": rows,
+    }
     growth = {}
     by = {r["size"]: r for r in rows}
     if "M" in by and "L" in by:
-        growth = {s: by["L"]["stages"][s] / by["M"]["stages"][s] for s in ("read", "compute") if by["M"]["stages"][s]}
+        growth = {
+            s: by["L"]["stages"][s] / by["M"]["stages"][s]
+            for s in ("read", "compute")
+            if by["M"]["stages"][s]
+        }
     report["growth_L_over_M"] = growth
-    (ROOT / "output" / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    (ROOT / "output" / "bench.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     print(table(rows, startup))
     print(f"已写出 {ROOT / 'output' / 'bench.json'}")
     shutil.rmtree(WORK / "out", ignore_errors=True)

@@ -63,9 +63,20 @@ def main() -> None:
     files = input_files(config, period)
     floor = calamine_floor(files)
     pandas_seconds = pandas_read(files)
-    print(json.dumps({"imports": imported, "total": total, "stages": result.timings, "peak_rss_mb": rss_mb,
-                      "calamine_floor": floor, "pandas_openpyxl": pandas_seconds, "files": len(files),
-                      "bytes": sum(f.stat().st_size for f in files)}))
+    print(
+        json.dumps(
+            {
+                "imports": imported,
+                "total": total,
+                "stages": result.timings,
+                "peak_rss_mb": rss_mb,
+                "calamine_floor": floor,
+                "pandas_openpyxl": pandas_seconds,
+                "files": len(files),
+                "bytes": sum(f.stat().st_size for f in files),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

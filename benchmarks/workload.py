@@ -20,12 +20,32 @@ from pathlib import Path
 SIZES = {"M": (150, 2_000, 20), "L": (500, 20_000, 60)}
 YEAR = 2024
 SEED = 20241
-BASE_DEPTS = ["经发局", "招商局", "财政局", "建设局", "科创局", "应急局", "商务局", "生态局", "人社局", "市场局",
-              "统计局", "规划局", "国土局", "交通局", "水务局", "农业局", "文旅局", "教育局", "卫健局", "城管局"]
+BASE_DEPTS = [
+    "经发局",
+    "招商局",
+    "财政局",
+    "建设局",
+    "科创局",
+    "应急局",
+    "商务局",
+    "生态局",
+    "人社局",
+    "市场局",
+    "统计局",
+    "规划局",
+    "国土局",
+    "交通局",
+    "水务局",
+    "农业局",
+    "文旅局",
+    "教育局",
+    "卫健局",
+    "城管局",
+]
 KINDS = ["cumulative"] * 10 + ["count"] * 4 + ["growth"] * 2 + ["share", "cap", "milestone"]
 CATEGORIES = ["产业项目", "基础设施", "社会民生"]
 NATURES = ["新开工"] * 5 + ["续建"] * 3 + ["竣工", "前期"]
-VERSION = "2"   # bump when the generated files change: cached workloads are rebuilt
+VERSION = "2"  # bump when the generated files change: cached workloads are rebuilt
 
 
 def departments(count: int) -> list[str]:
@@ -40,17 +60,36 @@ def plan(n_indicators: int, n_projects: int, n_departments: int):
         kind = KINDS[i % len(KINDS)]
         dept = depts[i % n_departments]
         target = round(rng.uniform(10, 500), 1) if kind == "cumulative" else rng.randint(10, 200)
-        pace = rng.uniform(0.7, 1.25)               # how well this indicator is going
-        indicators.append(dict(id=f"i{i:04d}", name=f"{dept}指标{i:04d}", kind=kind, dept=dept, target=target,
-                               pace=pace, csv=(i % n_departments) % 6 == 5))
+        pace = rng.uniform(0.7, 1.25)  # how well this indicator is going
+        indicators.append(
+            dict(
+                id=f"i{i:04d}",
+                name=f"{dept}指标{i:04d}",
+                kind=kind,
+                dept=dept,
+                target=target,
+                pace=pace,
+                csv=(i % n_departments) % 6 == 5,
+            )
+        )
     projects = []
     for p in range(n_projects):
-        owner = depts[(p // 7) % n_departments]     # runs of one owner: merged 责任单位 cells
+        owner = depts[(p // 7) % n_departments]  # runs of one owner: merged 责任单位 cells
         category = CATEGORIES[(p * 3 // max(n_projects, 1)) % 3]
         planned = rng.randint(1, 12)
-        projects.append(dict(name=f"重点项目{p:05d}", owner=owner, category=category, nature=rng.choice(NATURES),
-                             total=round(rng.uniform(5_000, 500_000), 1), plan=round(rng.uniform(1_000, 50_000), 1),
-                             planned=planned, delay=rng.choice([0, 0, 0, 1, 2, 4]), pace=rng.uniform(0.5, 1.3)))
+        projects.append(
+            dict(
+                name=f"重点项目{p:05d}",
+                owner=owner,
+                category=category,
+                nature=rng.choice(NATURES),
+                total=round(rng.uniform(5_000, 500_000), 1),
+                plan=round(rng.uniform(1_000, 50_000), 1),
+                planned=planned,
+                delay=rng.choice([0, 0, 0, 1, 2, 4]),
+                pace=rng.uniform(0.5, 1.3),
+            )
+        )
     projects.sort(key=lambda p: CATEGORIES.index(p["category"]))
     return depts, indicators, projects
 
@@ -63,29 +102,50 @@ def config_text(zone: str, depts, indicators) -> str:
         file = f"{ind['dept']}指标报表." + ("csv" if ind["csv"] else "xlsx")
         head = f"  - {{id: {ind['id']}, name: {ind['name']}, owner: {ind['dept']}, "
         if ind["kind"] == "cumulative":
-            lines.append(head + f"kind: cumulative, unit: 亿元, target: {ind['target']}, source: {{file: {file}, "
-                         f"row: {ind['name']}, column: \"完成情况/1-{{month}}月累计\"}}, last_year: {{column: 上年同期}}}}")
+            lines.append(
+                head + f"kind: cumulative, unit: 亿元, target: {ind['target']}, source: {{file: {file}, "
+                f'row: {ind["name"]}, column: "完成情况/1-{{month}}月累计"}}, last_year: {{column: 上年同期}}}}'
+            )
         elif ind["kind"] == "count":
-            lines.append(head + f"kind: count, target: {ind['target']}, source: {{file: {file}, row: {ind['name']}, "
-                         f"column: \"完成情况/1-{{month}}月累计\"}}}}")
+            lines.append(
+                head + f"kind: count, target: {ind['target']}, source: {{file: {file}, row: {ind['name']}, "
+                f'column: "完成情况/1-{{month}}月累计"}}}}'
+            )
         elif ind["kind"] == "growth":
-            lines.append(head + f"kind: growth, target: 8, source: {{file: {file}, row: {ind['name']}, column: 同比增长}}}}")
+            lines.append(
+                head
+                + f"kind: growth, target: 8, source: {{file: {file}, row: {ind['name']}, column: 同比增长}}}}"
+            )
         elif ind["kind"] == "share":
-            lines.append(head + f"kind: share, base: 40, target: 2, source: {{file: {file}, row: {ind['name']}, "
-                         f"column: \"完成情况/1-{{month}}月累计\"}}}}")
+            lines.append(
+                head + f"kind: share, base: 40, target: 2, source: {{file: {file}, row: {ind['name']}, "
+                f'column: "完成情况/1-{{month}}月累计"}}}}'
+            )
         elif ind["kind"] == "cap":
-            lines.append(head + f"kind: cap, unit: 起, target: 5, source: {{file: {file}, row: {ind['name']}, "
-                         f"column: \"完成情况/1-{{month}}月累计\"}}}}")
+            lines.append(
+                head + f"kind: cap, unit: 起, target: 5, source: {{file: {file}, row: {ind['name']}, "
+                f'column: "完成情况/1-{{month}}月累计"}}}}'
+            )
         else:
-            nodes = ", ".join(f"{{name: {ind['name']}节点{k}, due: {due}}}" for k, due in enumerate((3, 6, 9, 12), 1))
-            lines.append(head + f"kind: milestone, source: {{file: {ind['dept']}重点工作.xlsx, sheet: 重点工作, "
-                         f"label_column: 节点任务, column: 完成情况}}, milestones: [{nodes}]}}")
+            nodes = ", ".join(
+                f"{{name: {ind['name']}节点{k}, due: {due}}}" for k, due in enumerate((3, 6, 9, 12), 1)
+            )
+            lines.append(
+                head + f"kind: milestone, source: {{file: {ind['dept']}重点工作.xlsx, sheet: 重点工作, "
+                f"label_column: 节点任务, column: 完成情况}}, milestones: [{nodes}]}}"
+            )
     lines += [
-        "ledgers:", "  projects:", "    file: 重点项目进度表.xlsx", "    owner: 经发局", "    unit: 万元",
+        "ledgers:",
+        "  projects:",
+        "    file: 重点项目进度表.xlsx",
+        "    owner: 经发局",
+        "    unit: 万元",
         "    columns: {name: 项目名称, owner: 责任单位, category: 项目类别, nature: 建设性质, total_investment: 总投资,",
-        "              annual_plan: 年度计划投资, completed: \"投资完成/1-{month}月累计完成\", planned_start: 计划开工时间,",
+        '              annual_plan: 年度计划投资, completed: "投资完成/1-{month}月累计完成", planned_start: 计划开工时间,',
         "              actual_start: 实际开工时间, progress: 形象进度, issues: 存在问题}",
-        "output:", "  dir: output", "  word: {key_indicators: [i0000, i0001, i0002]}",
+        "output:",
+        "  dir: output",
+        "  word: {key_indicators: [i0000, i0001, i0002]}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -103,23 +163,43 @@ def indicator_rows(indicators, month: int, rng: random.Random) -> list[list]:
         elif ind["kind"] == "count":
             cumulative, growth = round(done), ""
         else:
-            cumulative, growth = round(done * 10_000, 1), f"{(ind['pace'] - 1) * 30:.1f}%"   # 万元 in the table
-        shown = f"{cumulative:,}" if n % 5 == 0 else cumulative                          # typed as text
+            cumulative, growth = (
+                round(done * 10_000, 1),
+                f"{(ind['pace'] - 1) * 30:.1f}%",
+            )  # 万元 in the table
+        shown = f"{cumulative:,}" if n % 5 == 0 else cumulative  # typed as text
         if rng.random() < 0.004:
-            shown = "—"                                                                    # not reported
-        unit = {"cumulative": "万元", "count": "个", "growth": "万元", "share": "%", "cap": "起"}.get(ind["kind"], "")
+            shown = "—"  # not reported
+        unit = {"cumulative": "万元", "count": "个", "growth": "万元", "share": "%", "cap": "起"}.get(
+            ind["kind"], ""
+        )
         last = round(cumulative / 1.08, 1) if isinstance(cumulative, (int, float)) else None
-        rows.append([n, f"　{ind['name']}" if n % 7 == 0 else ind["name"], unit, ind["target"],
-                     round(cumulative / month, 1) if isinstance(cumulative, (int, float)) else None, shown, last, growth])
+        rows.append(
+            [
+                n,
+                f"　{ind['name']}" if n % 7 == 0 else ind["name"],
+                unit,
+                ind["target"],
+                round(cumulative / month, 1) if isinstance(cumulative, (int, float)) else None,
+                shown,
+                last,
+                growth,
+            ]
+        )
     return rows
 
 
-def write_department(folder: Path, dept: str, indicators, month: int, rng: random.Random, as_csv: bool) -> None:
+def write_department(
+    folder: Path, dept: str, indicators, month: int, rng: random.Random, as_csv: bool
+) -> None:
     title = f"示范区{dept}{YEAR}年1-{month}月重点指标完成情况"
     header1 = ["序号", "指标名称", "计量单位", "全年目标", "完成情况", None, "上年同期", "同比增长"]
     header2 = [None, None, None, None, "本月", f"1-{month}月累计", None, None]
     body = indicator_rows([i for i in indicators if i["kind"] != "milestone"], month, rng)
-    footer = [["合计", None, None, None, None, None, None, None], ["填报人：张某某　审核人：李某某　联系电话：0000-1234567"]]
+    footer = [
+        ["合计", None, None, None, None, None, None, None],
+        ["填报人：张某某　审核人：李某某　联系电话：0000-1234567"],
+    ]
     if as_csv:
         out = io.StringIO()
         writer = csv.writer(out)
@@ -169,8 +249,23 @@ def write_ledger(folder: Path, projects, month: int) -> None:
     ws = wb.create_sheet("重点项目")
     ws.append([f"示范区{YEAR}年重点项目推进情况表（1-{month}月）"])
     ws.append(["单位：万元"])
-    ws.append(["序号", "项目名称", "责任单位", "项目类别", "建设性质", "总投资", "年度计划投资", "投资完成", None,
-               "计划开工时间", "实际开工时间", "形象进度", "存在问题"])
+    ws.append(
+        [
+            "序号",
+            "项目名称",
+            "责任单位",
+            "项目类别",
+            "建设性质",
+            "总投资",
+            "年度计划投资",
+            "投资完成",
+            None,
+            "计划开工时间",
+            "实际开工时间",
+            "形象进度",
+            "存在问题",
+        ]
+    )
     ws.append([None] * 7 + [f"1-{month}月累计完成", "完成率"] + [None] * 4)
     for cells in ("A1:M1", "H3:I3"):
         ws.merged_cells.add(cells) if hasattr(ws.merged_cells, "add") else None
@@ -181,12 +276,27 @@ def write_ledger(folder: Path, projects, month: int) -> None:
             count = sum(1 for q in projects if q["category"] == category)
             ws.append([f"{'一二三'[CATEGORIES.index(category)]}、{category}（{count}个）"])
         n += 1
-        started = p["nature"] in ("续建", "竣工") or (p["nature"] == "新开工" and p["planned"] + p["delay"] <= month)
+        started = p["nature"] in ("续建", "竣工") or (
+            p["nature"] == "新开工" and p["planned"] + p["delay"] <= month
+        )
         done = round(p["plan"] * min(1.0, month / 12 * p["pace"]), 1)
-        ws.append([n, p["name"], p["owner"], p["category"], p["nature"], p["total"], p["plan"],
-                   f"{done:,}" if n % 9 == 0 else done, f"{done / p['plan']:.1%}",
-                   f"{YEAR}年{p['planned']}月", "已开工" if started else "", "主体施工" if started else "前期手续",
-                   "用地指标待落实" if not started and p["planned"] <= month else ""])
+        ws.append(
+            [
+                n,
+                p["name"],
+                p["owner"],
+                p["category"],
+                p["nature"],
+                p["total"],
+                p["plan"],
+                f"{done:,}" if n % 9 == 0 else done,
+                f"{done / p['plan']:.1%}",
+                f"{YEAR}年{p['planned']}月",
+                "已开工" if started else "",
+                "主体施工" if started else "前期手续",
+                "用地指标待落实" if not started and p["planned"] <= month else "",
+            ]
+        )
     ws.append(["合计"])
     ws.append(["填报单位（盖章）：经发局　　填报人：王某某"])
     wb.save(folder / "重点项目进度表.xlsx")

@@ -16,14 +16,22 @@ def _say(message: str) -> None:
 
 def cmd_run(args) -> int:
     from .config import load_config
-    from .period import Period
     from .history import recorded_run
+    from .period import Period
 
     config = load_config(args.config)
     period = Period.parse(args.period)
-    result = recorded_run(config, period, Path(args.config), trigger="manual", out_dir=Path(args.out) if args.out else None,
-                          strict=args.strict, pdf=True if args.format == "pdf" else None, force=args.force,
-                          progress=lambda m: _say(f"· {m}"))
+    result = recorded_run(
+        config,
+        period,
+        Path(args.config),
+        trigger="manual",
+        out_dir=Path(args.out) if args.out else None,
+        strict=args.strict,
+        pdf=True if args.format == "pdf" else None,
+        force=args.force,
+        progress=lambda m: _say(f"· {m}"),
+    )
     if result.skipped:
         print(f"输入未变化，未重新生成：{result.folder}（加 --force 强制重新生成）")
         return _send(args, config, result) if args.send else 0
@@ -33,8 +41,10 @@ def cmd_run(args) -> int:
             _say(f"  - {p}")
     results = result.results
     cp = results.checkpoint
-    summary = (f"{results.year}年{period.label}：{len(results.indicators)} 项指标，绿灯 {results.count('green')}、"
-               f"黄灯 {results.count('yellow')}、红灯 {results.count('red')}、未报送 {results.count('none')}")
+    summary = (
+        f"{results.year}年{period.label}：{len(results.indicators)} 项指标，绿灯 {results.count('green')}、"
+        f"黄灯 {results.count('yellow')}、红灯 {results.count('red')}、未报送 {results.count('none')}"
+    )
     if cp:
         summary += f"；“{cp.name}”{'已实现' if cp.met else f'未全部实现（{cp.met_count}/{cp.total}）'}"
     _say(summary)
@@ -52,8 +62,14 @@ def cmd_run(args) -> int:
 def _send(args, config, result) -> int:
     from .deliver import send_period
 
-    report = send_period(config, result.period, dry_run=args.dry_run, trigger="manual", run_id=result.run_id,
-                         progress=lambda m: _say(f"· {m}"))
+    report = send_period(
+        config,
+        result.period,
+        dry_run=args.dry_run,
+        trigger="manual",
+        run_id=result.run_id,
+        progress=lambda m: _say(f"· {m}"),
+    )
     for line in report.lines():
         print(line)
     return 0 if report.ok else 1
@@ -62,30 +78,52 @@ def _send(args, config, result) -> int:
 def cmd_send(args) -> int:
     from .config import load_config
     from .deliver import send_period
-    from .period import Period
-
     from .history import History
+    from .period import Period
 
     config = load_config(args.config)
     period = Period.parse(args.period)
     history = History.for_config(config)
-    run_id = history.start_run("manual", str(period), "send")     # deliveries are listed under it in `history`
+    run_id = history.start_run("manual", str(period), "send")  # deliveries are listed under it in `history`
     try:
-        report = send_period(config, period, dry_run=args.dry_run, run_id=run_id, history=history,
-                             progress=lambda m: _say(f"· {m}"))
+        report = send_period(
+            config,
+            period,
+            dry_run=args.dry_run,
+            run_id=run_id,
+            history=history,
+            progress=lambda m: _say(f"· {m}"),
+        )
     except ReportgenError as e:
         history.finish_run(run_id, "failed", error="\n".join(e.lines()))
         raise
-    history.finish_run(run_id, "success" if report.ok else "failed",
-                       error="" if report.ok else f"{len(report.failed)} 封未送达")
+    history.finish_run(
+        run_id,
+        "success" if report.ok else "failed",
+        error="" if report.ok else f"{len(report.failed)} 封未送达",
+    )
     for line in report.lines():
         print(line)
     return 0 if report.ok else 1
 
 
-STATUS = {"success": "成功", "skipped": "未变化跳过", "waiting": "等待报表", "failed": "失败", "running": "运行中",
-          "delivered": "已送达", "rejected": "被拒收", "dry-run": "仅写出 .eml"}
-TRIGGERS = {"manual": "手工", "scheduled": "定时", "catch-up": "补跑", "retry": "缺报重试", "send": "发送邮件"}
+STATUS = {
+    "success": "成功",
+    "skipped": "未变化跳过",
+    "waiting": "等待报表",
+    "failed": "失败",
+    "running": "运行中",
+    "delivered": "已送达",
+    "rejected": "被拒收",
+    "dry-run": "仅写出 .eml",
+}
+TRIGGERS = {
+    "manual": "手工",
+    "scheduled": "定时",
+    "catch-up": "补跑",
+    "retry": "缺报重试",
+    "send": "发送邮件",
+}
 KINDS = {"report": "领导", "department": "单位", "reminder": "催报", "alert": "告警"}
 
 
@@ -106,8 +144,11 @@ def cmd_history(args) -> int:
         when = r.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         took = f"{(r.finished_at - r.started_at).total_seconds():.1f}秒" if r.finished_at else ""
         how = TRIGGERS.get(r.trigger, r.trigger)
-        who = f"手工{how}" if r.report == "manual" and how != "手工" else (
-            "手工运行" if r.report == "manual" else f"任务“{r.report}”（{how}）")
+        who = (
+            f"手工{how}"
+            if r.report == "manual" and how != "手工"
+            else ("手工运行" if r.report == "manual" else f"任务“{r.report}”（{how}）")
+        )
         print(f"#{r.id} {when} {r.period} {who} {STATUS.get(r.status, r.status)} {took}".rstrip())
         if r.missing:
             print(f"    缺报：{'、'.join(r.missing)}")
@@ -116,8 +157,10 @@ def cmd_history(args) -> int:
         for d in history.deliveries(run_id=r.id):
             extra = f"，尝试{d['attempts']}次" if d["attempts"] > 1 else ""
             error = f"：{d['error']}" if d["error"] else ""
-            print(f"    邮件 {d['recipient']}（{d['department'] or KINDS.get(d['kind'], d['kind'])}）"
-                  f"{STATUS.get(d['status'], d['status'])}{extra}{error}")
+            print(
+                f"    邮件 {d['recipient']}（{d['department'] or KINDS.get(d['kind'], d['kind'])}）"
+                f"{STATUS.get(d['status'], d['status'])}{extra}{error}"
+            )
     return 0
 
 
@@ -169,51 +212,77 @@ def cmd_init(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reportgen", description="重点指标目标跟踪报告生成器：读取各单位报表，"
-                                     "计算完成率、序时进度、双过半，输出 Word 月度报告、图表与 Excel 工作簿。")
+    parser = argparse.ArgumentParser(
+        prog="reportgen",
+        description="重点指标目标跟踪报告生成器：读取各单位报表，"
+        "计算完成率、序时进度、双过半，输出 Word 月度报告、图表与 Excel 工作簿。",
+    )
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
-    p = sub.add_parser("run", help="生成某一期的报告", description="读取该期报表，计算指标，写入 output/<期间>/。")
+    p = sub.add_parser(
+        "run", help="生成某一期的报告", description="读取该期报表，计算指标，写入 output/<期间>/。"
+    )
     p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
     p.add_argument("--period", "-p", required=True, help="期间，格式 YYYY-MM，如 2024-06 表示 1-6月")
     p.add_argument("--out", "-o", help="输出根目录（默认取配置 output.dir）；结果写在其下的 <期间>/ 目录")
     p.add_argument("--strict", action="store_true", help="有任何数据问题就中止，不生成报告")
-    p.add_argument("--format", "-f", choices=["docx", "pdf"], default=None,
-                   help="pdf：另用 LibreOffice 把 Word 报告转为 PDF（默认按配置 output.word.pdf）")
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=["docx", "pdf"],
+        default=None,
+        help="pdf：另用 LibreOffice 把 Word 报告转为 PDF（默认按配置 output.word.pdf）",
+    )
     p.add_argument("--force", action="store_true", help="输入未变化也重新生成（默认跳过）")
     p.add_argument("--send", action="store_true", help="生成后按配置 mail 发送邮件（已成功发送的不重发）")
     p.add_argument("--dry-run", action="store_true", help="与 --send 同用：把邮件写成 .eml 文件，不真正发送")
     p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser("validate", help="检查配置与数据源，不写任何文件",
-                       description="检查配置；给出 --period 时还检查该期每个文件、工作表、表头和数值能否读取。")
+    p = sub.add_parser(
+        "validate",
+        help="检查配置与数据源，不写任何文件",
+        description="检查配置；给出 --period 时还检查该期每个文件、工作表、表头和数值能否读取。",
+    )
     p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
     p.add_argument("--period", "-p", help="同时检查该期数据，格式 YYYY-MM")
     p.set_defaults(handler=cmd_validate)
 
-    p = sub.add_parser("send", help="发送某一期的报告邮件（只发此前未成功的）",
-                       description="把已生成的报告发给 mail.leaders，把各单位督办清单发给各单位邮箱；已送达的不重发。")
+    p = sub.add_parser(
+        "send",
+        help="发送某一期的报告邮件（只发此前未成功的）",
+        description="把已生成的报告发给 mail.leaders，把各单位督办清单发给各单位邮箱；已送达的不重发。",
+    )
     p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
     p.add_argument("--period", "-p", required=True, help="期间，格式 YYYY-MM")
-    p.add_argument("--dry-run", action="store_true", help="把邮件写成 .eml 文件（output/<期间>-outbox/），不发送")
+    p.add_argument(
+        "--dry-run", action="store_true", help="把邮件写成 .eml 文件（output/<期间>-outbox/），不发送"
+    )
     p.set_defaults(handler=cmd_send)
 
-    p = sub.add_parser("history", help="查看运行与邮件发送记录", description="列出最近的运行（定时与手工）及每封邮件的结果。")
+    p = sub.add_parser(
+        "history", help="查看运行与邮件发送记录", description="列出最近的运行（定时与手工）及每封邮件的结果。"
+    )
     p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
     p.add_argument("--period", "-p", help="只看某一期")
     p.add_argument("--limit", type=int, default=30, help="最多列出多少次运行（默认 30）")
     p.set_defaults(handler=cmd_history)
 
-    p = sub.add_parser("schedule", help="按配置定时生成并发送（作为服务运行）",
-                       description="按 schedule.jobs 每月定时运行；停机错过的运行在重启后补跑一次。--list 只列出下次运行时间。")
+    p = sub.add_parser(
+        "schedule",
+        help="按配置定时生成并发送（作为服务运行）",
+        description="按 schedule.jobs 每月定时运行；停机错过的运行在重启后补跑一次。--list 只列出下次运行时间。",
+    )
     p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
     p.add_argument("--list", action="store_true", help="列出各任务下次运行时间后退出")
     p.set_defaults(handler=cmd_schedule)
 
-    p = sub.add_parser("init", help="生成一个可运行的示例项目",
-                       description="在目录中写入示例配置、Word 与 Excel 模板和 2024 年 1-9 月示例报表。")
+    p = sub.add_parser(
+        "init",
+        help="生成一个可运行的示例项目",
+        description="在目录中写入示例配置、Word 与 Excel 模板和 2024 年 1-9 月示例报表。",
+    )
     p.add_argument("dir", help="目标目录")
     p.add_argument("--force", action="store_true", help="目录中已有文件时覆盖")
     p.set_defaults(handler=cmd_init)

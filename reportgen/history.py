@@ -10,7 +10,7 @@ import json
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .errors import ReportgenError
@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS reportgen_deliveries (
 );
 """
 
-STALE_RUN = timedelta(hours=3)   # a claim left "running" this long belongs to a process that died
+STALE_RUN = timedelta(hours=3)  # a claim left "running" this long belongs to a process that died
 
 
 def state_folder(config) -> Path:
@@ -67,11 +67,11 @@ def state_folder(config) -> Path:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat()
+    return moment.astimezone(UTC).isoformat()
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -128,8 +128,10 @@ class History:
         `now` is the scheduler's clock: the waiting deadline counts from the first firing."""
         now = now or _now()
         try:
-            self._run("INSERT INTO reportgen_claims VALUES (?, ?, 'running', ?, ?)",
-                      (report, period, _stamp(now), _stamp(now)))
+            self._run(
+                "INSERT INTO reportgen_claims VALUES (?, ?, 'running', ?, ?)",
+                (report, period, _stamp(now), _stamp(now)),
+            )
             return True
         except sqlite3.IntegrityError:
             pass
@@ -137,49 +139,109 @@ class History:
         taken = self._run(
             f"UPDATE reportgen_claims SET state = 'running', updated_at = :now WHERE report = :report "
             f"AND period = :period AND (state IN ({resumable}) OR (state = 'running' AND updated_at < :stale))",
-            {"now": _stamp(now), "report": report, "period": period, "stale": _stamp(now - STALE_RUN)}).rowcount
+            {"now": _stamp(now), "report": report, "period": period, "stale": _stamp(now - STALE_RUN)},
+        ).rowcount
         return taken == 1
 
     def release(self, report: str, period: str, state: str) -> None:
-        self._run("UPDATE reportgen_claims SET state = ?, updated_at = ? WHERE report = ? AND period = ?",
-                  (state, _stamp(_now()), report, period))
+        self._run(
+            "UPDATE reportgen_claims SET state = ?, updated_at = ? WHERE report = ? AND period = ?",
+            (state, _stamp(_now()), report, period),
+        )
 
     def claim_state(self, report: str, period: str) -> tuple[str, datetime] | None:
-        rows = self._run("SELECT state, first_fired_at FROM reportgen_claims WHERE report = ? AND period = ?",
-                         (report, period)).rows
+        rows = self._run(
+            "SELECT state, first_fired_at FROM reportgen_claims WHERE report = ? AND period = ?",
+            (report, period),
+        ).rows
         return None if not rows else (rows[0]["state"], _moment(rows[0]["first_fired_at"]))
 
     # ---------------------------------------------------------------- runs
     def start_run(self, report: str, period: str, trigger: str) -> int:
-        return self._run("INSERT INTO reportgen_runs (report, period, trigger, started_at, status) "
-                         "VALUES (?, ?, ?, ?, 'running')", (report, period, trigger, _stamp(_now()))).lastrowid
+        return self._run(
+            "INSERT INTO reportgen_runs (report, period, trigger, started_at, status) "
+            "VALUES (?, ?, ?, ?, 'running')",
+            (report, period, trigger, _stamp(_now())),
+        ).lastrowid
 
-    def finish_run(self, run_id: int, status: str, *, outputs: list[str] = (), missing: list[str] = (),
-                   error: str = "") -> None:
-        self._run("UPDATE reportgen_runs SET finished_at = ?, status = ?, outputs = ?, missing = ?, error = ? "
-                  "WHERE id = ?", (_stamp(_now()), status, json.dumps(list(outputs), ensure_ascii=False),
-                                   json.dumps(list(missing), ensure_ascii=False), error, run_id))
+    def finish_run(
+        self, run_id: int, status: str, *, outputs: list[str] = (), missing: list[str] = (), error: str = ""
+    ) -> None:
+        self._run(
+            "UPDATE reportgen_runs SET finished_at = ?, status = ?, outputs = ?, missing = ?, error = ? "
+            "WHERE id = ?",
+            (
+                _stamp(_now()),
+                status,
+                json.dumps(list(outputs), ensure_ascii=False),
+                json.dumps(list(missing), ensure_ascii=False),
+                error,
+                run_id,
+            ),
+        )
 
     def runs(self, period: str | None = None, limit: int = 50) -> list[RunRecord]:
         where, params = ("WHERE period = ?", (period, limit)) if period else ("", (limit,))
         rows = self._run(f"SELECT * FROM reportgen_runs {where} ORDER BY id DESC LIMIT ?", params).rows
-        return [RunRecord(r["id"], r["report"], r["period"], r["trigger"], _moment(r["started_at"]),
-                          _moment(r["finished_at"]), r["status"], json.loads(r["outputs"] or "[]"),
-                          json.loads(r["missing"] or "[]"), r["error"] or "") for r in rows]
+        return [
+            RunRecord(
+                r["id"],
+                r["report"],
+                r["period"],
+                r["trigger"],
+                _moment(r["started_at"]),
+                _moment(r["finished_at"]),
+                r["status"],
+                json.loads(r["outputs"] or "[]"),
+                json.loads(r["missing"] or "[]"),
+                r["error"] or "",
+            )
+            for r in rows
+        ]
 
     # ---------------------------------------------------------------- deliveries
-    def record_delivery(self, *, period: str, kind: str, recipient: str, status: str, run_id: int | None = None,
-                        department: str = "", subject: str = "", attachments: list[str] = (), attempts: int = 0,
-                        error: str = "", message_id: str = "") -> None:
-        self._run("INSERT INTO reportgen_deliveries (run_id, period, kind, recipient, department, subject, "
-                  "attachments, status, attempts, error, message_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  (run_id, period, kind, recipient, department, subject,
-                   json.dumps(list(attachments), ensure_ascii=False), status, attempts, error, message_id,
-                   _stamp(_now())))
+    def record_delivery(
+        self,
+        *,
+        period: str,
+        kind: str,
+        recipient: str,
+        status: str,
+        run_id: int | None = None,
+        department: str = "",
+        subject: str = "",
+        attachments: list[str] = (),
+        attempts: int = 0,
+        error: str = "",
+        message_id: str = "",
+    ) -> None:
+        self._run(
+            "INSERT INTO reportgen_deliveries (run_id, period, kind, recipient, department, subject, "
+            "attachments, status, attempts, error, message_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                run_id,
+                period,
+                kind,
+                recipient,
+                department,
+                subject,
+                json.dumps(list(attachments), ensure_ascii=False),
+                status,
+                attempts,
+                error,
+                message_id,
+                _stamp(_now()),
+            ),
+        )
 
     def delivered(self, period: str, kind: str, recipient: str) -> bool:
-        return bool(self._run("SELECT 1 FROM reportgen_deliveries WHERE period = ? AND kind = ? AND recipient = ? "
-                              "AND status = 'delivered' LIMIT 1", (period, kind, recipient)).rows)
+        return bool(
+            self._run(
+                "SELECT 1 FROM reportgen_deliveries WHERE period = ? AND kind = ? AND recipient = ? "
+                "AND status = 'delivered' LIMIT 1",
+                (period, kind, recipient),
+            ).rows
+        )
 
     def deliveries(self, period: str | None = None, run_id: int | None = None) -> list[dict]:
         conditions, params = [], []
@@ -190,7 +252,9 @@ class History:
             conditions.append("run_id = ?")
             params.append(run_id)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-        return [dict(r) for r in self._run(f"SELECT * FROM reportgen_deliveries {where} ORDER BY id", params).rows]
+        return [
+            dict(r) for r in self._run(f"SELECT * FROM reportgen_deliveries {where} ORDER BY id", params).rows
+        ]
 
 
 def recorded_run(config, period, config_path: Path, *, trigger: str, report: str = "manual", **kwargs):
@@ -205,8 +269,12 @@ def recorded_run(config, period, config_path: Path, *, trigger: str, report: str
         lines = e.lines() if isinstance(e, ReportgenError) else [f"{type(e).__name__}: {e}"]
         history.finish_run(run_id, "failed", error="\n".join(lines))
         raise
-    history.finish_run(run_id, "skipped" if result.skipped else "success", missing=result.missing,
-                       outputs=[str(f.relative_to(result.folder)) for f in result.files])
+    history.finish_run(
+        run_id,
+        "skipped" if result.skipped else "success",
+        missing=result.missing,
+        outputs=[str(f.relative_to(result.folder)) for f in result.files],
+    )
     result.run_id = run_id
     return result
 

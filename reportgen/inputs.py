@@ -17,7 +17,7 @@ class Reading:
     value: float | None
     location: Location | None = None
     problem: str = ""
-    unit: str = ""          # the value's unit when it is not the indicator's (amounts behind a growth rate: 元)
+    unit: str = ""  # the value's unit when it is not the indicator's (amounts behind a growth rate: 元)
 
     @property
     def source(self) -> str:
@@ -42,7 +42,7 @@ class Project:
     progress: str = ""
     issues: str = ""
     leader: str = ""
-    level: str = ""                     # 项目级别 (省/市/县…), when the ledger maps that column
+    level: str = ""  # 项目级别 (省/市/县…), when the ledger maps that column
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -61,12 +61,14 @@ class PeriodData:
     readings: dict[str, Reading] = field(default_factory=dict)
     last_year: dict[str, Reading] = field(default_factory=dict)
     yoy: dict[str, Reading] = field(default_factory=dict)
-    targets: dict[str, Reading] = field(default_factory=dict)     # 确保 read from the sheet (target: {column})
-    stretches: dict[str, Reading] = field(default_factory=dict)   # 力争 read from the sheet
-    last_year_completion: dict[str, Reading] = field(default_factory=dict)  # 去年同期完成率, in percent (73.2)
-    last_year_targets: dict[str, Reading] = field(default_factory=dict)     # 上年目标, in the indicator's unit
+    targets: dict[str, Reading] = field(default_factory=dict)  # 确保 read from the sheet (target: {column})
+    stretches: dict[str, Reading] = field(default_factory=dict)  # 力争 read from the sheet
+    last_year_completion: dict[str, Reading] = field(
+        default_factory=dict
+    )  # 去年同期完成率, in percent (73.2)
+    last_year_targets: dict[str, Reading] = field(default_factory=dict)  # 上年目标, in the indicator's unit
     milestones: dict[str, list[Reading]] = field(default_factory=dict)
     ledgers: dict[str, LedgerData] = field(default_factory=dict)
     problems: list[SourceError] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
-    missing: list[tuple[str, list[str]]] = field(default_factory=list)   # 缺报: (file, departments sending it)
+    missing: list[tuple[str, list[str]]] = field(default_factory=list)  # 缺报: (file, departments sending it)

@@ -24,21 +24,21 @@ class Wording:
     near: float = 2.0
     severe: float = 10.0
     digits: int | None = None
-    previous: str = ""          # the span compared with ("1-5月"); "" when there is no earlier month to say
+    previous: str = ""  # the span compared with ("1-5月"); "" when there is no earlier month to say
 
 
 @dataclass(frozen=True)
 class Kind:
-    label: str                      # what the config guide calls it (累计金额…)
-    evaluate: Callable              # (indicator config, Inputs, Period, Lights) -> IndicatorResult
-    prorated: bool                  # completion compared with 序时进度 (tables show 完成率/序时/差距, charts bars)
-    rate: bool                      # actual and target are percentages (growth, share)
-    red_line: bool                  # 底线: a breach is a breach, never progress; kept out of progress counts
-    in_checkpoint: bool             # counts in 开门红/双过半/前三季度/全年红
-    in_ranking: bool                # counts in the departments' progress ranking
-    lower_is_better: bool           # stretch must be ≤ target
-    clause: Callable[[IndicatorResult, Wording], str]    # the report's sentence about one indicator
-    verdict: Callable[[IndicatorResult, Wording], str]   # the 状态/进度评价 cell
+    label: str  # what the config guide calls it (累计金额…)
+    evaluate: Callable  # (indicator config, Inputs, Period, Lights) -> IndicatorResult
+    prorated: bool  # completion compared with 序时进度 (tables show 完成率/序时/差距, charts bars)
+    rate: bool  # actual and target are percentages (growth, share)
+    red_line: bool  # 底线: a breach is a breach, never progress; kept out of progress counts
+    in_checkpoint: bool  # counts in 开门红/双过半/前三季度/全年红
+    in_ranking: bool  # counts in the departments' progress ranking
+    lower_is_better: bool  # stretch must be ≤ target
+    clause: Callable[[IndicatorResult, Wording], str]  # the report's sentence about one indicator
+    verdict: Callable[[IndicatorResult, Wording], str]  # the 状态/进度评价 cell
     actual_text: Callable[[IndicatorResult, Wording], str]  # the 完成 cell of a table
 
 
@@ -69,11 +69,13 @@ def _prorated_clause(r: IndicatorResult, w: Wording) -> str:
     """'完成固定资产投资112.40亿元，同比增长13.1%，完成年度目标的56.2%、力争目标的51.1%，超序时进度6.2个百分点'."""
     if r.actual is None:
         return _unreported(r)
-    if r.verb is not None:      # the config's 谓语 (完成/实现/新增/引进, or "" when the name carries it)
+    if r.verb is not None:  # the config's 谓语 (完成/实现/新增/引进, or "" when the name carries it)
         verb = r.verb
     else:
         amount_unit = r.unit in ("亿元", "万元", "元") or r.unit.endswith("元")
-        verb = "完成" if amount_unit and not r.name.startswith(NO_VERB_PREFIXES) and "完成" not in r.name else ""
+        verb = (
+            "完成" if amount_unit and not r.name.startswith(NO_VERB_PREFIXES) and "完成" not in r.name else ""
+        )
     parts = [f"{verb}{r.name}{nb.amount(r.actual, r.unit, w.digits)}"]
     if r.yoy is not None:
         parts.append(nb.growth_words(r.yoy))
@@ -87,10 +89,19 @@ def _prorated_clause(r: IndicatorResult, w: Wording) -> str:
             else:
                 target += f"、力争目标的{nb.percent_revealing(r.stretch_completion, 1.0)}"
         # '完成率比去年同期提高0.9个百分点、比1-5月提高6.3个百分点'
-        compared = [c for c in (_compare(r.completion_vs_last_year, "去年同期"), _compare(r.completion_change, w.previous))
-                    if c]
-        parts += [target, "完成率" + "、".join(compared) if compared else "",
-                  nb.progress_words(r.gap, w.near, w.severe)]
+        compared = [
+            c
+            for c in (
+                _compare(r.completion_vs_last_year, "去年同期"),
+                _compare(r.completion_change, w.previous),
+            )
+            if c
+        ]
+        parts += [
+            target,
+            "完成率" + "、".join(compared) if compared else "",
+            nb.progress_words(r.gap, w.near, w.severe),
+        ]
     return "，".join(p for p in parts if p)
 
 
@@ -106,8 +117,8 @@ def _compare(points: float | None, against: str) -> str:
 
 def _rate_level(r: IndicatorResult) -> str:
     if r.kind == "share" or r.name.endswith(RATE_WORDS):
-        return f"{r.name}{nb.rate(r.actual)}"      # "规上工业增加值增速12.6%", not "…增速增长12.6%"
-    return f"{r.name}{nb.growth_words(r.actual, prefix='')}"   # "税收收入增长10.3%" / "…下降2.0%"
+        return f"{r.name}{nb.rate(r.actual)}"  # "规上工业增加值增速12.6%", not "…增速增长12.6%"
+    return f"{r.name}{nb.growth_words(r.actual, prefix='')}"  # "税收收入增长10.3%" / "…下降2.0%"
 
 
 def _rate_clause(r: IndicatorResult, w: Wording) -> str:
@@ -161,8 +172,13 @@ def _milestone_clause(r: IndicatorResult, w: Wording) -> str:
     text = f"{r.name}完成{r.actual:g}/{r.target:g}个节点"
     if not late:
         return text + "，均按计划推进"
-    return text + "，" + "、".join(f"{n.name}逾期{n.months_late}个月" if n.months_late else f"{n.name}本月到期未完成"
-                                  for n in late)
+    return (
+        text
+        + "，"
+        + "、".join(
+            f"{n.name}逾期{n.months_late}个月" if n.months_late else f"{n.name}本月到期未完成" for n in late
+        )
+    )
 
 
 def _milestone_verdict(r: IndicatorResult, w: Wording) -> str:
@@ -188,22 +204,60 @@ def _nodes_text(r: IndicatorResult, w: Wording) -> str:
     return f"{r.actual:g}/{r.target:g}"
 
 
-_PRORATED = dict(prorated=True, rate=False, red_line=False, in_checkpoint=True, in_ranking=True,
-                 lower_is_better=False, clause=_prorated_clause, verdict=_prorated_verdict, actual_text=_amount_text)
-_RATE = dict(prorated=False, rate=True, red_line=False, in_checkpoint=True, in_ranking=False, lower_is_better=False,
-             clause=_rate_clause, verdict=_rate_verdict, actual_text=_rate_text)
+_PRORATED = dict(
+    prorated=True,
+    rate=False,
+    red_line=False,
+    in_checkpoint=True,
+    in_ranking=True,
+    lower_is_better=False,
+    clause=_prorated_clause,
+    verdict=_prorated_verdict,
+    actual_text=_amount_text,
+)
+_RATE = dict(
+    prorated=False,
+    rate=True,
+    red_line=False,
+    in_checkpoint=True,
+    in_ranking=False,
+    lower_is_better=False,
+    clause=_rate_clause,
+    verdict=_rate_verdict,
+    actual_text=_rate_text,
+)
 
 KINDS: dict[str, Kind] = {
     "cumulative": Kind("累计金额", evaluators.prorated, **_PRORATED),
     "count": Kind("数量", evaluators.prorated, **_PRORATED),
     "growth": Kind("增速", evaluators.growth_rate, **_RATE),
     "share": Kind("占比", evaluators.share_change, **_RATE),
-    "cap": Kind("控制上限（底线）", evaluators.cap, prorated=False, rate=False, red_line=True, in_checkpoint=False,
-                in_ranking=False, lower_is_better=True, clause=_cap_clause, verdict=_cap_verdict,
-                actual_text=_amount_text),
-    "milestone": Kind("节点任务", evaluators.milestone, prorated=False, rate=False, red_line=False,
-                      in_checkpoint=True, in_ranking=False, lower_is_better=False, clause=_milestone_clause,
-                      verdict=_milestone_verdict, actual_text=_nodes_text),
+    "cap": Kind(
+        "控制上限（底线）",
+        evaluators.cap,
+        prorated=False,
+        rate=False,
+        red_line=True,
+        in_checkpoint=False,
+        in_ranking=False,
+        lower_is_better=True,
+        clause=_cap_clause,
+        verdict=_cap_verdict,
+        actual_text=_amount_text,
+    ),
+    "milestone": Kind(
+        "节点任务",
+        evaluators.milestone,
+        prorated=False,
+        rate=False,
+        red_line=False,
+        in_checkpoint=True,
+        in_ranking=False,
+        lower_is_better=False,
+        clause=_milestone_clause,
+        verdict=_milestone_verdict,
+        actual_text=_nodes_text,
+    ),
 }
 
 

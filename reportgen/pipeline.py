@@ -9,14 +9,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from .errors import ProblemList, ReportgenError
 from .period import Period
 from .sources.collect import period_dir, read_period
 
-if TYPE_CHECKING:   # imported where used: `validate` and a skipped run need neither
+if TYPE_CHECKING:  # imported where used: `validate` and a skipped run need neither
     from .config import Config
     from .metrics.results import Results
 
@@ -26,13 +25,15 @@ class RunResult:
     period: Period
     folder: Path
     files: list[Path]
-    results: Results | None            # None when the run was skipped (inputs unchanged)
+    results: Results | None  # None when the run was skipped (inputs unchanged)
     problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)          # outputs that could not be made (PDF) — the rest is written
-    timings: dict[str, float] = field(default_factory=dict)   # seconds per stage: read, compute, charts, word…
+    warnings: list[str] = field(
+        default_factory=list
+    )  # outputs that could not be made (PDF) — the rest is written
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: read, compute, charts, word…
     skipped: bool = False
-    run_id: int | None = None                                  # its row in the run history, when recorded
-    missing: list[str] = field(default_factory=list)          # 缺报 submissions
+    run_id: int | None = None  # its row in the run history, when recorded
+    missing: list[str] = field(default_factory=list)  # 缺报 submissions
 
     def _file(self, suffix: str) -> Path | None:
         return next((f for f in self.files if f.suffix == suffix), None)
@@ -57,8 +58,9 @@ def _quiet(_: str) -> None:
 def output_name(pattern: str, config: Config, period: Period) -> str:
     from .render.numbers import span
 
-    return pattern.format(zone=config.zone, year=period.year, month=period.month, span=span(period.month),
-                          period=str(period))
+    return pattern.format(
+        zone=config.zone, year=period.year, month=period.month, span=span(period.month), period=str(period)
+    )
 
 
 @contextmanager
@@ -70,9 +72,18 @@ def _timed(timings: dict[str, float], stage: str):
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def run(config: Config, period: Period, out_dir: Path | None = None, *, now: datetime | None = None,
-        config_path: Path | None = None, strict: bool = False, pdf: bool | None = None, force: bool = True,
-        progress: Callable[[str], None] = _quiet) -> RunResult:
+def run(
+    config: Config,
+    period: Period,
+    out_dir: Path | None = None,
+    *,
+    now: datetime | None = None,
+    config_path: Path | None = None,
+    strict: bool = False,
+    pdf: bool | None = None,
+    force: bool = True,
+    progress: Callable[[str], None] = _quiet,
+) -> RunResult:
     """Read the period's submissions, compute, and write the period folder: Word report, charts, workbook,
     results.json and manifest.json, swapped in at once so a failed run leaves the previous folder intact.
 
@@ -88,7 +99,9 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
     _check_year(config, period)
     folder_in = period_dir(config, period)
     if not folder_in.is_dir():
-        raise ReportgenError(f"本期数据目录不存在：{folder_in}（请检查 --period，以及配置中的 data.dir、data.period_dir）")
+        raise ReportgenError(
+            f"本期数据目录不存在：{folder_in}（请检查 --period，以及配置中的 data.dir、data.period_dir）"
+        )
     folder = (out_dir or config.resolve(config.output.dir)) / str(period)
     want_pdf = config.output.word.pdf if pdf is None else pdf
     last = _last_manifest(folder)
@@ -97,7 +110,7 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
     if not force:
         previous = previous_outputs(folder, print_, last)
         if previous is not None and want_pdf and not any(p.suffix == ".pdf" for p in previous):
-            previous = None                  # same inputs, but now a PDF is wanted as well
+            previous = None  # same inputs, but now a PDF is wanted as well
         if previous is not None:
             progress("输入、配置与模板均未变化，沿用上次结果（--force 可强制重新生成）")
             return RunResult(period, folder, previous, None, skipped=True)
@@ -128,7 +141,7 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
         if config.output.charts.enabled:
             pending = _charts(config, period, results, earlier, staging / "charts", timings, progress)
         try:
-            if config.output.excel.enabled:   # written while the charts are drawn in worker processes
+            if config.output.excel.enabled:  # written while the charts are drawn in worker processes
                 files += _workbooks(config, period, results, staging, decimals, timings, progress)
             charts: dict[str, Path] = {}
             if pending is not None:
@@ -148,10 +161,19 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
                 from .render.word import write_report
 
                 context = report_context(
-                    results, near=config.lights.near, severe=config.lights.severe,
-                    key_indicators=word.key_indicators, decimals=decimals, lights=config.lights,
-                    sections=word.sections.model_dump(), notes=notes, grouped=bool(config.groups),
-                    title=output_name(word.title, config, period), issuer=word.issuer or "", report_date=stamp.date())
+                    results,
+                    near=config.lights.near,
+                    severe=config.lights.severe,
+                    key_indicators=word.key_indicators,
+                    decimals=decimals,
+                    lights=config.lights,
+                    sections=word.sections.model_dump(),
+                    notes=notes,
+                    grouped=bool(config.groups),
+                    title=output_name(word.title, config, period),
+                    issuer=word.issuer or "",
+                    report_date=stamp.date(),
+                )
                 template = config.resolve(word.template) if word.template else None
                 files.append(write_report(context, staging / name, template, charts))
             if want_pdf:
@@ -161,23 +183,43 @@ def run(config: Config, period: Period, out_dir: Path | None = None, *, now: dat
                 with _timed(timings, "pdf"):
                     try:
                         files.append(convert_to_pdf(staging / name, staging))
-                    except ReportgenError as e:   # the .docx and .xlsx still matter more than the PDF copy
+                    except ReportgenError as e:  # the .docx and .xlsx still matter more than the PDF copy
                         warnings.append(str(e))
-        write_json(staging / "results.json", {"period": str(period), "time_progress": results.time_progress,
-                                               **vars(results)}, pretty=False)
+        write_json(
+            staging / "results.json",
+            {"period": str(period), "time_progress": results.time_progress, **vars(results)},
+            pretty=False,
+        )
         files.append(staging / "results.json")
-        record = manifest(config_path, data.files, files, str(period), stamp, config.resolve(config.data.dir),
-                          staging, {f["path"]: f["sha256"] for f in print_files})
+        record = manifest(
+            config_path,
+            data.files,
+            files,
+            str(period),
+            stamp,
+            config.resolve(config.data.dir),
+            staging,
+            {f["path"]: f["sha256"] for f in print_files},
+        )
         record["fingerprint"] = print_
         record["fingerprint_files"] = print_files
         write_json(staging / "manifest.json", record)
     final = [folder / f.relative_to(staging) for f in files] + [folder / "manifest.json"]
-    return RunResult(period, folder, final, results, [str(p) for p in data.problems], warnings, timings,
-                     missing=list(results.missing))
+    return RunResult(
+        period,
+        folder,
+        final,
+        results,
+        [str(p) for p in data.problems],
+        warnings,
+        timings,
+        missing=list(results.missing),
+    )
 
 
-def fingerprint(config: Config, period: Period, config_path: Path | None,
-                known: dict[str, dict] | None = None) -> tuple[str, list[dict]]:
+def fingerprint(
+    config: Config, period: Period, config_path: Path | None, known: dict[str, dict] | None = None
+) -> tuple[str, list[dict]]:
     """Hash of everything a run's outputs depend on: input files (this month's and months 1..N−1's, which the
     comparison with last month, the escalation history and the trend chart are computed from), the config file,
     templates, the notes file and the reportgen version. (A PDF made last time is kept by a later plain run; a
@@ -214,7 +256,9 @@ def fingerprint(config: Config, period: Period, config_path: Path | None,
             digest = seen["sha256"]
         else:
             digest = sha256(path)
-        files.append({"path": str(path), "bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest})
+        files.append(
+            {"path": str(path), "bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}
+        )
         h.update(f"|{path}|{digest}".encode())
     return h.hexdigest(), files
 
@@ -240,7 +284,9 @@ def previous_outputs(folder: Path, fingerprint_now: str, record: dict | None = N
     return files + [folder / "manifest.json"]
 
 
-def _workbooks(config: Config, period: Period, results: Results, staging: Path, decimals, timings, progress) -> list[Path]:
+def _workbooks(
+    config: Config, period: Period, results: Results, staging: Path, decimals, timings, progress
+) -> list[Path]:
     """The zone workbook and, unless switched off, each department's 督办清单."""
     from .render.excel import write_workbook
 
@@ -248,11 +294,19 @@ def _workbooks(config: Config, period: Period, results: Results, staging: Path, 
     progress(f"写入 {name}…")
     with _timed(timings, "excel"):
         template = config.resolve(config.output.excel.template) if config.output.excel.template else None
-        write_workbook(results, staging / name, template, near=config.lights.near, severe=config.lights.severe,
-                       indicator_decimals=decimals)
+        write_workbook(
+            results,
+            staging / name,
+            template,
+            near=config.lights.near,
+            severe=config.lights.severe,
+            indicator_decimals=decimals,
+        )
         written = [staging / name]
         if config.output.excel.per_department:
-            written += _department_workbooks(config, period, results, staging / "departments", template, decimals)
+            written += _department_workbooks(
+                config, period, results, staging / "departments", template, decimals
+            )
     return written
 
 
@@ -260,11 +314,18 @@ def department_workbook_name(config: Config, period: Period, department: str) ->
     from .render.numbers import span
 
     return config.output.excel.department_name.format(
-        zone=config.zone, year=period.year, month=period.month, span=span(period.month), period=str(period),
-        department=department)
+        zone=config.zone,
+        year=period.year,
+        month=period.month,
+        span=span(period.month),
+        period=str(period),
+        department=department,
+    )
 
 
-def _department_workbooks(config: Config, period: Period, results: Results, folder: Path, template, decimals) -> list[Path]:
+def _department_workbooks(
+    config: Config, period: Period, results: Results, folder: Path, template, decimals
+) -> list[Path]:
     """Each department's 督办清单: the workbook filtered to its own indicators and projects."""
     folder.mkdir()
     names = config.department_names
@@ -276,10 +337,13 @@ def _department_workbooks(config: Config, period: Period, results: Results, fold
 
         chunks = [names[i::workers] for i in range(workers)]
         with ProcessPoolExecutor(workers) as pool:
-            parts = pool.map(_write_departments, [(config, period, results, folder, template, decimals, c)
-                                                  for c in chunks])
+            parts = pool.map(
+                _write_departments, [(config, period, results, folder, template, decimals, c) for c in chunks]
+            )
             done = {p.name: p for part in parts for p in part}
-        return [done[n] for n in (department_workbook_name(config, period, name) for name in names) if n in done]
+        return [
+            done[n] for n in (department_workbook_name(config, period, name) for name in names) if n in done
+        ]
     return _write_departments((config, period, results, folder, template, decimals, names))
 
 
@@ -288,7 +352,7 @@ PARALLEL_ROWS = 3000
 
 def _write_departments(job) -> list[Path]:
     config, period, results, folder, template, decimals, names = job
-    with _precision(config):   # a worker process starts without the run's settings
+    with _precision(config):  # a worker process starts without the run's settings
         return _write_department_books(config, period, results, folder, template, decimals, names)
 
 
@@ -308,8 +372,15 @@ def _write_department_books(config, period, results, folder, template, decimals,
         if not mine.indicators and not any(ledger.projects for ledger in mine.ledgers):
             continue
         path = folder / department_workbook_name(config, period, name)
-        write_workbook(mine, path, template, near=config.lights.near, severe=config.lights.severe,
-                       indicator_decimals=decimals, filter_text=f"筛选条件：责任单位={name}")
+        write_workbook(
+            mine,
+            path,
+            template,
+            near=config.lights.near,
+            severe=config.lights.severe,
+            indicator_decimals=decimals,
+            filter_text=f"筛选条件：责任单位={name}",
+        )
         written.append(path)
     return written
 
@@ -327,12 +398,15 @@ def earlier_results(config: Config, period: Period) -> list[Results | None]:
     """Months 1..N−1 of the period's year, each evaluated with the full config from its own data folder (earlier
     output folders are not used). A month whose folder is missing, holds none of the submissions, or cannot be
     read (ReportgenError) is None."""
-    from .sources.collect import input_files
-
     # Only indicators are compared across months: a ledger no indicator counts from is not read again.
     from .config.model import LedgerSource
+    from .sources.collect import input_files
 
-    used = {ind.source.ledger for ind in config.indicators if isinstance(getattr(ind, "source", None), LedgerSource)}
+    used = {
+        ind.source.ledger
+        for ind in config.indicators
+        if isinstance(getattr(ind, "source", None), LedgerSource)
+    }
     config = config.model_copy(update={"ledgers": {k: v for k, v in config.ledgers.items() if k in used}})
     months = [Period(period.year, m) for m in range(1, period.month)]
     present = [m for m in months if period_dir(config, m).is_dir()]
@@ -364,7 +438,9 @@ def _evaluate_month(job) -> Results | None:
         return None
 
 
-def trend_series(earlier: list[Results | None], current: Results, ids: list[str]) -> dict[str, list[float | None]]:
+def trend_series(
+    earlier: list[Results | None], current: Results, ids: list[str]
+) -> dict[str, list[float | None]]:
     """Cumulative actuals of `ids` for months 1..12 from months 1..N's results (None where unknown)."""
     series: dict[str, list[float | None]] = {i: [None] * 12 for i in ids}
     for month, results in enumerate([*earlier, current], start=1):
@@ -374,8 +450,15 @@ def trend_series(earlier: list[Results | None], current: Results, ids: list[str]
     return series
 
 
-def _charts(config: Config, period: Period, results: Results, earlier: list[Results | None], folder: Path,
-            timings: dict, progress):
+def _charts(
+    config: Config,
+    period: Period,
+    results: Results,
+    earlier: list[Results | None],
+    folder: Path,
+    timings: dict,
+    progress,
+):
     """Start drawing the charts (the trend from months 1..N's results); returns a PendingCharts to collect them from."""
     from .charts import chart_specs, start_charts
     from .metrics.progress import cumulative_plan
@@ -389,13 +472,14 @@ def _charts(config: Config, period: Period, results: Results, earlier: list[Resu
     plans = {}
     for ind in config.indicators:
         if ind.id in ids and targets.get(ind.id) is not None:
-            own = with_zone_progress(ind, config.progress, targets[ind.id])   # the benchmark the light used
+            own = with_zone_progress(ind, config.progress, targets[ind.id])  # the benchmark the light used
             plans[ind.id] = cumulative_plan(own.progress_mode, period.year, targets[ind.id], own.plan_points)
     with _timed(timings, "charts"):
         specs = chart_specs(results, series, ids, plans)
         progress(f"绘制 {len(specs)} 张图表…")
-        return start_charts(specs, folder, config.output.charts.font, config.output.charts.dpi,
-                            config.output.charts.workers)
+        return start_charts(
+            specs, folder, config.output.charts.font, config.output.charts.dpi, config.output.charts.workers
+        )
 
 
 def _notes(config: Config, period: Period, progress) -> list[str]:
@@ -416,7 +500,9 @@ class Validation:
     """What `reportgen validate` reports: problems, and every target read from a submitted sheet."""
 
     problems: list[str] = field(default_factory=list)
-    targets: list[str] = field(default_factory=list)   # "固定资产投资 确保目标 200亿元 ← 指标.xlsx › 指标 › D7"
+    targets: list[str] = field(
+        default_factory=list
+    )  # "固定资产投资 确保目标 200亿元 ← 指标.xlsx › 指标 › D7"
 
 
 def validate(config: Config, period: Period | None = None) -> list[str]:
@@ -485,6 +571,7 @@ def target_lines(config: Config, data) -> list[str]:
 
 def _check_year(config: Config, period: Period) -> None:
     if period.year != config.year:
-        raise ReportgenError(f"期间 {period} 不在配置的年度 {config.year} 内（year: {config.year}）；"
-                             f"每个年度的目标应使用单独的配置文件")
-
+        raise ReportgenError(
+            f"期间 {period} 不在配置的年度 {config.year} 内（year: {config.year}）；"
+            f"每个年度的目标应使用单独的配置文件"
+        )

@@ -21,7 +21,7 @@ from .errors import ReportgenError
 from .period import Period
 
 log = logging.getLogger("reportgen.scheduler")
-_SERVICE: Service | None = None        # the running service, for jobs fired by APScheduler
+_SERVICE: Service | None = None  # the running service, for jobs fired by APScheduler
 
 
 class WorkdayTrigger(BaseTrigger):
@@ -65,7 +65,9 @@ class WorkdayTrigger(BaseTrigger):
 def build_trigger(job, schedule):
     hour, minute = (int(x) for x in job.time.split(":"))
     if job.workday is not None:
-        return WorkdayTrigger(job.workday, hour, minute, schedule.timezone, schedule.holidays, schedule.workdays)
+        return WorkdayTrigger(
+            job.workday, hour, minute, schedule.timezone, schedule.holidays, schedule.workdays
+        )
     from apscheduler.triggers.cron import CronTrigger
 
     fields = {"hour": hour, "minute": minute, **(job.cron or {})}
@@ -109,17 +111,23 @@ def fire(config_path: str, job_name: str, trigger: str = "scheduled", period: st
         names = [f"{'、'.join(d) or '台账'}（{f}）" for f, d in missing]
         retry_at = min(now + timedelta(minutes=job.wait.retry_minutes), deadline)
         if job.wait.remind and config.mail is not None:
-            deadline_text = deadline.astimezone(ZoneInfo(config.schedule.timezone)).strftime("%Y年%m月%d日%H:%M")
+            deadline_text = deadline.astimezone(ZoneInfo(config.schedule.timezone)).strftime(
+                "%Y年%m月%d日%H:%M"
+            )
             deliver(config, key, reminders(config, target, missing, deadline_text), history, run_id=run_id)
         history.finish_run(run_id, "waiting", missing=names)
         history.release(job.name, key, "waiting")
         if _SERVICE is not None:
             _SERVICE.schedule_retry(job.name, key, retry_at)
         tz = ZoneInfo(config.schedule.timezone)
-        return (f"{key} 缺报：{'、'.join(names)}；{retry_at.astimezone(tz):%m-%d %H:%M} 再检查"
-                f"（截止 {deadline.astimezone(tz):%m-%d %H:%M}）")
+        return (
+            f"{key} 缺报：{'、'.join(names)}；{retry_at.astimezone(tz):%m-%d %H:%M} 再检查"
+            f"（截止 {deadline.astimezone(tz):%m-%d %H:%M}）"
+        )
     try:
-        result = recorded_run(config, target, path, trigger=trigger, report=job.name, force=job.force, pdf=job.pdf)
+        result = recorded_run(
+            config, target, path, trigger=trigger, report=job.name, force=job.force, pdf=job.pdf
+        )
         outcome = f"{key} 已生成" + ("（输入未变化，沿用上次结果）" if result.skipped else "")
         if result.missing:
             outcome += f"，缺报：{'、'.join(result.missing)}"
@@ -146,8 +154,14 @@ class Service:
 
     JOB_PREFIX = "report:"
 
-    def __init__(self, config, config_path: Path, *, clock: Callable[[], datetime] | None = None,
-                 progress: Callable[[str], None] = print):
+    def __init__(
+        self,
+        config,
+        config_path: Path,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        progress: Callable[[str], None] = print,
+    ):
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
         from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -155,15 +169,27 @@ class Service:
 
         if not config.schedule.jobs:
             raise ReportgenError("配置中没有 schedule.jobs，没有可定时运行的任务（见 README“定时运行”）")
-        self.config, self.config_path, self.clock, self.progress = config, config_path.resolve(), clock, progress
+        self.config, self.config_path, self.clock, self.progress = (
+            config,
+            config_path.resolve(),
+            clock,
+            progress,
+        )
         self.history = History.for_config(config)
         grace = int(config.schedule.misfire_grace_hours * 3600)
         self.scheduler = BackgroundScheduler(
-            jobstores={"default": SQLAlchemyJobStore(url=jobstore_url(config), tablename="apscheduler_jobs",
-                                                     engine_options={"connect_args": {"timeout": 30}}
-                                                     if jobstore_url(config).startswith("sqlite") else {})},
+            jobstores={
+                "default": SQLAlchemyJobStore(
+                    url=jobstore_url(config),
+                    tablename="apscheduler_jobs",
+                    engine_options={"connect_args": {"timeout": 30}}
+                    if jobstore_url(config).startswith("sqlite")
+                    else {},
+                )
+            },
             job_defaults={"coalesce": True, "misfire_grace_time": grace, "max_instances": 1},
-            timezone=ZoneInfo(config.schedule.timezone))
+            timezone=ZoneInfo(config.schedule.timezone),
+        )
         self.triggers = {job.name: build_trigger(job, config.schedule) for job in config.schedule.jobs}
         self._stop = threading.Event()
 
@@ -176,9 +202,12 @@ class Service:
         cal = WorkCalendar(self.config.schedule.holidays, self.config.schedule.workdays)
         uses_workdays = any(job.workday is not None for job in self.config.schedule.jobs)
         year = self.now().year
-        return [f"警告：法定节假日数据不含 {y} 年（chinese-calendar 未更新），按周一至周五计算工作日；"
-                f"国务院通知发布后请在 schedule.holidays / schedule.workdays 中补充，或升级 chinese-calendar"
-                for y in (year, year + 1) if uses_workdays and not cal.covers(y)]
+        return [
+            f"警告：法定节假日数据不含 {y} 年（chinese-calendar 未更新），按周一至周五计算工作日；"
+            f"国务院通知发布后请在 schedule.holidays / schedule.workdays 中补充，或升级 chinese-calendar"
+            for y in (year, year + 1)
+            if uses_workdays and not cal.covers(y)
+        ]
 
     def sync(self) -> None:
         """Make the job store hold exactly the YAML's jobs (retries waiting for data are kept)."""
@@ -187,8 +216,14 @@ class Service:
             if job.id.startswith(self.JOB_PREFIX) and job.id not in wanted:
                 self.scheduler.remove_job(job.id)
         for name, trigger in self.triggers.items():
-            self.scheduler.add_job("reportgen.scheduler:fire", trigger, args=[str(self.config_path), name],
-                                   id=self.JOB_PREFIX + name, name=name, replace_existing=True)
+            self.scheduler.add_job(
+                "reportgen.scheduler:fire",
+                trigger,
+                args=[str(self.config_path), name],
+                id=self.JOB_PREFIX + name,
+                name=name,
+                replace_existing=True,
+            )
 
     def missed(self, now: datetime | None = None) -> list[tuple[str, datetime]]:
         """(job, fire time) for the latest firing within the grace window that no process has claimed."""
@@ -216,9 +251,15 @@ class Service:
         return done
 
     def schedule_retry(self, job_name: str, period: str, when: datetime) -> None:
-        self.scheduler.add_job("reportgen.scheduler:fire", "date", run_date=when,
-                               args=[str(self.config_path), job_name, "retry", period],
-                               id=f"retry:{job_name}:{period}", name=f"{job_name} {period} 重试", replace_existing=True)
+        self.scheduler.add_job(
+            "reportgen.scheduler:fire",
+            "date",
+            run_date=when,
+            args=[str(self.config_path), job_name, "retry", period],
+            id=f"retry:{job_name}:{period}",
+            name=f"{job_name} {period} 重试",
+            replace_existing=True,
+        )
 
     def listing(self) -> list[str]:
         now = self.now()
@@ -230,15 +271,27 @@ class Service:
                 upcoming.append(t)
                 t = trigger.get_next_fire_time(t, t)
             when = "、".join(f"{t:%Y-%m-%d %H:%M}（{period_for(job, t)}）" for t in upcoming)
-            rule = trigger if job.workday is not None else (
-                "cron（" + "，".join(f"{k}={v}" for k, v in {"hour": job.time[:2], "minute": job.time[3:],
-                                                              **(job.cron or {})}.items())
-                + f"，{self.config.schedule.timezone}）")
+            rule = (
+                trigger
+                if job.workday is not None
+                else (
+                    "cron（"
+                    + "，".join(
+                        f"{k}={v}"
+                        for k, v in {"hour": job.time[:2], "minute": job.time[3:], **(job.cron or {})}.items()
+                    )
+                    + f"，{self.config.schedule.timezone}）"
+                )
+            )
             lines.append(f"{job.name}：{rule}；下次运行 {when}")
-            outside = sorted({str(period_for(job, t)) for t in upcoming if period_for(job, t).year != self.config.year})
+            outside = sorted(
+                {str(period_for(job, t)) for t in upcoming if period_for(job, t).year != self.config.year}
+            )
             if outside:
-                lines.append(f"  注意：{'、'.join(outside)} 不在配置年度 {self.config.year} 内，届时将跳过；"
-                             f"新年度请使用新年度的配置文件")
+                lines.append(
+                    f"  注意：{'、'.join(outside)} 不在配置年度 {self.config.year} 内，届时将跳过；"
+                    f"新年度请使用新年度的配置文件"
+                )
         return lines
 
     def start(self) -> None:
@@ -246,14 +299,14 @@ class Service:
         _SERVICE = self
         for warning in self.warnings():
             self.progress(warning)
-        self.scheduler.start(paused=True)      # jobs are rebuilt before anything may fire
+        self.scheduler.start(paused=True)  # jobs are rebuilt before anything may fire
         self.sync()
         self.catch_up()
         self.scheduler.resume()
 
     def shutdown(self) -> None:
         global _SERVICE
-        self.scheduler.shutdown(wait=True)     # a running job finishes; nothing new starts
+        self.scheduler.shutdown(wait=True)  # a running job finishes; nothing new starts
         _SERVICE = None
 
     def serve(self) -> None:

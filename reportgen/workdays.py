@@ -14,8 +14,8 @@ from .errors import ReportgenError
 
 class WorkCalendar:
     def __init__(self, holidays: list[date] = (), workdays: list[date] = ()):
-        self.holidays = frozenset(holidays)     # extra days off (a weekday within a holiday)
-        self.workdays = frozenset(workdays)     # extra working days (a 调休 Saturday or Sunday)
+        self.holidays = frozenset(holidays)  # extra days off (a weekday within a holiday)
+        self.workdays = frozenset(workdays)  # extra working days (a 调休 Saturday or Sunday)
 
     def covers(self, year: int) -> bool:
         """True when the official calendar (package or overrides) knows `year`."""
@@ -39,7 +39,7 @@ class WorkCalendar:
 
             return chinese_calendar.is_workday(day)
         except (NotImplementedError, ImportError):
-            return day.weekday() < 5            # not covered: plain Monday–Friday (a warning says so at start)
+            return day.weekday() < 5  # not covered: plain Monday–Friday (a warning says so at start)
 
     def nth_workday(self, year: int, month: int, n: int) -> date:
         """The n-th working day of the month (1-based); n = -1 is the last one."""

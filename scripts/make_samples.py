@@ -59,6 +59,7 @@ from reportgen.render.excel import build_default_template  # noqa: E402
 from reportgen.render.outputs import fixed_zip_times  # noqa: E402
 from reportgen.render.word_template import build_default_template as build_word_template  # noqa: E402
 from reportgen.samples import EXCEL_TEMPLATE, WORD_TEMPLATE  # noqa: E402
+
 ZONE, YEAR, MONTHS = "示范经济技术开发区", 2024, range(1, 10)
 FIXED = datetime(2024, 10, 8, 9, 0, 0)
 rng = random.Random(20240630)
@@ -97,19 +98,19 @@ def previous_year(values, g6, g9, digits=2):
 
 # id: (June, September, 同比 June %, 同比 September %, decimals) in the unit the file is written in.
 AMOUNTS = {
-    "fai": (112.40, 160.60, 13.08, 12.4, 2),                 # 亿元
+    "fai": (112.40, 160.60, 13.08, 12.4, 2),  # 亿元
     "industrial_investment": (41.20, 61.90, 15.2, 14.1, 2),  # 亿元
-    "industrial_output": (336.80, 498.30, 9.6, 9.1, 2),      # 亿元
-    "retail_sales": (61.02, 91.40, 7.8, 7.2, 2),             # 亿元
-    "trade": (36.90, 60.30, -3.2, 1.5, 2),                   # 亿元
-    "fdi": (3620, 6150, 8.5, 11.2, 0),                       # 万美元
-    "domestic_capital": (86.50, 124.80, 10.3, 9.8, 2),       # 亿元
-    "budget_revenue": (162350.0, 231000.0, 6.8, 7.1, 1),     # 万元
-    "tax_revenue": (130200.0, 189500.0, 10.4, 9.6, 1),       # 万元
-    "fund_revenue": (71000.0, 124000.0, -18.5, -12.3, 1),    # 万元
-    "superior_funds": (43150.0, 60500.0, 0.0, 0.0, 1),       # 万元
-    "rd_spending": (129000, 192000, 12.0, 12.5, 0),          # 万元
-    "tech_contracts": (81000, 117000, 15.0, 14.0, 0),        # 万元
+    "industrial_output": (336.80, 498.30, 9.6, 9.1, 2),  # 亿元
+    "retail_sales": (61.02, 91.40, 7.8, 7.2, 2),  # 亿元
+    "trade": (36.90, 60.30, -3.2, 1.5, 2),  # 亿元
+    "fdi": (3620, 6150, 8.5, 11.2, 0),  # 万美元
+    "domestic_capital": (86.50, 124.80, 10.3, 9.8, 2),  # 亿元
+    "budget_revenue": (162350.0, 231000.0, 6.8, 7.1, 1),  # 万元
+    "tax_revenue": (130200.0, 189500.0, 10.4, 9.6, 1),  # 万元
+    "fund_revenue": (71000.0, 124000.0, -18.5, -12.3, 1),  # 万元
+    "superior_funds": (43150.0, 60500.0, 0.0, 0.0, 1),  # 万元
+    "rd_spending": (129000, 192000, 12.0, 12.5, 0),  # 万元
+    "tech_contracts": (81000, 117000, 15.0, 14.0, 0),  # 万元
 }
 V, LY = {}, {}
 for _id, (_v6, _v9, _g6, _g9, _d) in AMOUNTS.items():
@@ -119,21 +120,30 @@ assert all(t < b for t, b in zip(V["tax_revenue"], V["budget_revenue"]))
 
 
 def count_path(v6, v9):
-    out = [round(v6 * CURVE[m - 1] / CURVE[5]) if m <= 6 else
-           round(v6 + (v9 - v6) * (CURVE[m - 1] - CURVE[5]) / (CURVE[8] - CURVE[5])) for m in MONTHS]
+    out = [
+        round(v6 * CURVE[m - 1] / CURVE[5])
+        if m <= 6
+        else round(v6 + (v9 - v6) * (CURVE[m - 1] - CURVE[5]) / (CURVE[8] - CURVE[5]))
+        for m in MONTHS
+    ]
     assert all(a <= b for a, b in zip(out, out[1:])), out
     return out
 
 
-for _id, (_v6, _v9) in {"signed_projects": (12, 17), "tech_smes": (88, 121), "invention_patents": (104, 152),
-                        "new_above_scale": (16, 23), "safety_inspections": (642, 951)}.items():
+for _id, (_v6, _v9) in {
+    "signed_projects": (12, 17),
+    "tech_smes": (88, 121),
+    "invention_patents": (104, 152),
+    "new_above_scale": (16, 23),
+    "safety_inspections": (642, 951),
+}.items():
     V[_id] = count_path(_v6, _v9)
 V["hitech_firms"] = [0, 0, 2, 4, 6, 9, 11, 14, 17]
-V["iva_growth"] = [8.5, 10.2, 11.6, 12.1, 12.4, 12.6, 12.3, 12.0, 11.8]        # 规上工业增加值增速 %
-V["service_share"] = [46.2, 46.8, 47.3, 47.6, 48.0, 48.4, 48.5, 48.7, 48.9]     # 服务业增加值占比 %
-V["hitech_share"] = [51.8, 52.3, 52.6, 52.9, 53.0, 53.1, 53.6, 54.0, 54.3]      # 高新技术产业产值占比 %
+V["iva_growth"] = [8.5, 10.2, 11.6, 12.1, 12.4, 12.6, 12.3, 12.0, 11.8]  # 规上工业增加值增速 %
+V["service_share"] = [46.2, 46.8, 47.3, 47.6, 48.0, 48.4, 48.5, 48.7, 48.9]  # 服务业增加值占比 %
+V["hitech_share"] = [51.8, 52.3, 52.6, 52.9, 53.0, 53.1, 53.6, 54.0, 54.3]  # 高新技术产业产值占比 %
 V["energy_intensity"] = [0.55, 0.53, 0.51, 0.50, 0.50, 0.49, 0.50, 0.51, 0.50]  # 吨标准煤/万元
-V["gdp_energy_growth"] = ["/", "/", -2.1, "/", "/", -3.4, "/", "/", -3.6]       # quarterly only (not an indicator)
+V["gdp_energy_growth"] = ["/", "/", -2.1, "/", "/", -3.4, "/", "/", -3.6]  # quarterly only (not an indicator)
 V["accidents"], LY["accidents"] = [1, 1, 2, 3, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7, 8, 9]
 V["accident_deaths"], LY["accident_deaths"] = [0, 0, 0, 0, 0, 0, 0, 1, 1], [0, 0, 1, 1, 1, 1, 2, 2, 2]
 V["major_accidents"] = [0] * 9
@@ -145,42 +155,147 @@ LY["new_above_scale"] = [max(0, v - 2) for v in V["new_above_scale"]]
 # ---------------------------------------------------------------------------------------------- milestones
 # 重点工作: (work, department, [(node, due month, month done or None, how the done cell is written)])
 TASKS = [
-    ("创建国家生态工业示范园区", "建设局", [("完成创建规划编制并通过专家评审", 3, 3, "已完成"), ("通过省级预审", 6, 6, "√"),
-                                  ("完成创建指标自评估", 9, 9, "date"), ("通过国家技术核查", 11, None, "")]),
-    ("智慧园区平台建设", "科创局", [("完成建设方案评审", 4, 4, "已完成"), ("完成项目招标采购", 5, 7, "已完成"),
-                            ("一期平台上线试运行", 8, None, ""), ("平台通过竣工验收", 12, None, "")]),
-    ("标准化厂房二期建设", "建设局", [("完成施工图审查", 2, 2, "√"), ("主体结构封顶", 5, 5, "已完成"),
-                             ("完成竣工验收", 9, 9, "已完成"), ("招商入驻率达到60%", 12, None, "")]),
-    ("“一网通办”改革", "经发局", [("企业开办全流程压缩至1个工作日", 6, 5, "已完成"), ("上线“免申即享”政策兑现", 10, None, "")]),
+    (
+        "创建国家生态工业示范园区",
+        "建设局",
+        [
+            ("完成创建规划编制并通过专家评审", 3, 3, "已完成"),
+            ("通过省级预审", 6, 6, "√"),
+            ("完成创建指标自评估", 9, 9, "date"),
+            ("通过国家技术核查", 11, None, ""),
+        ],
+    ),
+    (
+        "智慧园区平台建设",
+        "科创局",
+        [
+            ("完成建设方案评审", 4, 4, "已完成"),
+            ("完成项目招标采购", 5, 7, "已完成"),
+            ("一期平台上线试运行", 8, None, ""),
+            ("平台通过竣工验收", 12, None, ""),
+        ],
+    ),
+    (
+        "标准化厂房二期建设",
+        "建设局",
+        [
+            ("完成施工图审查", 2, 2, "√"),
+            ("主体结构封顶", 5, 5, "已完成"),
+            ("完成竣工验收", 9, 9, "已完成"),
+            ("招商入驻率达到60%", 12, None, ""),
+        ],
+    ),
+    (
+        "“一网通办”改革",
+        "经发局",
+        [("企业开办全流程压缩至1个工作日", 6, 5, "已完成"), ("上线“免申即享”政策兑现", 10, None, "")],
+    ),
 ]
 
 
 # ---------------------------------------------------------------------------------------------- ledger
 BRANDS = "瑞岚 华澄 鼎岳 恒越 博翰 启衡 天垣 联拓 金屹 睿芯 弘曜 嘉沐 泓辰 锦程 中恪 卓琅 云帆 广睿 立衡 澜亭".split()
-PRODUCTS = ["新能源汽车零部件生产基地", "年产5万吨锂电池正极材料", "高端数控机床研发制造", "智能家电产业园", "半导体封装测试",
-            "生物医药产业化基地", "高效光伏组件", "精密模具研发制造", "工业机器人整机制造", "新型显示材料", "冷链食品精深加工",
-            "高性能复合材料", "储能电池系统集成", "智能网联汽车电子", "高端医疗器械", "氢能装备制造", "电子信息产业园",
-            "绿色建材生产基地", "智能仓储物流中心", "数字经济产业园"]
-ROADS = "经开大道东延 创新大道 纬三路 纬五路 经八路 科技园路 滨河路 翠湖路 金桥路 兴业路 明珠路 港城大道".split()
-INFRA = ["污水处理厂二期扩建工程", "综合管廊（一期）工程", "供热管网扩容工程", "公交首末站", "雨污分流改造工程", "再生水厂",
-         "园区绿道（一期）", "河道综合整治工程", "标准化厂房（二期）配套工程", "北区土地整理", "东区路网微循环工程",
-         "110千伏金桥变电站", "天然气门站", "5G基站建设工程", "智慧路灯改造工程",
-         "防洪排涝泵站", "园区环境监测站", "消防通道改造工程", "危化品车辆专用停车场"]
-SOCIAL = ["人才公寓（一期）", "人才公寓（二期）", "九年一贯制学校", "第二实验小学", "中心幼儿园", "安置房（三期）", "体育公园",
-          "口袋公园群", "公共租赁住房", "农贸市场提升改造", "职工之家", "便民服务中心", "社区卫生服务中心", "邻里中心（东区）",
-          "邻里中心（北区）", "养老服务中心", "青年创业社区", "公共实训基地", "消防救援站", "应急物资储备库"]
+PRODUCTS = [
+    "新能源汽车零部件生产基地",
+    "年产5万吨锂电池正极材料",
+    "高端数控机床研发制造",
+    "智能家电产业园",
+    "半导体封装测试",
+    "生物医药产业化基地",
+    "高效光伏组件",
+    "精密模具研发制造",
+    "工业机器人整机制造",
+    "新型显示材料",
+    "冷链食品精深加工",
+    "高性能复合材料",
+    "储能电池系统集成",
+    "智能网联汽车电子",
+    "高端医疗器械",
+    "氢能装备制造",
+    "电子信息产业园",
+    "绿色建材生产基地",
+    "智能仓储物流中心",
+    "数字经济产业园",
+]
+ROADS = (
+    "经开大道东延 创新大道 纬三路 纬五路 经八路 科技园路 滨河路 翠湖路 金桥路 兴业路 明珠路 港城大道".split()
+)
+INFRA = [
+    "污水处理厂二期扩建工程",
+    "综合管廊（一期）工程",
+    "供热管网扩容工程",
+    "公交首末站",
+    "雨污分流改造工程",
+    "再生水厂",
+    "园区绿道（一期）",
+    "河道综合整治工程",
+    "标准化厂房（二期）配套工程",
+    "北区土地整理",
+    "东区路网微循环工程",
+    "110千伏金桥变电站",
+    "天然气门站",
+    "5G基站建设工程",
+    "智慧路灯改造工程",
+    "防洪排涝泵站",
+    "园区环境监测站",
+    "消防通道改造工程",
+    "危化品车辆专用停车场",
+]
+SOCIAL = [
+    "人才公寓（一期）",
+    "人才公寓（二期）",
+    "九年一贯制学校",
+    "第二实验小学",
+    "中心幼儿园",
+    "安置房（三期）",
+    "体育公园",
+    "口袋公园群",
+    "公共租赁住房",
+    "农贸市场提升改造",
+    "职工之家",
+    "便民服务中心",
+    "社区卫生服务中心",
+    "邻里中心（东区）",
+    "邻里中心（北区）",
+    "养老服务中心",
+    "青年创业社区",
+    "公共实训基地",
+    "消防救援站",
+    "应急物资储备库",
+]
 # category: (projects per department, in ledger order; non-new natures)
 LAYOUT = {
-    "产业项目": ({"经发局": 24, "招商局": 22, "科创局": 14, "建设局": 6, "财政局": 2, "应急局": 2}, {"续建": 6, "竣工": 1, "前期": 1}),
+    "产业项目": (
+        {"经发局": 24, "招商局": 22, "科创局": 14, "建设局": 6, "财政局": 2, "应急局": 2},
+        {"续建": 6, "竣工": 1, "前期": 1},
+    ),
     "基础设施": ({"建设局": 22, "经发局": 4, "应急局": 4}, {"续建": 5, "竣工": 1, "前期": 2}),
     "社会民生": ({"建设局": 8, "财政局": 4, "经发局": 4, "科创局": 2, "应急局": 2}, {"续建": 3, "竣工": 1}),
 }
-LEDGER_ALIAS = {("产业项目", "经发局"): "经济发展局", ("基础设施", "建设局"): "规划建设局",
-                ("社会民生", "科创局"): "科技创新局", ("基础设施", "应急局"): "应急管理局"}
-LEADERS = {"经发局": "陈立新", "招商局": "刘志远", "财政局": "周敏", "建设局": "王建军", "科创局": "赵明哲", "应急局": "孙卫东"}
-STARTS_PER_MONTH = [4, 6, 12, 14, 12, 12, 10, 10, 8, 6, 4, 2]   # planned new starts Jan–Dec (100)
-NEW_STARTS_PLAN = [sum(STARTS_PER_MONTH[:i + 1]) for i in range(12)]
-ISSUES = ["用地指标尚未落实", "施工许可正在办理", "企业融资未到位", "电力接入方案待批复", "征迁尚有2户未签约", "环评批复待取得"]
+LEDGER_ALIAS = {
+    ("产业项目", "经发局"): "经济发展局",
+    ("基础设施", "建设局"): "规划建设局",
+    ("社会民生", "科创局"): "科技创新局",
+    ("基础设施", "应急局"): "应急管理局",
+}
+LEADERS = {
+    "经发局": "陈立新",
+    "招商局": "刘志远",
+    "财政局": "周敏",
+    "建设局": "王建军",
+    "科创局": "赵明哲",
+    "应急局": "孙卫东",
+}
+STARTS_PER_MONTH = [4, 6, 12, 14, 12, 12, 10, 10, 8, 6, 4, 2]  # planned new starts Jan–Dec (100)
+NEW_STARTS_PLAN = [sum(STARTS_PER_MONTH[: i + 1]) for i in range(12)]
+ISSUES = [
+    "用地指标尚未落实",
+    "施工许可正在办理",
+    "企业融资未到位",
+    "电力接入方案待批复",
+    "征迁尚有2户未签约",
+    "环评批复待取得",
+]
 
 
 def industrial_names(n):
@@ -189,9 +304,11 @@ def industrial_names(n):
 
 
 def build_projects():
-    names = {"产业项目": industrial_names(70),
-             "基础设施": [f"{r}道路及配套管网工程" for r in ROADS[:11]] + INFRA,
-             "社会民生": SOCIAL}
+    names = {
+        "产业项目": industrial_names(70),
+        "基础设施": [f"{r}道路及配套管网工程" for r in ROADS[:11]] + INFRA,
+        "社会民生": SOCIAL,
+    }
     projects = []
     for cat, (depts, natures) in LAYOUT.items():
         owners = [d for d, c in depts.items() for _ in range(c)]
@@ -199,9 +316,19 @@ def build_projects():
         kinds += ["新开工"] * (len(owners) - len(kinds))
         rng.shuffle(kinds)
         for owner, nature, name in zip(owners, kinds, names[cat]):
-            projects.append({"cat": cat, "owner": owner, "nature": nature, "name": name, "day": rng.randint(1, 28),
-                             "pstyle": rng.choice([0, 0, 1, 1, 2, 3, 4]), "perf": rng.uniform(0.75, 1.2),
-                             "astyle": rng.choice([0, 0, 1, 2, 3, 4, 5]), "none": rng.choice(["", "—", "未开工"])})
+            projects.append(
+                {
+                    "cat": cat,
+                    "owner": owner,
+                    "nature": nature,
+                    "name": name,
+                    "day": rng.randint(1, 28),
+                    "pstyle": rng.choice([0, 0, 1, 1, 2, 3, 4]),
+                    "perf": rng.uniform(0.75, 1.2),
+                    "astyle": rng.choice([0, 0, 1, 2, 3, 4, 5]),
+                    "none": rng.choice(["", "—", "未开工"]),
+                }
+            )
     new = [p for p in projects if p["nature"] == "新开工"]
     months = [m for m, c in enumerate(STARTS_PER_MONTH, 1) for _ in range(c)]
     rng.shuffle(months)
@@ -211,16 +338,30 @@ def build_projects():
     # 6 planned for Q3 start early (so 53 new starts by June), 18 more of Q3 start on time, 2 of Q4 start early.
     h1 = rng.sample([p for p in new if p["plan"] <= 6], 60)
     for i, p in enumerate(h1):
-        p["start"] = None if i < 3 else rng.randint(7, 9) if i < 13 else \
-            max(1, min(6, p["plan"] + rng.choice([-1, 0, 0, 0, 0, 1, 1, 2])))
+        p["start"] = (
+            None
+            if i < 3
+            else rng.randint(7, 9)
+            if i < 13
+            else max(1, min(6, p["plan"] + rng.choice([-1, 0, 0, 0, 0, 1, 1, 2])))
+        )
     q3 = rng.sample([p for p in new if 7 <= p["plan"] <= 9], 28)
     for i, p in enumerate(q3):
-        p["start"] = rng.randint(5, 6) if i < 6 else None if i < 10 else min(9, p["plan"] + rng.choice([0, 0, 0, 1]))
+        p["start"] = (
+            rng.randint(5, 6) if i < 6 else None if i < 10 else min(9, p["plan"] + rng.choice([0, 0, 0, 1]))
+        )
     for i, p in enumerate(p for p in new if p["plan"] >= 10):
         p["start"] = rng.randint(8, 9) if i < 2 else None
-    industrial = [p for p in new if p["cat"] == "产业项目"]      # 16 projects of 10亿元+, 8 of them started by June
-    big = set(map(id, rng.sample([p for p in industrial if p["start"] and p["start"] <= 6], 8) +
-                  rng.sample([p for p in industrial if not p["start"] or p["start"] > 6], 8)))
+    industrial = [
+        p for p in new if p["cat"] == "产业项目"
+    ]  # 16 projects of 10亿元+, 8 of them started by June
+    big = set(
+        map(
+            id,
+            rng.sample([p for p in industrial if p["start"] and p["start"] <= 6], 8)
+            + rng.sample([p for p in industrial if not p["start"] or p["start"] > 6], 8),
+        )
+    )
     for p in projects:
         if p["nature"] != "新开工":
             p["plan"], p["start"] = (rng.randint(2022, 2023), rng.randint(1, 12)), 0
@@ -231,8 +372,13 @@ def build_projects():
             lo, hi = 100000, 300000
         p["total"] = rng.randint(lo // 100, hi // 100) * 100
         # Annual plan: 续建 carry big shares; a new start gets less the later in the year it is planned to start.
-        share = rng.uniform(0.35, 0.6) if p["start"] == 0 else \
-            None if p["nature"] == "前期" else rng.uniform(0.3, 0.5) * (13 - p["plan"]) / 12
+        share = (
+            rng.uniform(0.35, 0.6)
+            if p["start"] == 0
+            else None
+            if p["nature"] == "前期"
+            else rng.uniform(0.3, 0.5) * (13 - p["plan"]) / 12
+        )
         p["annual"] = share and p["total"] * share
         p["code"] = f"2401-340171-04-01-{rng.randint(100000, 999999)}"
     # Scale annual plans to exactly 150 亿元 (1,500,000 万元) — the target of 重点项目完成投资.
@@ -242,6 +388,7 @@ def build_projects():
         p["annual"] = round(p["annual"] * k)
     planned[-1]["annual"] += 1_500_000 - sum(p["annual"] for p in planned)
     assert all(p["annual"] <= p["total"] for p in planned)
+
     # Completed investment, calibrated month by month to a plausible share of the annual plan (≈51% at 1-6月).
     def frac(p, m):
         if p["start"] == 0:
@@ -249,13 +396,14 @@ def build_projects():
         if p["start"] is None or p["start"] > m:
             return 0.0
         return ((m - p["start"] + 1) / (13 - p["start"])) ** 0.9
+
     for p in projects:
         p["done"] = [None if p["annual"] is None else 0 for _ in MONTHS]
     for m, share in zip(MONTHS, [0.04, 0.085, 0.18, 0.27, 0.385, 0.508, 0.59, 0.67, 0.762]):
         c = share * 1_500_000 / sum(p["annual"] * p["perf"] * frac(p, m) for p in planned)
         for p in planned:
             value = round(p["annual"] * min(1.1, c * p["perf"] * frac(p, m)))
-            p["done"][m - 1] = max(value, p["done"][m - 2] if m > 1 else 0)   # cumulative: never decreases
+            p["done"][m - 1] = max(value, p["done"][m - 2] if m > 1 else 0)  # cumulative: never decreases
     for p in projects:
         p["frac"] = [0.0 if p["annual"] is None else d / p["annual"] for d in p["done"]]
     return projects
@@ -271,11 +419,16 @@ def started(p, m):
 def ledger_figures(m):
     new = [p for p in PROJECTS if p["nature"] == "新开工"]
     due = [p for p in new if p["plan"] <= m]
-    return {"new_starts": sum(started(p, m) for p in new),
-            "big_industrial_starts": sum(started(p, m) and p["cat"] == "产业项目" and p["total"] >= 100000 for p in new),
-            "key_project_investment": sum(p["done"][m - 1] or 0 for p in PROJECTS) / 1e4,
-            "planned_to_date": len(due), "started_of_planned": sum(started(p, m) for p in due),
-            "overdue": [p["name"] for p in due if not started(p, m)]}
+    return {
+        "new_starts": sum(started(p, m) for p in new),
+        "big_industrial_starts": sum(
+            started(p, m) and p["cat"] == "产业项目" and p["total"] >= 100000 for p in new
+        ),
+        "key_project_investment": sum(p["done"][m - 1] or 0 for p in PROJECTS) / 1e4,
+        "planned_to_date": len(due),
+        "started_of_planned": sum(started(p, m) for p in due),
+        "overdue": [p["name"] for p in due if not started(p, m)],
+    }
 
 
 for _k in ("new_starts", "big_industrial_starts", "key_project_investment"):
@@ -315,7 +468,10 @@ def new_sheet(wb, title, first=False):
 def banner(ws, row, text, ncols, size=16, bold=True):
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
     cell = ws.cell(row, 1, text)
-    cell.font, cell.alignment = Font(name="方正小标宋简体" if size > 12 else "宋体", size=size, bold=bold), CENTER
+    cell.font, cell.alignment = (
+        Font(name="方正小标宋简体" if size > 12 else "宋体", size=size, bold=bold),
+        CENTER,
+    )
 
 
 def header(ws, row, cells, rows=1):
@@ -340,7 +496,7 @@ def header(ws, row, cells, rows=1):
 def body(ws, row, values, bold=False):
     for c, v in enumerate(values, 1):
         cell = ws.cell(row, c)
-        if not isinstance(cell, MergedCell):              # merged cells keep their value in the top-left cell only
+        if not isinstance(cell, MergedCell):  # merged cells keep their value in the top-left cell only
             cell.value = v
         cell.border, cell.font = BOX, Font(name="宋体", size=10, bold=bold)
         if isinstance(v, datetime):
@@ -354,7 +510,11 @@ def widths(ws, *ws_widths):
 
 def footer(ws, row, unit, note):
     ws.cell(row + 1, 1, f"说明：{note}")
-    ws.cell(row + 2, 1, f"填报单位（盖章）：{unit}　　　填报人：张某某　　　审核人：李某某　　　联系电话：0000-1234567")
+    ws.cell(
+        row + 2,
+        1,
+        f"填报单位（盖章）：{unit}　　　填报人：张某某　　　审核人：李某某　　　联系电话：0000-1234567",
+    )
 
 
 def save_xlsx(wb, path):
@@ -362,16 +522,22 @@ def save_xlsx(wb, path):
     wb.properties.creator = wb.properties.lastModifiedBy = "示范经开区"
     wb.properties.created = wb.properties.modified = FIXED
     raw = io.BytesIO()
-    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()   # wb.save() would stamp "modified"
+    ExcelWriter(
+        wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)
+    ).save()  # wb.save() would stamp "modified"
     path.write_bytes(fixed_zip_times(raw.getvalue(), FIXED))
 
 
 # ---------------------------------------------------------------------------------------------- the seven files
 def write_main(m, folder):
     i, wb = m - 1, Workbook()
-    old = new_sheet(wb, "上年数据", first=True)           # hidden scratch sheet with the same labels: a trap
+    old = new_sheet(wb, "上年数据", first=True)  # hidden scratch sheet with the same labels: a trap
     old.append(["指标名称", "上年同期", "备注"])
-    for k, label in (("fai", "固定资产投资"), ("industrial_output", "规上工业总产值"), ("retail_sales", "社会消费品零售总额")):
+    for k, label in (
+        ("fai", "固定资产投资"),
+        ("industrial_output", "规上工业总产值"),
+        ("retail_sales", "社会消费品零售总额"),
+    ):
         old.append([label, round(LY[k][i] * 0.97, 2), "2023年快报数"])
     old.sheet_state, old.sheet_view.tabSelected = "hidden", False
     ws = new_sheet(wb, "主要指标")
@@ -379,30 +545,109 @@ def write_main(m, folder):
     banner(ws, 1, f"{ZONE}{YEAR}年{span(m)}主要经济指标完成情况", 11)
     banner(ws, 2, f"（截至{YEAR}年{m}月底）", 11, size=11, bold=False)
     ws.cell(3, 11, "单位：亿元")
-    header(ws, 4, [(1, "序号"), (2, "指标名称"), (3, "年度目标"), (4, "完成情况", ["本月", f"{span(m)}累计"]),
-                   (6, "上年同期 "), (7, "上年全年"), (8, "同比增长\n（%）"), (9, "完成年度\n目标（%）"),
-                   (10, "责任单位"), (11, "备注")], rows=2)
+    header(
+        ws,
+        4,
+        [
+            (1, "序号"),
+            (2, "指标名称"),
+            (3, "年度目标"),
+            (4, "完成情况", ["本月", f"{span(m)}累计"]),
+            (6, "上年同期 "),
+            (7, "上年全年"),
+            (8, "同比增长\n（%）"),
+            (9, "完成年度\n目标（%）"),
+            (10, "责任单位"),
+            (11, "备注"),
+        ],
+        rows=2,
+    )
     rows = []
-    for n, (k, label, target) in enumerate([("fai", "固定资产投资", 200), ("industrial_investment", "　　其中：工业投资", 80),
-                                            ("industrial_output", "规上工业总产值", 650),
-                                            ("retail_sales", "社会消费品零售总额", 120)], 1):
+    for n, (k, label, target) in enumerate(
+        [
+            ("fai", "固定资产投资", 200),
+            ("industrial_investment", "　　其中：工业投资", 80),
+            ("industrial_output", "规上工业总产值", 650),
+            ("retail_sales", "社会消费品零售总额", 120),
+        ],
+        1,
+    ):
         v, ly = V[k][i], LY[k][i]
         month_v = round(v - (V[k][i - 1] if i else 0), 2)
-        rows.append(["" if label.startswith("　") else n, label, target, month_v, v, ly,
-                     round(LY[k][-1] * 1.35, 2), yoy(v, ly), round(v / target * 100, 1), "经发局", ""])
+        rows.append(
+            [
+                "" if label.startswith("　") else n,
+                label,
+                target,
+                month_v,
+                v,
+                ly,
+                round(LY[k][-1] * 1.35, 2),
+                yoy(v, ly),
+                round(v / target * 100, 1),
+                "经发局",
+                "",
+            ]
+        )
     rows[0][0], rows[2][0], rows[3][0] = 1, 2, 4
-    if m == 4:                                           # quirk: unparseable (2024-04 only)
+    if m == 4:  # quirk: unparseable (2024-04 only)
         rows[2][3], rows[2][4], rows[2][7], rows[2][8] = "/", "待核实", "/", "/"
-    rows.insert(3, [3, "规上工业增加值", "增长12%", "—", "/", "/", "/", f"{V['iva_growth'][i]}%", "/", "经发局", "快报数"])
-    rows.append([5, "服务业增加值占GDP比重", "48%", "—", V["service_share"][i] / 100, "/", "/", "/", "/", "经发局",
-                 "季度数据按月预估"])
+    rows.insert(
+        3,
+        [
+            3,
+            "规上工业增加值",
+            "增长12%",
+            "—",
+            "/",
+            "/",
+            "/",
+            f"{V['iva_growth'][i]}%",
+            "/",
+            "经发局",
+            "快报数",
+        ],
+    )
+    rows.append(
+        [
+            5,
+            "服务业增加值占GDP比重",
+            "48%",
+            "—",
+            V["service_share"][i] / 100,
+            "/",
+            "/",
+            "/",
+            "/",
+            "经发局",
+            "季度数据按月预估",
+        ]
+    )
     nv = V["new_above_scale"]
-    rows.append([6, "新增规上工业企业数", 30, nv[i] - (nv[i - 1] if i else 0), nv[i], LY["new_above_scale"][i], "/", "—",
-                 round(nv[i] / 30 * 100, 1), "经发局", "单位：家"])
+    rows.append(
+        [
+            6,
+            "新增规上工业企业数",
+            30,
+            nv[i] - (nv[i - 1] if i else 0),
+            nv[i],
+            LY["new_above_scale"][i],
+            "/",
+            "—",
+            round(nv[i] / 30 * 100, 1),
+            "经发局",
+            "单位：家",
+        ]
+    )
     for r, values in enumerate(rows, 6):
         body(ws, r, values)
-    ws.cell(11, 5).number_format = "0.0%"                  # the share is a fraction shown as percent
-    footer(ws, 14, "示范经开区经济发展局", "1.规上工业数据为快报数；2.服务业增加值占比为预估数，以统计部门反馈为准。")
+    ws.cell(11, 5).number_format = "0.0%"  # the share is a fraction shown as percent
+    footer(
+        ws,
+        14,
+        "示范经开区经济发展局",
+        "1.规上工业数据为快报数；2.服务业增加值占比为预估数，以统计部门反馈为准。",
+    )
     widths(ws, 6, 26, 10, 9, 12, 11, 11, 10, 10, 10, 14)
     ws.column_dimensions["G"].hidden = True
     save_xlsx(wb, folder / "主要经济指标.xlsx")
@@ -413,26 +658,41 @@ def write_finance(m, folder):
     ws = new_sheet(wb, "财政收入", first=True)
     banner(ws, 1, f"{ZONE}{YEAR}年{span(m)}财政收入完成情况表", 7)
     banner(ws, 2, f"（截至{YEAR}年{m}月底）", 7, size=11, bold=False)
-    header(ws, 4, [(1, "项目"), (2, "年初预算\n（万元）"), (3, f"{span(m)}累计完成（万元）"), (4, "上年同期（万元）"),
-                   (5, "增减额（万元）"), (6, "增长（%）"), (7, "完成预算（%）")])
+    header(
+        ws,
+        4,
+        [
+            (1, "项目"),
+            (2, "年初预算\n（万元）"),
+            (3, f"{span(m)}累计完成（万元）"),
+            (4, "上年同期（万元）"),
+            (5, "增减额（万元）"),
+            (6, "增长（%）"),
+            (7, "完成预算（%）"),
+        ],
+    )
     b, t, f = V["budget_revenue"][i], V["tax_revenue"][i], V["fund_revenue"][i]
     bl, tl, fl = LY["budget_revenue"][i], LY["tax_revenue"][i], LY["fund_revenue"][i]
-    lines = [("一般公共预算收入", 300000, b, bl), ("　其中：税收收入", 250000, t, tl),
-             ("　　　　增值税", 105000, round(t * 0.42, 1), round(tl * 0.43, 1)),
-             ("　　　　企业所得税", 62500, round(t * 0.25, 1), round(tl * 0.24, 1)),
-             ("　　　　个人所得税", 15000, round(t * 0.06, 1), round(tl * 0.06, 1)),
-             ("　　　　其他税收", 67500, round(t * 0.27, 1), round(tl * 0.27, 1)),
-             ("　　非税收入", 50000, round(b - t, 1), round(bl - tl, 1)),
-             ("政府性基金收入", 200000, f, fl), ("　其中：国有土地使用权出让收入", 180000, round(f * 0.9, 1), round(fl * 0.91, 1))]
+    lines = [
+        ("一般公共预算收入", 300000, b, bl),
+        ("　其中：税收收入", 250000, t, tl),
+        ("　　　　增值税", 105000, round(t * 0.42, 1), round(tl * 0.43, 1)),
+        ("　　　　企业所得税", 62500, round(t * 0.25, 1), round(tl * 0.24, 1)),
+        ("　　　　个人所得税", 15000, round(t * 0.06, 1), round(tl * 0.06, 1)),
+        ("　　　　其他税收", 67500, round(t * 0.27, 1), round(tl * 0.27, 1)),
+        ("　　非税收入", 50000, round(b - t, 1), round(bl - tl, 1)),
+        ("政府性基金收入", 200000, f, fl),
+        ("　其中：国有土地使用权出让收入", 180000, round(f * 0.9, 1), round(fl * 0.91, 1)),
+    ]
     for r, (label, budget, v, ly) in enumerate(lines, 5):
         cells = [label, budget, v, ly, round(v - ly, 1), yoy(v, ly), round(v / budget * 100, 1)]
         if r in (5, 12):
-            cells[5] = f"{cells[5]}%"                      # growth typed as text "6.8%"
+            cells[5] = f"{cells[5]}%"  # growth typed as text "6.8%"
         body(ws, r, cells, bold=not label.startswith("　"))
     if m == 5:
-        ws.cell(5, 3).value = text_number(b)[:2] + " " + text_number(b)[2:]   # quirk "13 5,218.6"
+        ws.cell(5, 3).value = text_number(b)[:2] + " " + text_number(b)[2:]  # quirk "13 5,218.6"
     elif m in (6, 9):
-        ws.cell(5, 3).value = text_number(b)               # number typed as text "162,350.0"
+        ws.cell(5, 3).value = text_number(b)  # number typed as text "162,350.0"
     footer(ws, 15, "示范经开区财政局", "本表数据来源于财政决算快报系统。")
     widths(ws, 30, 12, 16, 14, 12, 10, 12)
     ws2 = new_sheet(wb, "争取上级资金")
@@ -445,8 +705,12 @@ def write_finance(m, folder):
     kinds = ["中央预算内投资", "超长期特别国债", "地方政府专项债券", "上级转移支付及专项资金"]
     for r, (n, kind, v) in enumerate(zip("一二三四", kinds, parts), 4):
         body(ws2, r, [f"{n}、", kind, v, round((s - prev) * v / s, 1), ""])
-    body(ws2, 8, ["", "合计", "6.05亿" if m == 9 else s, round(s - prev, 1), "9月为财政局手填"
-                   if m == 9 else ""], bold=True)
+    body(
+        ws2,
+        8,
+        ["", "合计", "6.05亿" if m == 9 else s, round(s - prev, 1), "9月为财政局手填" if m == 9 else ""],
+        bold=True,
+    )
     widths(ws2, 8, 26, 16, 12, 18)
     save_xlsx(wb, folder / "财政收入.xlsx")
 
@@ -456,30 +720,53 @@ def write_invest(m, folder):
     wb = xlwt.Workbook(encoding="utf-8")
     ws = wb.add_sheet("招商引资")
     title = xlwt.easyxf("font: name 宋体, height 320, bold on; align: horiz center, vert center")
-    head = xlwt.easyxf("font: name 黑体, height 200; align: horiz center, vert center, wrap on; "
-                       "borders: left thin, right thin, top thin, bottom thin")
+    head = xlwt.easyxf(
+        "font: name 黑体, height 200; align: horiz center, vert center, wrap on; "
+        "borders: left thin, right thin, top thin, bottom thin"
+    )
     cell = xlwt.easyxf("font: name 宋体, height 200; borders: left thin, right thin, top thin, bottom thin")
     ws.write_merge(0, 0, 0, 8, f"{ZONE}{YEAR}年{span(m)}招商引资及外经贸指标完成情况", title)
     ws.write(1, 0, "填报单位：招商局（商务局）")
     ws.write(1, 6, f"截至{YEAR}年{m}月{[31, 29, 31, 30, 31, 30, 31, 31, 30][i]}日")
-    for c, text in enumerate(["序号", "指标", "计量单位", "年度目标", f"{span(m)}累计", "上年同期", "同比增长（%）",
-                              "完成年度目标（%）", "备注"]):
+    for c, text in enumerate(
+        [
+            "序号",
+            "指标",
+            "计量单位",
+            "年度目标",
+            f"{span(m)}累计",
+            "上年同期",
+            "同比增长（%）",
+            "完成年度目标（%）",
+            "备注",
+        ]
+    ):
         ws.write(2, c, text, head)
     trade, trade_ly = V["trade"][i], LY["trade"][i]
-    rows = [("1", "实到外资", "万美元", 8000, V["fdi"][i], LY["fdi"][i]),
-            ("2", "实际到位内资", "亿元", 160, V["domestic_capital"][i], LY["domestic_capital"][i]),
-            ("3", "外贸进出口总额", "亿元", 90, trade, trade_ly),
-            ("", "其中：出口", "亿元", 55, round(trade * 0.62, 2), round(trade_ly * 0.59, 2)),
-            ("4", "签约亿元以上项目", "个", 22, V["signed_projects"][i], LY["signed_projects"][i])]
+    rows = [
+        ("1", "实到外资", "万美元", 8000, V["fdi"][i], LY["fdi"][i]),
+        ("2", "实际到位内资", "亿元", 160, V["domestic_capital"][i], LY["domestic_capital"][i]),
+        ("3", "外贸进出口总额", "亿元", 90, trade, trade_ly),
+        ("", "其中：出口", "亿元", 55, round(trade * 0.62, 2), round(trade_ly * 0.59, 2)),
+        ("4", "签约亿元以上项目", "个", 22, V["signed_projects"][i], LY["signed_projects"][i]),
+    ]
     for r, (n, label, unit, target, v, ly) in enumerate(rows, 3):
         shown = v
         if label == "实到外资" and m == 9:
-            shown = f"{v}万"                                 # quirk: "6150万" in a 万美元 column
+            shown = f"{v}万"  # quirk: "6150万" in a 万美元 column
         if label == "签约亿元以上项目" and m == 2:
-            shown = "/"                                      # quirk: not reported
-        values = [n, label, unit, target, shown, ly, yoy(v, ly) if shown != "/" else "/",
-                  round(v / target * 100, 1) if shown != "/" else "/",
-                  "含增资扩股" if label == "实到外资" else ""]
+            shown = "/"  # quirk: not reported
+        values = [
+            n,
+            label,
+            unit,
+            target,
+            shown,
+            ly,
+            yoy(v, ly) if shown != "/" else "/",
+            round(v / target * 100, 1) if shown != "/" else "/",
+            "含增资扩股" if label == "实到外资" else "",
+        ]
         for c, value in enumerate(values):
             ws.write(r, c, value, cell)
     ws.write(9, 0, "说明：实到外资以商务部外资统计系统数据为准；签约项目以正式签订投资协议为准。")
@@ -494,20 +781,56 @@ def write_invest(m, folder):
 def write_tech(m, folder):
     i = m - 1
     rd, contracts = V["rd_spending"][i], V["tech_contracts"][i]
-    rows = [[f"{ZONE}{YEAR}年{span(m)}科技创新指标完成情况", "", "", "", "", "", "", ""],
-            ["", "", "", "", "", "", "单位：万元", ""],
-            ["序号", "指标名称", "计量单位", "年度目标", f"{span(m)}累计", "上年同期", "同比增长(%)", "备注"],
-            ["1", "研发经费投入", "万元", "250,000", f" {text_number(rd, 0)} " if m == 6 else rd, LY["rd_spending"][i],
-             yoy(rd, LY["rd_spending"][i]), "规上企业研发投入"],
-            ["2", "技术合同成交额", "万元", "150000", "—" if m == 3 else contracts, LY["tech_contracts"][i],
-             "—" if m == 3 else yoy(contracts, LY["tech_contracts"][i]), "含技术开发、转让、咨询和服务"],
-            ["3", "新增高新技术企业", "家", "40", V["hitech_firms"][i], "/", "/", "全年认定集中在四季度"],
-            ["4", "新增科技型中小企业", "家", "150", fullwidth(V["tech_smes"][i]) if m == 6 else V["tech_smes"][i],
-             "/", "/", "入库数"],
-            ["5", "发明专利授权量", "件", "200", V["invention_patents"][i], "/", "/", ""],
-            ["6", "高新技术产业产值占规上工业总产值比重", "%", "54", f"{V['hitech_share'][i]}%", "52.0%", "/", ""],
-            [], ["说明：1.研发经费为企业自报数；2.占比指标为当期累计数。"],
-            ["填报单位：科技创新局　　填报人：钱某某　　审核人：冯某某　　联系电话：0000-2468135"]]
+    rows = [
+        [f"{ZONE}{YEAR}年{span(m)}科技创新指标完成情况", "", "", "", "", "", "", ""],
+        ["", "", "", "", "", "", "单位：万元", ""],
+        ["序号", "指标名称", "计量单位", "年度目标", f"{span(m)}累计", "上年同期", "同比增长(%)", "备注"],
+        [
+            "1",
+            "研发经费投入",
+            "万元",
+            "250,000",
+            f" {text_number(rd, 0)} " if m == 6 else rd,
+            LY["rd_spending"][i],
+            yoy(rd, LY["rd_spending"][i]),
+            "规上企业研发投入",
+        ],
+        [
+            "2",
+            "技术合同成交额",
+            "万元",
+            "150000",
+            "—" if m == 3 else contracts,
+            LY["tech_contracts"][i],
+            "—" if m == 3 else yoy(contracts, LY["tech_contracts"][i]),
+            "含技术开发、转让、咨询和服务",
+        ],
+        ["3", "新增高新技术企业", "家", "40", V["hitech_firms"][i], "/", "/", "全年认定集中在四季度"],
+        [
+            "4",
+            "新增科技型中小企业",
+            "家",
+            "150",
+            fullwidth(V["tech_smes"][i]) if m == 6 else V["tech_smes"][i],
+            "/",
+            "/",
+            "入库数",
+        ],
+        ["5", "发明专利授权量", "件", "200", V["invention_patents"][i], "/", "/", ""],
+        [
+            "6",
+            "高新技术产业产值占规上工业总产值比重",
+            "%",
+            "54",
+            f"{V['hitech_share'][i]}%",
+            "52.0%",
+            "/",
+            "",
+        ],
+        [],
+        ["说明：1.研发经费为企业自报数；2.占比指标为当期累计数。"],
+        ["填报单位：科技创新局　　填报人：钱某某　　审核人：冯某某　　联系电话：0000-2468135"],
+    ]
     text = io.StringIO()
     csv.writer(text, lineterminator="\r\n").writerows(rows)
     (folder / "科技创新指标.csv").write_bytes(text.getvalue().encode("gbk"))
@@ -517,30 +840,66 @@ def write_safety(m, folder):
     i, wb = m - 1, Workbook()
     ws = new_sheet(wb, "安全生产", first=True)
     banner(ws, 1, f"{ZONE}{YEAR}年{span(m)}安全生产主要指标情况", 8)
-    header(ws, 3, [(1, "序号"), (2, "指标"), (3, "年度控制\n目标"), (4, "完成情况", ["本月", f"{span(m)}累计"]),
-                   (6, "上年同期"), (7, "增减"), (8, "备注")], rows=2)
+    header(
+        ws,
+        3,
+        [
+            (1, "序号"),
+            (2, "指标"),
+            (3, "年度控制\n目标"),
+            (4, "完成情况", ["本月", f"{span(m)}累计"]),
+            (6, "上年同期"),
+            (7, "增减"),
+            (8, "备注"),
+        ],
+        rows=2,
+    )
 
     def row(n, label, target, key, note=""):
         cur, prev = V[key][i], (V[key][i - 1] if i else 0)
         ly = LY.get(key, [0] * 9)[i]
         return [n, label, target, cur - prev, cur, ly, cur - ly, note]
-    rows = [row(1, "生产安全事故起数", "/", "accidents"),
-            row(2, "生产安全事故死亡人数", 0, "accident_deaths", "8月某物流企业叉车伤害事故1人死亡" if m >= 8 else ""),
-            row(3, "较大及以上生产安全事故起数", 0, "major_accidents"),
-            row(4, "安全生产检查企业数", 1200, "safety_inspections", "单位：家次"),
-            [5, "重大事故隐患整改率", "100%", "—", "100%", "100%", "/", ""]]
+
+    rows = [
+        row(1, "生产安全事故起数", "/", "accidents"),
+        row(
+            2,
+            "生产安全事故死亡人数",
+            0,
+            "accident_deaths",
+            "8月某物流企业叉车伤害事故1人死亡" if m >= 8 else "",
+        ),
+        row(3, "较大及以上生产安全事故起数", 0, "major_accidents"),
+        row(4, "安全生产检查企业数", 1200, "safety_inspections", "单位：家次"),
+        [5, "重大事故隐患整改率", "100%", "—", "100%", "100%", "/", ""],
+    ]
     for r, values in enumerate(rows, 5):
         body(ws, r, values)
     footer(ws, 10, "示范经开区应急管理局", "事故数据以应急管理部门统计直报系统为准。")
     widths(ws, 6, 28, 10, 8, 12, 10, 8, 30)
     ws2 = new_sheet(wb, "节能降耗")
     banner(ws2, 1, f"{YEAR}年{span(m)}节能降耗指标情况", 6)
-    header(ws2, 2, [(1, "指标"), (2, "计量单位"), (3, "年度目标"), (4, span(m)), (5, "上年同期"), (6, "增减（%）")])
+    header(
+        ws2,
+        2,
+        [(1, "指标"), (2, "计量单位"), (3, "年度目标"), (4, span(m)), (5, "上年同期"), (6, "增减（%）")],
+    )
     e = V["energy_intensity"][i]
-    for r, values in enumerate([["规上工业综合能源消费量", "万吨标准煤", "/", round(28.6 * CURVE[i] / 0.5, 2),
-                                 round(27.9 * CURVE[i] / 0.5, 2), 2.5],
-                                ["单位工业增加值能耗", "吨标准煤/万元", "≤0.52", e, 0.52, round((e / 0.52 - 1) * 100, 1)],
-                                ["单位GDP能耗增速", "%", "下降3%", V["gdp_energy_growth"][i], "/", "/"]], 3):
+    for r, values in enumerate(
+        [
+            [
+                "规上工业综合能源消费量",
+                "万吨标准煤",
+                "/",
+                round(28.6 * CURVE[i] / 0.5, 2),
+                round(27.9 * CURVE[i] / 0.5, 2),
+                2.5,
+            ],
+            ["单位工业增加值能耗", "吨标准煤/万元", "≤0.52", e, 0.52, round((e / 0.52 - 1) * 100, 1)],
+            ["单位GDP能耗增速", "%", "下降3%", V["gdp_energy_growth"][i], "/", "/"],
+        ],
+        3,
+    ):
         body(ws2, r, values)
     ws2.cell(7, 1, "注：单位GDP能耗按季度测算，非季末月份不填报。")
     widths(ws2, 26, 14, 10, 10, 10, 10)
@@ -565,8 +924,11 @@ def stage(p, m):
         overdue = p["nature"] == "新开工" and p["plan"] <= m
         text = "完成立项备案，正在办理施工许可" if overdue else "前期手续办理中"
         return text, ISSUES[len(p["name"]) % len(ISSUES)] if overdue else "/"
-    steps = (["路基施工", "管网铺设", "路面施工", "附属工程施工"] if infra else
-             ["基础施工", "主体施工", "主体封顶，进行装饰装修及设备采购", "设备安装调试"])
+    steps = (
+        ["路基施工", "管网铺设", "路面施工", "附属工程施工"]
+        if infra
+        else ["基础施工", "主体施工", "主体封顶，进行装饰装修及设备采购", "设备安装调试"]
+    )
     text = steps[min(3, int(f / 0.3))]
     if p["nature"] == "竣工" and f >= 0.9:
         text = "已完工，正在办理竣工验收"
@@ -580,16 +942,34 @@ def write_projects(m, folder):
     ws.cell(2, 1, "单位：万元")
     ws.merge_cells("M2:P2")
     ws.cell(2, 13, f"（截至{YEAR}年{m}月底）")
-    header(ws, 3, [(1, "序号"), (2, "项目名称"), (3, "入库编码"), (4, "项目类别"), (5, "建设性质"), (6, "建设内容"),
-                   (7, "投资情况", ["总投资", "年度计划投资", f"{span(m)}累计完成"]), (10, "完成率（%）"),
-                   (11, "计划开工\n时间"), (12, "实际开工\n时间"), (13, "形象进度"), (14, "存在问题"), (15, "责任单位"),
-                   (16, "包保领导")], rows=2)
+    header(
+        ws,
+        3,
+        [
+            (1, "序号"),
+            (2, "项目名称"),
+            (3, "入库编码"),
+            (4, "项目类别"),
+            (5, "建设性质"),
+            (6, "建设内容"),
+            (7, "投资情况", ["总投资", "年度计划投资", f"{span(m)}累计完成"]),
+            (10, "完成率（%）"),
+            (11, "计划开工\n时间"),
+            (12, "实际开工\n时间"),
+            (13, "形象进度"),
+            (14, "存在问题"),
+            (15, "责任单位"),
+            (16, "包保领导"),
+        ],
+        rows=2,
+    )
     body(ws, 5, [1, 2, 3, 4, 5, 6, 7, 8, 9, "10=9/8", 11, 12, 13, 14, 15, 16])
 
     def sums(ps):
         total, annual = sum(p["total"] for p in ps), sum(p["annual"] or 0 for p in ps)
         done = sum(p["done"][i] or 0 for p in ps)
         return [total, annual, done, round(done / annual * 100, 1)]
+
     row, serial = 7, 0
     for n, cat in zip("一二三", LAYOUT):
         ps = [p for p in PROJECTS if p["cat"] == cat]
@@ -602,25 +982,50 @@ def write_projects(m, folder):
             if p["nature"] == "新开工":
                 planned = month_cell(YEAR, p["plan"], p["pstyle"], p["day"])
                 if m == 4 and p["name"] == TBD_PROJECT:
-                    planned = "待定"                           # quirk: unparseable date (2024-04 only)
+                    planned = "待定"  # quirk: unparseable date (2024-04 only)
             else:
                 planned = month_cell(*p["plan"], 2 if p["plan"][0] > YEAR else p["pstyle"] % 3, p["day"])
             if p["start"] == 0:
                 actual = "已开工"
             elif started(p, m):
-                actual = "已开工" if p["astyle"] == 5 else month_cell(YEAR, p["start"], p["astyle"], p["day"] % 28 + 1)
+                actual = (
+                    "已开工"
+                    if p["astyle"] == 5
+                    else month_cell(YEAR, p["start"], p["astyle"], p["day"] % 28 + 1)
+                )
             else:
                 actual = p["none"]
             annual, done = p["annual"], p["done"][i]
             progress, issue = stage(p, m)
-            body(ws, row, [serial, p["name"], p["code"], cat, p["nature"],
-                           f"总投资{p['total'] / 1e4:.1f}亿元，" + ("新建厂房及配套设施，购置生产设备" if cat == "产业项目" else
-                                                             "按设计标准实施主体及配套工程"),
-                           p["total"], annual if annual else "/", done if annual else "/",
-                           round(done / annual * 100, 1) if annual else "/", planned, actual, progress, issue,
-                           None, None])
+            body(
+                ws,
+                row,
+                [
+                    serial,
+                    p["name"],
+                    p["code"],
+                    cat,
+                    p["nature"],
+                    f"总投资{p['total'] / 1e4:.1f}亿元，"
+                    + (
+                        "新建厂房及配套设施，购置生产设备"
+                        if cat == "产业项目"
+                        else "按设计标准实施主体及配套工程"
+                    ),
+                    p["total"],
+                    annual if annual else "/",
+                    done if annual else "/",
+                    round(done / annual * 100, 1) if annual else "/",
+                    planned,
+                    actual,
+                    progress,
+                    issue,
+                    None,
+                    None,
+                ],
+            )
             row += 1
-        r = first                                             # 责任单位 and 包保领导 merged down per department
+        r = first  # 责任单位 and 包保领导 merged down per department
         for owner, group in groupby(ps, key=lambda p: p["owner"]):
             n = len(list(group))
             ws.cell(r, 15, LEDGER_ALIAS.get((cat, owner), owner))
@@ -634,8 +1039,12 @@ def write_projects(m, folder):
         row += 1
     ws.merge_cells("A6:F6")
     body(ws, 6, ["合计", None, None, None, None, None, *sums(PROJECTS)], bold=True)
-    footer(ws, row + 1, "示范经开区经济发展局（项目办）",
-           "1.本表由各责任单位每月5日前报送；2.实际开工以取得施工许可并开始基础施工为准；3.完成率=1-N月累计完成/年度计划投资。")
+    footer(
+        ws,
+        row + 1,
+        "示范经开区经济发展局（项目办）",
+        "1.本表由各责任单位每月5日前报送；2.实际开工以取得施工许可并开始基础施工为准；3.完成率=1-N月累计完成/年度计划投资。",
+    )
     widths(ws, 6, 36, 24, 10, 9, 36, 11, 12, 12, 10, 12, 12, 24, 20, 12, 10)
     ws.column_dimensions["C"].hidden = True
     ws.freeze_panes = "C6"
@@ -650,8 +1059,19 @@ def write_tasks(m, folder):
     wb = Workbook()
     ws = new_sheet(wb, "重点工作", first=True)
     banner(ws, 1, f"{ZONE}{YEAR}年重点工作推进情况表（截至{m}月底）", 7)
-    header(ws, 2, [(1, "序号"), (2, "重点工作"), (3, "节点任务"), (4, "计划完成\n时间"), (5, "完成情况"), (6, "进展情况"),
-                   (7, "责任单位")])
+    header(
+        ws,
+        2,
+        [
+            (1, "序号"),
+            (2, "重点工作"),
+            (3, "节点任务"),
+            (4, "计划完成\n时间"),
+            (5, "完成情况"),
+            (6, "进展情况"),
+            (7, "责任单位"),
+        ],
+    )
     row = 3
     for n, (work, owner, nodes) in enumerate(TASKS, 1):
         for j, (node, due, done, how) in enumerate(nodes):
@@ -673,7 +1093,7 @@ def write_tasks(m, folder):
 
 
 # ---------------------------------------------------------------------------------------------- config template
-CONFIG = r'''# =====================================================================================
+CONFIG = r"""# =====================================================================================
 # reportgen 配置示例：示范经济技术开发区 2024 年重点指标目标跟踪（由 scripts/make_samples.py 生成）
 # 新建本区配置时复制本文件，按实际修改园区名称、责任单位、指标和报表位置。
 # 所有路径都相对于本配置文件所在的目录。改完可运行：reportgen validate -c 本文件 -p 2024-06
@@ -1144,18 +1564,20 @@ mail:
   departments: true               # 各单位收本单位督办清单（departments 中的 email）
   retries: 3                      # 临时失败重试次数，间隔 30、60、120 秒
   backoff_seconds: 30
-'''
+"""
 
 
 def write_configs():
     text = CONFIG.replace("@BIG_TOTAL@", str(BIG_TOTAL))
     for path, data_dir, out_dir, template in (
-            (SAMPLES / "config.yaml", "data", "output", EXCEL_TEMPLATE),
-            (ROOT / "config" / "example.yaml", "../reportgen/samples/data", "../output", "../" + EXCEL_TEMPLATE)):
+        (SAMPLES / "config.yaml", "data", "output", EXCEL_TEMPLATE),
+        (ROOT / "config" / "example.yaml", "../reportgen/samples/data", "../output", "../" + EXCEL_TEMPLATE),
+    ):
         path.parent.mkdir(parents=True, exist_ok=True)
         body_text = text.replace("@DATA_DIR@", data_dir.ljust(15)).replace("@OUTPUT_DIR@", out_dir.ljust(14))
         body_text = body_text.replace("@TEMPLATE@", template).replace(
-            "@WORD_TEMPLATE@", template.replace(EXCEL_TEMPLATE, WORD_TEMPLATE))
+            "@WORD_TEMPLATE@", template.replace(EXCEL_TEMPLATE, WORD_TEMPLATE)
+        )
         path.write_text("\n".join(line.rstrip() for line in body_text.splitlines()) + "\n", encoding="utf-8")
 
 
@@ -1167,37 +1589,52 @@ def summary():
     from reportgen.config import load_config
 
     config = load_config(ROOT / "config" / "example.yaml")
-    per = {"budget_revenue": 1e4, "tax_revenue": 1e4, "fund_revenue": 1e4, "superior_funds": 1e4,
-           "rd_spending": 1e4, "tech_contracts": 1e4}
-    print(f"{'id':24}{'指标':14}{'kind':>11}{'目标':>8}{'2024-06':>12}{'完成率':>8}{'2024-09':>12}{'完成率':>8}")
+    per = {
+        "budget_revenue": 1e4,
+        "tax_revenue": 1e4,
+        "fund_revenue": 1e4,
+        "superior_funds": 1e4,
+        "rd_spending": 1e4,
+        "tech_contracts": 1e4,
+    }
+    print(
+        f"{'id':24}{'指标':14}{'kind':>11}{'目标':>8}{'2024-06':>12}{'完成率':>8}{'2024-09':>12}{'完成率':>8}"
+    )
     for ind in config.indicators:
         key = "tax_revenue" if ind.id == "tax_growth" else ind.id
         if ind.kind == "milestone":
             task = next(t for t in TASKS if t[0] == ind.name)
-            cells = [f"{sum(d is not None and d <= m for _, due, d, _ in task[2] if due <= m)}/"
-                     f"{sum(due <= m for _, due, _, _ in task[2])}节点" for m in (6, 9)]
+            cells = [
+                f"{sum(d is not None and d <= m for _, due, d, _ in task[2] if due <= m)}/"
+                f"{sum(due <= m for _, due, _, _ in task[2])}节点"
+                for m in (6, 9)
+            ]
             print(f"{ind.id:24}{ind.name:14}{ind.kind:>11}{'':>8}{cells[0]:>12}{'':>8}{cells[1]:>12}")
             continue
         vals = [V[key][m - 1] / per.get(key, 1) for m in (6, 9)]
         if ind.id == "tax_growth":
             vals = [(V[key][m - 1] / LY[key][m - 1] - 1) * 100 for m in (6, 9)]
         rates = [f"{v / ind.target * 100:.1f}%" if ind.kind in ("cumulative", "count") else "" for v in vals]
-        print(f"{ind.id:24}{ind.name:14}{ind.kind:>11}{ind.target:>8g}{vals[0]:>12.2f}{rates[0]:>8}"
-              f"{vals[1]:>12.2f}{rates[1]:>8}")
+        print(
+            f"{ind.id:24}{ind.name:14}{ind.kind:>11}{ind.target:>8g}{vals[0]:>12.2f}{rates[0]:>8}"
+            f"{vals[1]:>12.2f}{rates[1]:>8}"
+        )
     for m in (6, 9):
         f = ledger_figures(m)
-        print(f"{YEAR}-{m:02d} 台账：计划开工{f['planned_to_date']}个，已开工{f['started_of_planned']}个"
-              f"（{f['started_of_planned'] / f['planned_to_date'] * 100:.1f}%），新开工合计{f['new_starts']}个，"
-              f"逾期未开工{len(f['overdue'])}个")
+        print(
+            f"{YEAR}-{m:02d} 台账：计划开工{f['planned_to_date']}个，已开工{f['started_of_planned']}个"
+            f"（{f['started_of_planned'] / f['planned_to_date'] * 100:.1f}%），新开工合计{f['new_starts']}个，"
+            f"逾期未开工{len(f['overdue'])}个"
+        )
 
 
 # Staff's own paragraphs for 五、存在问题及下步建议 (output.word.notes); other months have none.
 NOTES = {
     6: "一是外贸进出口受海外订单回落影响，二季度增速放缓，经发局、招商局要加强对重点外贸企业的跟踪服务。\n"
-       "二是政府性基金收入受土地出让节奏影响明显，财政局要会同建设局加快三宗经营性用地出让进度。\n"
-       "三是对逾期未开工项目实行“一项目一专班”，7月底前逐个明确开工时间。\n",
+    "二是政府性基金收入受土地出让节奏影响明显，财政局要会同建设局加快三宗经营性用地出让进度。\n"
+    "三是对逾期未开工项目实行“一项目一专班”，7月底前逐个明确开工时间。\n",
     9: "一是全力冲刺四季度，各责任单位要对照全年目标逐项倒排，确保实现“全年红”。\n"
-       "二是对仍未开工的重点项目，由分管领导牵头协调用地、环评等要素保障，10月底前完成开工。\n",
+    "二是对仍未开工的重点项目，由分管领导牵头协调用地、环评等要素保障，10月底前完成开工。\n",
 }
 
 
@@ -1205,15 +1642,27 @@ def main():
     for m in MONTHS:
         folder = SAMPLES / "data" / f"{YEAR}-{m:02d}"
         folder.mkdir(parents=True, exist_ok=True)
-        for write in (write_main, write_finance, write_invest, write_tech, write_safety, write_projects, write_tasks):
+        for write in (
+            write_main,
+            write_finance,
+            write_invest,
+            write_tech,
+            write_safety,
+            write_projects,
+            write_tasks,
+        ):
             write(m, folder)
     write_configs()
-    save_xlsx(build_default_template(), ROOT / EXCEL_TEMPLATE)   # the stock templates, also written by `reportgen init`
+    save_xlsx(
+        build_default_template(), ROOT / EXCEL_TEMPLATE
+    )  # the stock templates, also written by `reportgen init`
     build_word_template(ROOT / WORD_TEMPLATE)
-    build_word_template(ROOT / "reportgen" / "render" / "stock" / "月度报告.docx")   # packaged default
+    build_word_template(ROOT / "reportgen" / "render" / "stock" / "月度报告.docx")  # packaged default
     for m, text in NOTES.items():
         (SAMPLES / "data" / f"{YEAR}-{m:02d}" / "存在问题及下步建议.txt").write_text(text, encoding="utf-8")
-    print(f"已生成 {SAMPLES / 'data'}（{len(MONTHS)} 个月）、{SAMPLES / 'config.yaml'}、{ROOT / 'config' / 'example.yaml'}")
+    print(
+        f"已生成 {SAMPLES / 'data'}（{len(MONTHS)} 个月）、{SAMPLES / 'config.yaml'}、{ROOT / 'config' / 'example.yaml'}"
+    )
     summary()
 
 

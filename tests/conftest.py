@@ -29,8 +29,15 @@ def data_dir(folder: Path, period: Period = PERIOD) -> Path:
     return path
 
 
-def write_xlsx(path: Path, rows: list[list], *, sheet: str = "Sheet1", merges: tuple[str, ...] = (),
-               hidden_columns: tuple[str, ...] = (), more_sheets: dict[str, list[list]] | None = None) -> Path:
+def write_xlsx(
+    path: Path,
+    rows: list[list],
+    *,
+    sheet: str = "Sheet1",
+    merges: tuple[str, ...] = (),
+    hidden_columns: tuple[str, ...] = (),
+    more_sheets: dict[str, list[list]] | None = None,
+) -> Path:
     """An .xlsx whose first sheet holds `rows` (None = empty cell), with merged ranges and hidden columns."""
     from openpyxl import Workbook
 
@@ -54,8 +61,9 @@ def write_xlsx(path: Path, rows: list[list], *, sheet: str = "Sheet1", merges: t
     return path
 
 
-def write_xls(path: Path, rows: list[list], *, sheet: str = "Sheet1",
-              merges: tuple[tuple[int, int, int, int], ...] = ()) -> Path:
+def write_xls(
+    path: Path, rows: list[list], *, sheet: str = "Sheet1", merges: tuple[tuple[int, int, int, int], ...] = ()
+) -> Path:
     """A real BIFF .xls via xlwt; merges are (first_row, last_row, first_col, last_col), 0-based."""
     import xlwt
 

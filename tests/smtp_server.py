@@ -27,7 +27,7 @@ class Handler:
         self.raw: list[bytes] = []
         self.faults: dict[str, list[str]] = {}
         self.attempts: dict[str, int] = {}
-        self.drop_first: dict[str, int] = {}     # address -> how many DATA commands to answer by hanging up
+        self.drop_first: dict[str, int] = {}  # address -> how many DATA commands to answer by hanging up
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.attempts[address] = self.attempts.get(address, 0) + 1
@@ -43,7 +43,7 @@ class Handler:
         to = envelope.rcpt_tos[0]
         if self.drop_first.get(to):
             self.drop_first[to] -= 1
-            server.transport.close()          # fails mid-way: the client sees a disconnect
+            server.transport.close()  # fails mid-way: the client sees a disconnect
             return "421 closing"
         if self._spam(to):
             return "554 DT:SPM 发送的邮件内容包含了未被许可的信息，或被系统识别为垃圾邮件"
@@ -56,17 +56,29 @@ class Handler:
 
 
 def authenticator(server, session, envelope, mechanism, auth_data):
-    ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == USER and \
-        auth_data.password.decode() == PASSWORD
-    return AuthResult(success=ok, handled=False, auth_data=auth_data)   # not handled: the server replies 535 itself
+    ok = (
+        isinstance(auth_data, LoginPassword)
+        and auth_data.login.decode() == USER
+        and auth_data.password.decode() == PASSWORD
+    )
+    return AuthResult(
+        success=ok, handled=False, auth_data=auth_data
+    )  # not handled: the server replies 535 itself
 
 
 class SMTPServer:
     def __init__(self, tls_context):
         self.handler = Handler()
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, tls_context=tls_context,
-                                     require_starttls=True, authenticator=authenticator, auth_require_tls=True)
+        self.controller = Controller(
+            self.handler,
+            hostname="127.0.0.1",
+            port=self.port,
+            tls_context=tls_context,
+            require_starttls=True,
+            authenticator=authenticator,
+            auth_require_tls=True,
+        )
 
     def __enter__(self):
         self.controller.start()

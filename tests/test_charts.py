@@ -39,7 +39,7 @@ def test_font_found_and_covers_every_label_of_every_chart(demo_results):
     specs = specs_for(demo_results)
     assert [s.kind for s in specs] == ["completion", "trend", "departments", "projects"]
     bars = specs[3].data
-    assert sum(bars["started"]) + sum(bars["overdue"]) + sum(bars["waiting"]) == 120   # every project once
+    assert sum(bars["started"]) + sum(bars["overdue"]) + sum(bars["waiting"]) == 120  # every project once
     import matplotlib.pyplot as plt
 
     for spec in specs:
@@ -47,7 +47,7 @@ def test_font_found_and_covers_every_label_of_every_chart(demo_results):
             fig = DRAWERS[spec.kind](spec.title, **spec.data)
         labels = "".join(t.get_text() for t in fig.findobj(Text))
         plt.close(fig)
-        assert any("\u4e00" <= c <= "\u9fff" for c in labels), spec.name     # the chart does draw Chinese
+        assert any("\u4e00" <= c <= "\u9fff" for c in labels), spec.name  # the chart does draw Chinese
         assert font.missing(labels) == "", f"{spec.name}: {font.missing(labels)}"
 
 
@@ -87,8 +87,14 @@ def test_font_without_chinese_is_rejected_by_name(tmp_path):
 def test_completion_chart_keeps_the_worst_when_too_many(demo_results):
     import dataclasses
 
-    many = dataclasses.replace(demo_results, indicators=tuple(
-        dataclasses.replace(r, id=f"{r.id}_{i}", gap=(r.gap or 0) - i) for i in range(3) for r in demo_results.indicators))
+    many = dataclasses.replace(
+        demo_results,
+        indicators=tuple(
+            dataclasses.replace(r, id=f"{r.id}_{i}", gap=(r.gap or 0) - i)
+            for i in range(3)
+            for r in demo_results.indicators
+        ),
+    )
     spec = chart_specs(many, {}, [])[0]
     assert len(spec.data["names"]) == MAX_BARS and spec.title.endswith(f"（落后最多的{MAX_BARS}项）")
 

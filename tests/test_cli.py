@@ -46,9 +46,19 @@ def make_project(root: Path, month: int = 9, fai="115.3", fdi: object = 5000) ->
     wb.save(folder / "主要指标.xlsx")
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["序号", "项目名称", "责任单位", "年度计划投资（万元）", f"1-{month}月完成投资（万元）", "计划开工时间",
-               "实际开工时间", "存在问题"])
-    ws.append([1, "=HYPERLINK(\"http://x\")项目", "经发局", 20000, 15000, "2024.3", "2024年3月", "@用地未落实"])
+    ws.append(
+        [
+            "序号",
+            "项目名称",
+            "责任单位",
+            "年度计划投资（万元）",
+            f"1-{month}月完成投资（万元）",
+            "计划开工时间",
+            "实际开工时间",
+            "存在问题",
+        ]
+    )
+    ws.append([1, '=HYPERLINK("http://x")项目', "经发局", 20000, 15000, "2024.3", "2024年3月", "@用地未落实"])
     ws.append([2, "乙项目", "经发局", 10000, 2000, "2024年5月", "—", "-资金缺口"])
     ws.append([3, "丙项目", "招商局", 5000, 5000, "3月底", "已开工", ""])
     ws["B2"].data_type = "s"  # typed as text by the department, not a formula
@@ -74,9 +84,9 @@ def test_run_writes_workbook_results_and_manifest(tmp_path, capsys):
     fai = [c for c in sheet[4]]
     values = dict(zip(header, [c.value for c in fai]))
     assert values["指标名称"] == "固定资产投资" and values["1-9月完成"] == pytest.approx(115.3)
-    assert values["完成率"] == 0.759          # stored as shown: 75.9% (half-up), not 0.75855…
+    assert values["完成率"] == 0.759  # stored as shown: 75.9% (half-up), not 0.75855…
     assert values["序时进度"] == pytest.approx(0.75)
-    assert values["差距（百分点）"] == 0.9      # (115.3 / 152 − 0.75) × 100 = 0.855…, stored as shown
+    assert values["差距（百分点）"] == 0.9  # (115.3 / 152 − 0.75) × 100 = 0.855…, stored as shown
     assert values["进度评价"] == "超序时进度0.9个百分点"
     assert values["同比"] == pytest.approx(0.153)
     assert values["状态"] == "绿灯"
@@ -102,7 +112,7 @@ def test_text_from_inputs_is_never_a_formula(tmp_path):
     sheet = openpyxl.load_workbook(path)["重点项目"]
     cells = [c for row in sheet.iter_rows(min_row=4) for c in row if isinstance(c.value, str)]
     risky = [c for c in cells if c.value.startswith(("=", "@", "-"))]
-    assert {c.value for c in risky} >= {"=HYPERLINK(\"http://x\")项目", "@用地未落实", "-资金缺口"}
+    assert {c.value for c in risky} >= {'=HYPERLINK("http://x")项目', "@用地未落实", "-资金缺口"}
     assert all(c.data_type == "s" for c in risky)
 
 
@@ -161,11 +171,18 @@ def test_validate_ok_writes_nothing(tmp_path, capsys):
 
 def test_config_errors_one_line_each_and_no_traceback(tmp_path):
     config = make_project(tmp_path)
-    text = config.read_text(encoding="utf-8").replace("owner: 招商局", "owner: 商务局").replace(
-        "stretch: 170", "stretch: 100").replace("group: 项目仗,\n", "group: 项目仗, colour: red,\n", 1)
+    text = (
+        config.read_text(encoding="utf-8")
+        .replace("owner: 招商局", "owner: 商务局")
+        .replace("stretch: 170", "stretch: 100")
+        .replace("group: 项目仗,\n", "group: 项目仗, colour: red,\n", 1)
+    )
     config.write_text(text, encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "reportgen", "run", "-c", str(config), "-p", "2024-09"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reportgen", "run", "-c", str(config), "-p", "2024-09"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert "Traceback" not in proc.stderr
@@ -176,8 +193,21 @@ def test_config_errors_one_line_each_and_no_traceback(tmp_path):
 
 
 def test_debug_shows_traceback(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "reportgen", "--debug", "run", "-c", str(tmp_path / "none.yaml"),
-                           "-p", "2024-09"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reportgen",
+            "--debug",
+            "run",
+            "-c",
+            str(tmp_path / "none.yaml"),
+            "-p",
+            "2024-09",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1 and "Traceback" in proc.stderr
 
 
@@ -194,7 +224,9 @@ def test_every_command_has_help():
     commands = parser._subparsers._group_actions[0].choices
     assert set(commands) >= {"run", "validate", "init"}
     for name in commands:
-        proc = subprocess.run([sys.executable, "-m", "reportgen", name, "--help"], capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "reportgen", name, "--help"], capture_output=True, text=True
+        )
         assert proc.returncode == 0 and "usage" in proc.stdout
 
 
@@ -209,9 +241,12 @@ def test_init_writes_a_project_that_runs(tmp_path, capsys):
 
 def test_department_aliases_and_unknown_owners(tmp_path, capsys):
     config = make_project(tmp_path)
-    text = config.read_text(encoding="utf-8").replace("departments: [经发局, 招商局]",
-                                                      "departments: [{name: 经发局, aliases: [经济发展局]}, 招商局]")
-    config.write_text(text.replace("owner: 招商局, group: 招商仗", "owner: 经济发展局, group: 招商仗"), encoding="utf-8")
+    text = config.read_text(encoding="utf-8").replace(
+        "departments: [经发局, 招商局]", "departments: [{name: 经发局, aliases: [经济发展局]}, 招商局]"
+    )
+    config.write_text(
+        text.replace("owner: 招商局, group: 招商仗", "owner: 经济发展局, group: 招商仗"), encoding="utf-8"
+    )
     ledger = tmp_path / "data" / "2024-09" / "重点项目.xlsx"
     wb = openpyxl.load_workbook(ledger)
     wb.active["C3"] = "经济发展局"
@@ -238,7 +273,7 @@ def test_unchanged_inputs_skip_and_any_change_or_force_regenerates(tmp_path, cap
     assert main(["run", "-c", str(config), "-p", "2024-09", "--force"]) == 0
     assert (folder / "manifest.json").read_bytes() != stamp
     stamp = (folder / "manifest.json").read_bytes()
-    book = tmp_path / "data" / "2024-09" / "主要指标.xlsx"       # a department corrects its figure
+    book = tmp_path / "data" / "2024-09" / "主要指标.xlsx"  # a department corrects its figure
     wb = openpyxl.load_workbook(book)
     wb.active["C4"] = 116.0
     wb.save(book)
@@ -246,6 +281,6 @@ def test_unchanged_inputs_skip_and_any_change_or_force_regenerates(tmp_path, cap
     assert main(["run", "-c", str(config), "-p", "2024-09"]) == 0
     assert "输入未变化" not in capsys.readouterr().out
     assert (folder / "manifest.json").read_bytes() != stamp
-    (folder / "results.json").unlink()                          # an output deleted by hand
+    (folder / "results.json").unlink()  # an output deleted by hand
     assert main(["run", "-c", str(config), "-p", "2024-09"]) == 0
     assert (folder / "results.json").is_file()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import data_dir, write_xlsx
 
 from reportgen.config import load_config
 from reportgen.errors import ConfigError, ProblemList, ReportgenError
 from reportgen.period import Period
-
-from conftest import data_dir, write_xlsx
 
 # Line numbers matter below: keep this text as it is, edit copies of it in the tests.
 VALID = """\
@@ -50,7 +49,7 @@ def edit(line_no: int, new: str | None, text: str = VALID) -> str:
     """VALID with line `line_no` (1-based) replaced by `new` (None deletes it; a list inserts several)."""
     lines = text.splitlines()
     assert 1 <= line_no <= len(lines)
-    lines[line_no - 1: line_no] = [] if new is None else new.split("\n")
+    lines[line_no - 1 : line_no] = [] if new is None else new.split("\n")
     return "\n".join(lines) + "\n"
 
 
@@ -77,7 +76,8 @@ def test_valid_config_loads(tmp_path):
 
 def test_unknown_key_suggests_the_close_one(tmp_path):
     assert problems(tmp_path, edit(13, "    strech: 220")) == [
-        "indicators[0].strech（第 13 行）：未知的配置项“strech”，是否应为“stretch”？"]
+        "indicators[0].strech（第 13 行）：未知的配置项“strech”，是否应为“stretch”？"
+    ]
 
 
 def test_unknown_key_in_a_source(tmp_path):
@@ -95,7 +95,8 @@ def test_unknown_top_level_key(tmp_path):
 
 def test_unknown_owner(tmp_path):
     assert problems(tmp_path, edit(19, "    owner: 财政局")) == [
-        "indicators[1].owner（第 19 行）：责任单位“财政局”不在 departments 中（现有：经发局、商务局）"]
+        "indicators[1].owner（第 19 行）：责任单位“财政局”不在 departments 中（现有：经发局、商务局）"
+    ]
 
 
 def test_owner_alias_is_known(tmp_path):
@@ -106,7 +107,8 @@ def test_owner_alias_is_known(tmp_path):
 
 def test_stretch_below_target(tmp_path):
     assert problems(tmp_path, edit(13, "    stretch: 180")) == [
-        "indicators[0].stretch（第 13 行）：力争目标 stretch（180）不能低于确保目标 target（200）"]
+        "indicators[0].stretch（第 13 行）：力争目标 stretch（180）不能低于确保目标 target（200）"
+    ]
 
 
 def test_bad_kind(tmp_path):
@@ -139,23 +141,27 @@ def test_stretch_alone_is_a_valid_target(tmp_path):
 
 def test_wrong_type(tmp_path):
     assert problems(tmp_path, edit(20, "    target: 九十")) == [
-        "indicators[1].target（第 20 行）：应为数字（或写 {column: 确保} 从报表该行读取），现为 '九十'"]
+        "indicators[1].target（第 20 行）：应为数字（或写 {column: 确保} 从报表该行读取），现为 '九十'"
+    ]
 
 
 def test_target_from_sheet_unknown_key(tmp_path):
     assert problems(tmp_path, edit(20, "    target: {column: 确保, valeu: 90}")) == [
-        "indicators[1].target.valeu（第 20 行）：未知的配置项“valeu”，是否应为“value”？"]
+        "indicators[1].target.valeu（第 20 行）：未知的配置项“valeu”，是否应为“value”？"
+    ]
 
 
 def test_target_from_sheet_value_must_be_positive(tmp_path):
     assert problems(tmp_path, edit(20, "    target: {column: 确保, value: -90}")) == [
-        "indicators[1].target.value（第 20 行）：应 > 0，现为 -90"]
+        "indicators[1].target.value（第 20 行）：应 > 0，现为 -90"
+    ]
 
 
 def test_stretch_checked_against_the_config_value_of_a_sheet_target(tmp_path):
     text = edit(13, "    stretch: 180", edit(12, "    target: {column: 确保, value: 200}"))
     assert problems(tmp_path, text) == [
-        "indicators[0].stretch（第 13 行）：力争目标 stretch（180）不能低于确保目标 target（200）"]
+        "indicators[0].stretch（第 13 行）：力争目标 stretch（180）不能低于确保目标 target（200）"
+    ]
     # read from the sheet only: nothing to compare before the sheet is read
     path = tmp_path / "config.yaml"
     path.write_text(edit(13, "    stretch: 180", edit(12, "    target: {column: 确保}")), encoding="utf-8")
@@ -169,17 +175,20 @@ def test_target_must_be_positive(tmp_path):
 
 def test_duplicate_indicator_id(tmp_path):
     assert problems(tmp_path, edit(22, "  - id: fai")) == [
-        "indicators[2].id（第 22 行）：指标 id “fai”与 indicators[0] 重复"]
+        "indicators[2].id（第 22 行）：指标 id “fai”与 indicators[0] 重复"
+    ]
 
 
 def test_duplicate_yaml_key(tmp_path):
     assert problems(tmp_path, edit(20, "    target: 90\n    target: 100")) == [
-        "indicators[1].target（第 21 行）：键重复出现（后一个会覆盖前一个）"]
+        "indicators[1].target（第 21 行）：键重复出现（后一个会覆盖前一个）"
+    ]
 
 
 def test_unknown_ledger(tmp_path):
     assert problems(tmp_path, edit(27, "    source: {ledger: project, count_where: {started: true}}")) == [
-        "indicators[2].source.ledger（第 27 行）：台账“project”未在 ledgers 中定义（现有：projects）"]
+        "indicators[2].source.ledger（第 27 行）：台账“project”未在 ledgers 中定义（现有：projects）"
+    ]
 
 
 def test_ledger_source_needs_one_operation(tmp_path):
@@ -200,8 +209,11 @@ def test_every_problem_reported_at_once(tmp_path):
     text = edit(24, "    kind: counts", text)
     got = problems(tmp_path, text)
     assert len(got) == 3, got
-    assert [p.split("（")[0] for p in sorted(got)] == ["indicators[0].stretch", "indicators[1].owner",
-                                                        "indicators[2].kind"]
+    assert [p.split("（")[0] for p in sorted(got)] == [
+        "indicators[0].stretch",
+        "indicators[1].owner",
+        "indicators[2].kind",
+    ]
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path):
@@ -215,7 +227,9 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
 
 def test_unclosed_flow_mapping(tmp_path):
     path = tmp_path / "config.yaml"
-    path.write_text(edit(14, "    source: {file: 指标.xlsx, sheet: 指标, row: 固定资产投资"), encoding="utf-8")
+    path.write_text(
+        edit(14, "    source: {file: 指标.xlsx, sheet: 指标, row: 固定资产投资"), encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match="YAML 语法错误") as exc:
         load_config(path)
     assert exc.value.line is not None and 14 <= exc.value.line <= 15
@@ -265,10 +279,12 @@ def _ledger(tmp_path):
 def test_validate_reports_missing_sheet(tmp_path):
     from reportgen.pipeline import validate
 
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [["指标名称", "1-6月累计"], ["固定资产投资", 1]], sheet="主要指标")
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx", [["指标名称", "1-6月累计"], ["固定资产投资", 1]], sheet="主要指标"
+    )
     _ledger(tmp_path)
     got = validate(_valid_config(tmp_path), Period(2024, 6))
-    assert len(got) == 1, got   # one sheet, one message — not one per indicator
+    assert len(got) == 1, got  # one sheet, one message — not one per indicator
     assert "2024-06/指标.xlsx › 指标" in got[0]
     assert "工作表“指标”不存在，现有：主要指标" in got[0]
 
@@ -276,34 +292,51 @@ def test_validate_reports_missing_sheet(tmp_path):
 def test_validate_reports_missing_column(tmp_path):
     from reportgen.pipeline import validate
 
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-5月累计"],
-        ["固定资产投资", 1],
-        ["社会消费品零售总额", 1],
-    ], sheet="指标")
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-5月累计"],
+            ["固定资产投资", 1],
+            ["社会消费品零售总额", 1],
+        ],
+        sheet="指标",
+    )
     _ledger(tmp_path)
     got = validate(_valid_config(tmp_path), Period(2024, 6))
-    assert got == ["2024-06/指标.xlsx › 指标：找不到表头“1-6月累计”，现有表头：指标名称、1-5月累计（指标：固定资产投资）"]
+    assert got == [
+        "2024-06/指标.xlsx › 指标：找不到表头“1-6月累计”，现有表头：指标名称、1-5月累计（指标：固定资产投资）"
+    ]
 
 
 def test_validate_reports_missing_row(tmp_path):
     from reportgen.pipeline import validate
 
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计"],
-        ["固定资产投资", 1],
-    ], sheet="指标")
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计"],
+            ["固定资产投资", 1],
+        ],
+        sheet="指标",
+    )
     _ledger(tmp_path)
     got = validate(_valid_config(tmp_path), Period(2024, 6))
-    assert got == ["2024-06/指标.xlsx › 指标：在“指标名称”列找不到“社会消费品零售总额”这一行，现有：固定资产投资（指标：社会消费品零售总额）"]
+    assert got == [
+        "2024-06/指标.xlsx › 指标：在“指标名称”列找不到“社会消费品零售总额”这一行，现有：固定资产投资（指标：社会消费品零售总额）"
+    ]
 
 
 def test_validate_reports_ledger_column(tmp_path):
     from reportgen.pipeline import validate
 
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计"], ["固定资产投资", 1], ["社会消费品零售总额", 1]], sheet="指标")
-    write_xlsx(data_dir(tmp_path) / "重点项目.xlsx", [["项目名称", "牵头单位"], ["甲项目", "经发局"]], sheet="台账")
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [["指标名称", "1-6月累计"], ["固定资产投资", 1], ["社会消费品零售总额", 1]],
+        sheet="指标",
+    )
+    write_xlsx(
+        data_dir(tmp_path) / "重点项目.xlsx", [["项目名称", "牵头单位"], ["甲项目", "经发局"]], sheet="台账"
+    )
     [got] = validate(_valid_config(tmp_path), Period(2024, 6))
     assert got.startswith("2024-06/重点项目.xlsx › 台账：找不到表头“责任单位”")
     assert "牵头单位" in got and "columns.owner" in got
@@ -312,11 +345,15 @@ def test_validate_reports_ledger_column(tmp_path):
 def test_validate_clean_period_has_no_problems(tmp_path):
     from reportgen.pipeline import validate
 
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计"],
-        ["固定资产投资", 112.4],
-        ["社会消费品零售总额", 44.0],
-    ], sheet="指标")
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计"],
+            ["固定资产投资", 112.4],
+            ["社会消费品零售总额", 44.0],
+        ],
+        sheet="指标",
+    )
     _ledger(tmp_path)
     assert validate(_valid_config(tmp_path), Period(2024, 6)) == []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from conftest import PERIOD, config_from, data_dir, write_config, write_xlsx
 from docx import Document
 
 from reportgen.errors import Location, ProblemList
@@ -12,8 +13,6 @@ from reportgen.metrics import evaluate
 from reportgen.period import Period
 from reportgen.pipeline import check, run, validate
 from reportgen.sources.collect import expected_submissions, input_files
-
-from conftest import PERIOD, config_from, data_dir, write_config, write_xlsx
 
 HEAD = """\
 zone: 测试经开区
@@ -57,9 +56,11 @@ HERE = Location("2024-06/指标.xlsx", "Sheet1", "B2")
 def evaluated(tmp_path, indicators: str, month: int = 6, last_year: dict | None = None, **values):
     """Results of `indicators` with each keyword's reading (None: not reported) and last year's values."""
     config = config_from(tmp_path, HEAD + indicators)
-    data = PeriodData(Period(2024, month),
-                      readings={k: Reading(v, HERE, "" if v is not None else "未填报") for k, v in values.items()},
-                      last_year={k: Reading(v, HERE) for k, v in (last_year or {}).items()})
+    data = PeriodData(
+        Period(2024, month),
+        readings={k: Reading(v, HERE, "" if v is not None else "未填报") for k, v in values.items()},
+        last_year={k: Reading(v, HERE) for k, v in (last_year or {}).items()},
+    )
     results = evaluate(config, data)
     return results, {r.id: r for r in results.indicators}
 
@@ -74,9 +75,11 @@ def config_problems(tmp_path, indicators: str) -> list[str]:
 
 
 def test_sum_of_two_cumulative_rows_has_its_own_target_light_and_checkpoint(tmp_path):
-    results, by_id = evaluated(tmp_path, PARTS + TOTAL, prov=60.0, city=30.0, last_year={"prov": 50.0, "city": 25.0})
+    results, by_id = evaluated(
+        tmp_path, PARTS + TOTAL, prov=60.0, city=30.0, last_year={"prov": 50.0, "city": 25.0}
+    )
     total = by_id["total"]
-    assert [r.id for r in results.indicators] == ["prov", "city", "total"]      # config order
+    assert [r.id for r in results.indicators] == ["prov", "city", "total"]  # config order
     assert total.actual == 90.0
     assert total.target == 200.0 and total.stretch == 225.0
     assert total.completion == pytest.approx(0.45)
@@ -84,11 +87,11 @@ def test_sum_of_two_cumulative_rows_has_its_own_target_light_and_checkpoint(tmp_
     assert total.time_progress == pytest.approx(0.5)
     assert total.gap == pytest.approx(-5.0)
     assert total.light == "yellow" and total.on_track is False
-    assert total.checkpoint_met is False                                         # June: 双过半
+    assert total.checkpoint_met is False  # June: 双过半
     assert "total" in results.checkpoint.exceptions and "prov" not in results.checkpoint.exceptions
-    assert total.last_year == 75.0 and total.yoy == pytest.approx(20.0)         # 90 / (50 + 25)
+    assert total.last_year == 75.0 and total.yoy == pytest.approx(20.0)  # 90 / (50 + 25)
     assert total.source == "合计：省重点项目投资 + 市重点项目投资"
-    assert by_id["prov"].source == "2024-06/指标.xlsx › Sheet1 › B2"              # each part keeps its own
+    assert by_id["prov"].source == "2024-06/指标.xlsx › Sheet1 › B2"  # each part keeps its own
     assert total.group == "项目仗" and total.owner == "经发局" and total.note == ""
 
 
@@ -99,13 +102,19 @@ def test_sum_without_every_part_last_year_has_no_yoy(tmp_path):
 
 
 def test_sum_of_wan_and_yi_parts_is_converted_to_the_rows_unit(tmp_path):
-    parts = PARTS.replace("unit: 亿元\n    owner: 经发局\n    target: 80", "unit: 万元\n    owner: 经发局\n    target: 800000")
-    in_wan = TOTAL.replace("id: total", "id: total_wan").replace("unit: 亿元", "unit: 万元") \
+    parts = PARTS.replace(
+        "unit: 亿元\n    owner: 经发局\n    target: 80", "unit: 万元\n    owner: 经发局\n    target: 800000"
+    )
+    in_wan = (
+        TOTAL.replace("id: total", "id: total_wan")
+        .replace("unit: 亿元", "unit: 万元")
         .replace("target: 200\n    stretch: 225", "target: 2000000")
-    _, by_id = evaluated(tmp_path, parts + TOTAL + in_wan, prov=12.5, city=7500.0,
-                         last_year={"prov": 10.0, "city": 5000.0})
+    )
+    _, by_id = evaluated(
+        tmp_path, parts + TOTAL + in_wan, prov=12.5, city=7500.0, last_year={"prov": 10.0, "city": 5000.0}
+    )
     assert by_id["city"].unit == "万元"
-    assert by_id["total"].actual == pytest.approx(13.25)            # 12.5亿元 + 7500万元
+    assert by_id["total"].actual == pytest.approx(13.25)  # 12.5亿元 + 7500万元
     assert by_id["total"].last_year == pytest.approx(10.5)
     assert by_id["total"].completion == pytest.approx(13.25 / 200)
     assert by_id["total_wan"].actual == pytest.approx(132500.0)
@@ -139,12 +148,15 @@ def test_ratio_is_a_percentage_of_two_rows(tmp_path):
     _, by_id = evaluated(tmp_path, ratio, trade=450000.0, gdp=150.0)
     r = by_id["dependence"]
     assert r.unit == "%"
-    assert r.actual == pytest.approx(30.0)                     # 45亿元 ÷ 150亿元 × 100
+    assert r.actual == pytest.approx(30.0)  # 45亿元 ÷ 150亿元 × 100
     assert r.target == 29.0 and r.gap == pytest.approx(1.0)
     assert r.light == "green" and r.on_track is True and r.checkpoint_met is True
     assert r.source == "比值：进出口总额 ÷ 地区生产总值 × 100%"
     _, by_id = evaluated(tmp_path, ratio, trade=450000.0, gdp=0.0)
-    assert by_id["dependence"].actual is None and by_id["dependence"].note == "较上年28%提高1个百分点；地区生产总值为零，比值不作计算"
+    assert (
+        by_id["dependence"].actual is None
+        and by_id["dependence"].note == "较上年28%提高1个百分点；地区生产总值为零，比值不作计算"
+    )
 
 
 def test_a_missing_part_makes_the_sum_not_reported_with_a_note(tmp_path):
@@ -178,8 +190,14 @@ def test_derived_of_derived_is_evaluated_after_its_parts(tmp_path):
     target: 100
     {CELL % "其他项目投资"}
 """
-    results, by_id = evaluated(tmp_path, grand + PARTS + other + TOTAL, prov=60.0, city=30.0, other=15.0,
-                               last_year={"prov": 50.0, "city": 25.0, "other": 20.0})
+    results, by_id = evaluated(
+        tmp_path,
+        grand + PARTS + other + TOTAL,
+        prov=60.0,
+        city=30.0,
+        other=15.0,
+        last_year={"prov": 50.0, "city": 25.0, "other": 20.0},
+    )
     assert [r.id for r in results.indicators] == ["grand", "prov", "city", "other", "total"]
     assert by_id["grand"].actual == pytest.approx(105.0)
     assert by_id["grand"].last_year == pytest.approx(95.0)
@@ -199,8 +217,12 @@ def test_growth_of_a_sum_adds_the_amounts_of_both_years(tmp_path):
     target: 15
     source: {sum: [prov, city]}
 """
-    parts = PARTS.replace("unit: 亿元\n    owner: 经发局\n    target: 80", "unit: 万元\n    owner: 经发局\n    target: 800000")
-    _, by_id = evaluated(tmp_path, parts + growth, prov=60.0, city=300000.0, last_year={"prov": 50.0, "city": 250000.0})
+    parts = PARTS.replace(
+        "unit: 亿元\n    owner: 经发局\n    target: 80", "unit: 万元\n    owner: 经发局\n    target: 800000"
+    )
+    _, by_id = evaluated(
+        tmp_path, parts + growth, prov=60.0, city=300000.0, last_year={"prov": 50.0, "city": 250000.0}
+    )
     r = by_id["total_growth"]
     assert r.amount == pytest.approx(90.0) and r.last_year == pytest.approx(75.0) and r.amount_unit == "亿元"
     assert r.actual == pytest.approx(20.0) and r.gap == pytest.approx(5.0) and r.light == "green"
@@ -221,13 +243,22 @@ def test_cycle_unknown_id_and_unit_mismatch_are_config_errors_at_their_keys(tmp_
 """
     got = config_problems(tmp_path, cycle)
     assert "indicators[0].source（第 6 行）：循环引用：a → b → a" in got
-    assert any(p.startswith("indicators[3].source.sum[1]（第 9 行）：指标 id “nope”不在 indicators 中（现有：a、b、c")
-               for p in got), got
-    assert "indicators[5].source.sum[1]（第 11 行）：“新开工项目”的单位“个”与本指标的单位“万元”不一致，也不能换算" in got
+    assert any(
+        p.startswith(
+            "indicators[3].source.sum[1]（第 9 行）：指标 id “nope”不在 indicators 中（现有：a、b、c"
+        )
+        for p in got
+    ), got
+    assert (
+        "indicators[5].source.sum[1]（第 11 行）：“新开工项目”的单位“个”与本指标的单位“万元”不一致，也不能换算"
+        in got
+    )
     assert "indicators[6].source.sum[0]（第 12 行）：不能引用指标自身“g”" in got
     assert "indicators[7].source.ratio（第 13 行）：比值需要两个指标 id：[分子, 分母]，现有 1 个" in got
-    assert "indicators[8].source.ratio（第 14 行）：比值（分子 ÷ 分母 × 100，单位 %）只用于 share、growth、cap 类指标，" \
-           "本指标为 cumulative" in got
+    assert (
+        "indicators[8].source.ratio（第 14 行）：比值（分子 ÷ 分母 × 100，单位 %）只用于 share、growth、cap 类指标，"
+        "本指标为 cumulative" in got
+    )
     assert "indicators[9].unit（第 15 行）：比值来源的指标单位应为 %（分子 ÷ 分母 × 100），现为“亿元”" in got
     assert "indicators[9].source.ratio（第 15 行）：分子的单位“亿元”与分母的单位“个”不一致，也不能换算" in got
     assert len(got) == 8, got
@@ -235,15 +266,20 @@ def test_cycle_unknown_id_and_unit_mismatch_are_config_errors_at_their_keys(tmp_
 
 def test_a_derived_row_with_a_sheet_target_must_name_the_file(tmp_path):
     got = config_problems(tmp_path, PARTS + TOTAL.replace("target: 200", "target: {column: 确保}"))
-    assert got == ["indicators[2].target（第 26 行）：来源是合计/比值时，target 需写明 file 和 row（以及 column）"]
+    assert got == [
+        "indicators[2].target（第 26 行）：来源是合计/比值时，target 需写明 file 和 row（以及 column）"
+    ]
 
 
 def write_sheet(tmp_path, city=300000):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计", "上年同期"],
-        ["省重点项目投资（亿元）", 60, 50],
-        ["市重点项目投资（万元）", city, 250000],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计", "上年同期"],
+            ["省重点项目投资（亿元）", 60, 50],
+            ["市重点项目投资（万元）", city, 250000],
+        ],
+    )
 
 
 def test_validate_and_the_expected_files_do_not_look_for_a_derived_file(tmp_path):
@@ -256,8 +292,13 @@ def test_validate_and_the_expected_files_do_not_look_for_a_derived_file(tmp_path
 
 
 def test_run_writes_the_derived_row_in_word_and_excel(tmp_path):
-    parts = PARTS.replace(f"    {CELL % '省重点项目投资'}\n", f"    {CELL % '省重点项目投资'}\n    last_year: {{column: 上年同期}}\n") \
-        .replace(f"    {CELL % '市重点项目投资'}\n", f"    {CELL % '市重点项目投资'}\n    last_year: {{column: 上年同期}}\n")
+    parts = PARTS.replace(
+        f"    {CELL % '省重点项目投资'}\n",
+        f"    {CELL % '省重点项目投资'}\n    last_year: {{column: 上年同期}}\n",
+    ).replace(
+        f"    {CELL % '市重点项目投资'}\n",
+        f"    {CELL % '市重点项目投资'}\n    last_year: {{column: 上年同期}}\n",
+    )
     config = config_from(tmp_path, HEAD + parts + TOTAL)
     write_sheet(tmp_path)
     result = run(config, PERIOD)
@@ -287,4 +328,6 @@ def test_run_with_a_part_not_reported_shows_the_sum_as_not_reported(tmp_path):
     values = next(dict(zip(header, r)) for r in ws.iter_rows(values_only=True) if r[2] == "省市重点项目投资")
     assert values["1-6月完成"] is None and values["状态"] == "未报送"
     assert values["备注"] == "市重点项目投资未报送，合计不作计算"
-    assert result.problems == ["2024-06/指标.xlsx › Sheet1 › B3：“—”表示未填报，按未报送处理（不计为 0）（指标：市重点项目投资）"]
+    assert result.problems == [
+        "2024-06/指标.xlsx › Sheet1 › B3：“—”表示未填报，按未报送处理（不计为 0）（指标：市重点项目投资）"
+    ]

@@ -7,13 +7,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.styles import Font
+from test_cli import make_project
 
 from reportgen.config import load_config
 from reportgen.errors import TemplateError
 from reportgen.period import Period
 from reportgen.pipeline import run, validate
 from reportgen.render.excel import build_default_template, display_width
-from test_cli import make_project
 
 
 def edited_template(path: Path) -> Path:
@@ -23,8 +23,12 @@ def edited_template(path: Path) -> Path:
     ws.title = "指标表"
     ws["A1"] = "{zone}{span}指标通报（序时进度{time_progress}）"
     ws["A2"], ws["B2"], ws["C2"], ws["D2"] = "状态", "指标", "完成率", "完成"
-    ws["A3"], ws["B3"], ws["C3"], ws["D3"] = ("{{indicator.light}}", "{{indicator.name}}", "{{indicator.completion}}",
-                                              "{{indicator.actual}}")
+    ws["A3"], ws["B3"], ws["C3"], ws["D3"] = (
+        "{{indicator.light}}",
+        "{{indicator.name}}",
+        "{{indicator.completion}}",
+        "{{indicator.actual}}",
+    )
     ws["B3"].font = Font(name="楷体", size=14, color="FF0000")
     ws["C3"].number_format = "0.00%"
     ws["A5"] = "审核人：{zone}经发局"
@@ -44,10 +48,12 @@ def test_user_edited_template_keeps_styles_order_and_footer(tmp_path):
     assert ws["A1"].value == "测试经开区1-9月指标通报（序时进度75.0%）"
     assert [ws.cell(r, 2).value for r in (3, 4, 5)] == ["固定资产投资", "实到外资", "新开工项目"]
     assert ws["A3"].value == "绿灯" and ws["B4"].font.name == "楷体" and ws["B5"].font.color.rgb == "00FF0000"
-    assert ws["C3"].number_format == "0.00%" and ws["C3"].value == 0.7586   # stored as its own format shows it
+    assert ws["C3"].number_format == "0.00%" and ws["C3"].value == 0.7586  # stored as its own format shows it
     assert ws["D4"].value == 5000 and ws["D4"].number_format == "0.00"
-    assert ws["D5"].value == 2 and ws["D5"].number_format == "0"   # 2 of 3 projects started by September
-    assert ws["A7"].value == "审核人：测试经开区经发局" and "A7:D7" in {str(m) for m in ws.merged_cells.ranges}
+    assert ws["D5"].value == 2 and ws["D5"].number_format == "0"  # 2 of 3 projects started by September
+    assert ws["A7"].value == "审核人：测试经开区经发局" and "A7:D7" in {
+        str(m) for m in ws.merged_cells.ranges
+    }
     assert ws.column_dimensions["B"].width == 30  # staff's width kept when the text fits
     assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2"
 
@@ -59,8 +65,10 @@ def test_unknown_marker_is_named_with_its_cell(tmp_path):
     wb.active.title = "表"
     wb.active["C4"] = "{{indicator.completion_rate}}"
     wb.save(template)
-    config_path.write_text(config_path.read_text(encoding="utf-8") + "output: {excel: {template: 坏模板.xlsx}}\n",
-                           encoding="utf-8")
+    config_path.write_text(
+        config_path.read_text(encoding="utf-8") + "output: {excel: {template: 坏模板.xlsx}}\n",
+        encoding="utf-8",
+    )
     config = load_config(config_path)
     problems = validate(config)
     assert problems and "坏模板.xlsx › 表 › C4：无法识别的标记“{{indicator.completion_rate}}”" in problems[0]
@@ -72,8 +80,9 @@ def test_unknown_marker_is_named_with_its_cell(tmp_path):
 
 def test_missing_template_file_is_a_config_error(tmp_path):
     config_path = make_project(tmp_path)
-    config_path.write_text(config_path.read_text(encoding="utf-8") + "output: {excel: {template: 无.xlsx}}\n",
-                           encoding="utf-8")
+    config_path.write_text(
+        config_path.read_text(encoding="utf-8") + "output: {excel: {template: 无.xlsx}}\n", encoding="utf-8"
+    )
     with pytest.raises(Exception, match="output.excel.template.*模板文件不存在"):
         load_config(config_path)
 
@@ -102,7 +111,13 @@ def test_light_fills_and_ledger_sheets(tmp_path):
     assert projects.cell(5, 7).value == pytest.approx(1.0)  # 10000 万元 -> 1.00 亿元
     summary = [r for r in wb["项目汇总"].iter_rows(min_row=4, values_only=True) if r[0]]
     total = next(r for r in summary if r[1] == "合计")
-    assert total[2:7] == (3, 2, 3, 2, 0.667)        # 项目数, 已开工（含续建）, 应开工, 其中已开工, 开工率 (as shown)
+    assert total[2:7] == (
+        3,
+        2,
+        3,
+        2,
+        0.667,
+    )  # 项目数, 已开工（含续建）, 应开工, 其中已开工, 开工率 (as shown)
 
 
 def test_display_width_counts_cjk_double():

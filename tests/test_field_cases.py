@@ -58,7 +58,10 @@ def test_growth_from_amounts_in_different_units(tmp_path):
 def test_placeholder_is_listed_and_strict_stops(tmp_path, capsys):
     config = project(tmp_path)
     assert main(["run", "-c", str(config), "-p", "2025-06"]) == 0
-    assert "指标.xlsx › Sheet › B4：“无”表示未填报，按未报送处理（不计为 0）（指标：安全事故死亡人数）" in capsys.readouterr().err
+    assert (
+        "指标.xlsx › Sheet › B4：“无”表示未填报，按未报送处理（不计为 0）（指标：安全事故死亡人数）"
+        in capsys.readouterr().err
+    )
     assert main(["run", "-c", str(config), "-p", "2025-06", "--strict", "-o", str(tmp_path / "strict")]) == 1
     assert not (tmp_path / "strict").exists()
 
@@ -76,11 +79,14 @@ def test_html_saved_as_xls_says_to_resave(tmp_path):
     assert "实为网页（HTML）导出的文件" in str(data.problems[0]) and "另存为" in str(data.problems[0])
 
 
-@pytest.mark.parametrize("text, hint", [
-    ("zone：测试\nyear: 2024\n", "中文冒号"),
-    ("zone: a\nyear: 2024\nindicators:\n  - {id: a, source: {column: 1-{month}月}}\n", "加英文双引号"),
-    ("zone: a\nyear: 2024\n\tdepartments: [a]\n", "Tab"),
-])
+@pytest.mark.parametrize(
+    "text, hint",
+    [
+        ("zone：测试\nyear: 2024\n", "中文冒号"),
+        ("zone: a\nyear: 2024\nindicators:\n  - {id: a, source: {column: 1-{month}月}}\n", "加英文双引号"),
+        ("zone: a\nyear: 2024\n\tdepartments: [a]\n", "Tab"),
+    ],
+)
 def test_yaml_syntax_errors_say_what_to_fix(tmp_path, capsys, text, hint):
     config = tmp_path / "c.yaml"
     config.write_text(text, encoding="utf-8")

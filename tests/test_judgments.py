@@ -8,6 +8,7 @@ from datetime import datetime
 
 import openpyxl
 import pytest
+from conftest import config_from
 from docx import Document
 
 from reportgen.config import load_config
@@ -23,24 +24,34 @@ from reportgen.render.report import department_summary, report_context
 from reportgen.samples import write_sample_project
 from reportgen.sources.collect import read_period
 
-from conftest import config_from
-
 NOW = datetime(2024, 10, 8, 9, 0)
 HERE = Location("2024-06/指标.xlsx", "指标", "E5")
 
 
 # ---- the registry ---------------------------------------------------------------------------------------
 
+
 def test_every_config_kind_has_one_registry_entry_and_no_more():
     assert set(KINDS) == set(INDICATOR_MODELS)
     for name, kind in KINDS.items():
         assert callable(kind.evaluate) and callable(kind.clause) and callable(kind.verdict), name
-        assert not (kind.red_line and (kind.in_checkpoint or kind.in_ranking)), f"{name}: a 底线 is not progress"
+        assert not (kind.red_line and (kind.in_checkpoint or kind.in_ranking)), (
+            f"{name}: a 底线 is not progress"
+        )
 
 
 def test_unknown_kind_is_an_error_never_another_kinds_wording():
-    stray = IndicatorResult(id="x", name="某指标", kind="ratio", unit="", group="", owner="经发局", target=1.0,
-                            stretch=None, actual=1.0)
+    stray = IndicatorResult(
+        id="x",
+        name="某指标",
+        kind="ratio",
+        unit="",
+        group="",
+        owner="经发局",
+        target=1.0,
+        stretch=None,
+        actual=1.0,
+    )
     with pytest.raises(ReportgenError, match="未知的指标类型“ratio”"):
         kind_of("ratio")
     with pytest.raises(ReportgenError):
@@ -50,6 +61,7 @@ def test_unknown_kind_is_an_error_never_another_kinds_wording():
 
 
 # ---- the demo year, read as a leader would -----------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
@@ -76,24 +88,28 @@ def _table(doc, first_header: str):
 def _emails(config, result) -> dict[str, str]:
     from reportgen.deliver import period_messages
 
-    return {m.department or "leaders": m.text for m in period_messages(config, Period(2024, 9), result.folder)}
+    return {
+        m.department or "leaders": m.text for m in period_messages(config, Period(2024, 9), result.folder)
+    }
 
 
 def test_a_breach_is_worded_as_a_breach_on_page_one_and_never_as_progress(september):
     config, result = september
     text = _text(result.report)
-    overview = text[text.index("一、总体情况"):text.index("二、主要指标完成情况")]
-    assert ("底线指标方面，生产安全事故死亡人数1人，突破控制目标（0人），触碰底线（责任单位：应急局）；"
-            "其余较大及以上生产安全事故、单位工业增加值能耗控制在目标以内。") in overview
+    overview = text[text.index("一、总体情况") : text.index("二、主要指标完成情况")]
+    assert (
+        "底线指标方面，生产安全事故死亡人数1人，突破控制目标（0人），触碰底线（责任单位：应急局）；"
+        "其余较大及以上生产安全事故、单位工业增加值能耗控制在目标以内。"
+    ) in overview
     progress_verdict = overview.split("。")[0]
-    assert "生产安全事故死亡人数" not in progress_verdict          # not among those behind 序时 / 未达到
+    assert "生产安全事故死亡人数" not in progress_verdict  # not among those behind 序时 / 未达到
     for line in text.splitlines():
         if "生产安全事故死亡" in line:
             assert not re.search("进展滞后|倒排工期|挂图作战|落后|滞后|确保完成", line), line
     assert "请应急局针对生产安全事故死亡人数突破控制目标的问题" in text
-    section = text[text.index("五、存在问题及下步建议"):]
+    section = text[text.index("五、存在问题及下步建议") :]
     assert section.index("（一）底线指标") < section.index("（二）落后指标")
-    lagging = section[section.index("（二）落后指标"):section.index("（三）")]
+    lagging = section[section.index("（二）落后指标") : section.index("（三）")]
     assert "生产安全事故" not in lagging
     ranking = _table(Document(str(result.report)), "排名")
     row = next(r for r in ranking.rows if r.cells[2].text == "应急局")
@@ -101,8 +117,8 @@ def test_a_breach_is_worded_as_a_breach_on_page_one_and_never_as_progress(septem
     mail = _emails(config, result)["应急局"]
     assert mail.index("突破底线指标") < mail.index("贵单位牵头的重点指标")
     assert "排第" not in mail.split("贵单位牵头的重点指标")[0]
-    assert "1-9月贵单位牵头的重点指标4项，绿灯3项、黄灯0项、红灯1项。" in mail     # the breach is counted once
-    assert "突破控制目标（0人），触碰底线（督办）" in mail                               # not "连续N个月亮灯"
+    assert "1-9月贵单位牵头的重点指标4项，绿灯3项、黄灯0项、红灯1项。" in mail  # the breach is counted once
+    assert "突破控制目标（0人），触碰底线（督办）" in mail  # not "连续N个月亮灯"
 
 
 def _ledger_truth(config, period: Period) -> dict:
@@ -117,20 +133,27 @@ def _ledger_truth(config, period: Period) -> dict:
             return p.actual_start <= end
         return (p.nature or "").startswith(("续建", "竣工", "在建"))
 
-    def due(p) -> bool:          # start_rate_base: planned_to_date
+    def due(p) -> bool:  # start_rate_base: planned_to_date
         return p.planned_start is not None and p.planned_start.year == period.year and p.planned_start <= end
 
     def owner(p) -> str:
         return config.department_of(p.owner) or p.owner
 
-    truth = {"projects": len(projects), "started_all": sum(map(started, projects)),
-             "start_base": sum(map(due, projects)), "started": sum(1 for p in projects if due(p) and started(p)),
-             "departments": {}}
+    truth = {
+        "projects": len(projects),
+        "started_all": sum(map(started, projects)),
+        "start_base": sum(map(due, projects)),
+        "started": sum(1 for p in projects if due(p) and started(p)),
+        "departments": {},
+    }
     for name in config.department_names:
         mine = [p for p in projects if owner(p) == name]
-        truth["departments"][name] = dict(projects=len(mine), started_all=sum(map(started, mine)),
-                                          start_base=sum(map(due, mine)),
-                                          started=sum(1 for p in mine if due(p) and started(p)))
+        truth["departments"][name] = dict(
+            projects=len(mine),
+            started_all=sum(map(started, mine)),
+            start_base=sum(map(due, mine)),
+            started=sum(1 for p in mine if due(p) and started(p)),
+        )
     return truth
 
 
@@ -140,20 +163,33 @@ def test_every_ledger_count_means_one_set_in_every_output(september):
     rate = f"{t['started'] / t['start_base'] * 100:.1f}%"
     text = _text(result.report)
     assert f"全区重点项目{t['projects']}个，已开工（含续建）{t['started_all']}个；" in text
-    assert f"计划截至本月开工的项目（应开工）{t['start_base']}个，其中已开工{t['started']}个，开工率{rate}" in text
+    assert (
+        f"计划截至本月开工的项目（应开工）{t['start_base']}个，其中已开工{t['started']}个，开工率{rate}"
+        in text
+    )
     doc = Document(str(result.report))
     categories = _table(doc, "类别")
     header = [c.text for c in categories.rows[0].cells]
     total = dict(zip(header, [c.text for c in categories.rows[-1].cells]))
-    assert (total["已开工（含续建）"], total["应开工"], total["其中已开工"]) == \
-        (str(t["started_all"]), str(t["start_base"]), str(t["started"]))
+    assert (total["已开工（含续建）"], total["应开工"], total["其中已开工"]) == (
+        str(t["started_all"]),
+        str(t["start_base"]),
+        str(t["started"]),
+    )
     by_department = _table(doc, "责任单位")
     ranking = _table(doc, "排名")
     for name, d in t["departments"].items():
-        row = dict(zip(header[1:], [c.text for c in next(r for r in by_department.rows
-                                                           if r.cells[0].text == name).cells][1:]))
-        assert (row["已开工（含续建）"], row["应开工"], row["其中已开工"]) == \
-            (str(d["started_all"]), str(d["start_base"]), str(d["started"])), name
+        row = dict(
+            zip(
+                header[1:],
+                [c.text for c in next(r for r in by_department.rows if r.cells[0].text == name).cells][1:],
+            )
+        )
+        assert (row["已开工（含续建）"], row["应开工"], row["其中已开工"]) == (
+            str(d["started_all"]),
+            str(d["start_base"]),
+            str(d["started"]),
+        ), name
         cell = next(r for r in ranking.rows if r.cells[2].text == name).cells[-1].text
         assert cell == f"{d['started_all']}/{d['projects']}", name
 
@@ -168,11 +204,18 @@ def test_every_ledger_count_means_one_set_in_every_output(september):
     head = [c.value for c in sheet[3]]
     rows = [dict(zip(head, r)) for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
     zone = next(r for r in rows if r["类别/单位"] == "合计")
-    assert (zone["已开工（含续建）"], zone["应开工"], zone["其中已开工"]) == (t["started_all"], t["start_base"], t["started"])
+    assert (zone["已开工（含续建）"], zone["应开工"], zone["其中已开工"]) == (
+        t["started_all"],
+        t["start_base"],
+        t["started"],
+    )
     for name, d in t["departments"].items():
         row = next(r for r in rows if r["汇总口径"] == "按责任单位" and r["类别/单位"] == name)
-        assert (row["已开工（含续建）"], row["应开工"], row["其中已开工"]) == \
-            (d["started_all"], d["start_base"], d["started"]), name
+        assert (row["已开工（含续建）"], row["应开工"], row["其中已开工"]) == (
+            d["started_all"],
+            d["start_base"],
+            d["started"],
+        ), name
     units = wb["单位汇总"]
     head = [c.value for c in units[3]]
     for r in units.iter_rows(min_row=4, values_only=True):
@@ -182,8 +225,10 @@ def test_every_ledger_count_means_one_set_in_every_output(september):
     mails = _emails(config, result)
     for name, d in t["departments"].items():
         if name in mails and d["projects"]:
-            assert (f"重点项目{d['projects']}个，已开工（含续建）{d['started_all']}个；计划截至本月开工的项目（应开工）"
-                    f"{d['start_base']}个，其中已开工{d['started']}个") in mails[name], name
+            assert (
+                f"重点项目{d['projects']}个，已开工（含续建）{d['started_all']}个；计划截至本月开工的项目（应开工）"
+                f"{d['start_base']}个，其中已开工{d['started']}个"
+            ) in mails[name], name
 
 
 @pytest.mark.parametrize("month", [6, 9])
@@ -194,9 +239,11 @@ def test_checkpoint_verdict_and_light_are_one_judgment_for_every_indicator(demo,
     for r in results.indicators:
         if not kind_of(r.kind).in_checkpoint or r.checkpoint_met is None:
             continue
-        assert r.checkpoint_met == (r.light == "green"), (r.name, r.light, r.checkpoint_met)   # strict profile
+        assert r.checkpoint_met == (r.light == "green"), (r.name, r.light, r.checkpoint_met)  # strict profile
     names = {r.id: r.name for r in results.indicators}
-    behind = {r.name for r in results.indicators if kind_of(r.kind).in_checkpoint and r.light in ("yellow", "red")}
+    behind = {
+        r.name for r in results.indicators if kind_of(r.kind).in_checkpoint and r.light in ("yellow", "red")
+    }
     assert {names[i] for i in cp.exceptions} == behind
     overview = report_context(results)["overview"][0]
     listed = overview.split("分别是：")[1].split("。")[0].split("；")[0].split("、")
@@ -210,7 +257,11 @@ def test_indicator_figures_agree_between_the_report_and_the_workbook(september):
     header = [c.text for c in table.rows[0].cells]
     ws = openpyxl.load_workbook(result.workbook)["指标完成情况"]
     head = [c.value for c in ws[3]]
-    book = {r[head.index("指标名称")]: dict(zip(head, r)) for r in ws.iter_rows(min_row=4, values_only=True) if r[0]}
+    book = {
+        r[head.index("指标名称")]: dict(zip(head, r))
+        for r in ws.iter_rows(min_row=4, values_only=True)
+        if r[0]
+    }
     checked = 0
     for row in table.rows[1:]:
         cells = dict(zip(header, [c.text for c in row.cells]))
@@ -238,12 +289,16 @@ indicators:
 
 
 def amount(id_: str, owner: str, target: float = 100, extra: str = "") -> str:
-    return (f"  - {{id: {id_}, name: 指标{id_}, kind: cumulative, unit: 亿元, owner: {owner}, target: {target},"
-            f" source: {{file: 指标.xlsx, row: {id_}, column: 累计}}{extra}}}\n")
+    return (
+        f"  - {{id: {id_}, name: 指标{id_}, kind: cumulative, unit: 亿元, owner: {owner}, target: {target},"
+        f" source: {{file: 指标.xlsx, row: {id_}, column: 累计}}{extra}}}\n"
+    )
 
 
-DEATHS = ("  - {id: deaths, name: 生产安全事故死亡人数, kind: cap, unit: 人, owner: 经发局, target: 0,"
-          " source: {file: 指标.xlsx, row: deaths, column: 累计}}\n")
+DEATHS = (
+    "  - {id: deaths, name: 生产安全事故死亡人数, kind: cap, unit: 人, owner: 经发局, target: 0,"
+    " source: {file: 指标.xlsx, row: deaths, column: 累计}}\n"
+)
 
 
 def evaluated(tmp_path, indicators: str, readings: dict, month: int = 6, extra: str = ""):
@@ -255,30 +310,48 @@ def evaluated(tmp_path, indicators: str, readings: dict, month: int = 6, extra: 
 def test_ranking_follows_the_gap_to_each_indicators_own_plan(tmp_path):
     # 经发局 completes 40 % but its plan says 30 % by June (+10); 商务局 completes 55 % against N/12 (+5).
     plan = ", plan: {6: 30, 12: 100}"
-    res = evaluated(tmp_path, amount("a", "经发局", extra=plan) + amount("b", "经发局", extra=plan)
-                    + amount("c", "商务局") + amount("d", "商务局"), dict(a=40, b=40, c=55, d=55))
+    res = evaluated(
+        tmp_path,
+        amount("a", "经发局", extra=plan)
+        + amount("b", "经发局", extra=plan)
+        + amount("c", "商务局")
+        + amount("d", "商务局"),
+        dict(a=40, b=40, c=55, d=55),
+    )
     by = {d.name: d for d in res.departments}
-    assert (by["经发局"].rank, by["商务局"].rank) == (1, 2)          # raw completion would put 商务局 first
+    assert (by["经发局"].rank, by["商务局"].rank) == (1, 2)  # raw completion would put 商务局 first
     assert by["经发局"].score == pytest.approx(10) and by["商务局"].score == pytest.approx(5)
     assert all(r.light == "green" for r in res.indicators)
 
 
 def test_ties_are_judged_on_the_shown_score_and_worded_as_such(tmp_path):
-    res = evaluated(tmp_path, amount("a", "经发局") + amount("b", "经发局") + amount("c", "商务局")
-                    + amount("d", "商务局") + amount("e", "建设局") + amount("f", "建设局"),
-                    dict(a=52.04, b=52.0, c=52.02, d=52.0, e=45, f=45))
+    res = evaluated(
+        tmp_path,
+        amount("a", "经发局")
+        + amount("b", "经发局")
+        + amount("c", "商务局")
+        + amount("d", "商务局")
+        + amount("e", "建设局")
+        + amount("f", "建设局"),
+        dict(a=52.04, b=52.0, c=52.02, d=52.0, e=45, f=45),
+    )
     by = {d.name: d for d in res.departments}
     assert (by["经发局"].rank, by["经发局"].tied, by["商务局"].rank, by["商务局"].tied) == (1, True, 1, True)
     assert by["建设局"].rank == 3
     text = department_summary(res)
-    assert text.startswith("按进度类指标与各自序时进度的平均差距排名，依次是经发局（+2.0个百分点）、商务局（+2.0个百分点）、"
-                           "建设局（-5.0个百分点）")
+    assert text.startswith(
+        "按进度类指标与各自序时进度的平均差距排名，依次是经发局（+2.0个百分点）、商务局（+2.0个百分点）、"
+        "建设局（-5.0个百分点）"
+    )
     assert "经发局、商务局并列第1位" in text and "前三位" not in text
 
 
 def test_too_few_indicators_listed_not_ranked_and_one_ranked_is_not_a_top_three(tmp_path):
-    res = evaluated(tmp_path, amount("a", "经发局") + amount("b", "经发局") + amount("c", "商务局"),
-                    dict(a=60, b=40, c=90))
+    res = evaluated(
+        tmp_path,
+        amount("a", "经发局") + amount("b", "经发局") + amount("c", "商务局"),
+        dict(a=60, b=40, c=90),
+    )
     by = {d.name: d for d in res.departments}
     assert by["经发局"].rank == 1 and by["商务局"].rank is None
     text = department_summary(res)
@@ -291,7 +364,7 @@ def test_a_breached_cap_stays_out_of_the_score_and_marks_or_vetoes(tmp_path):
     values = dict(a=70, b=70, c=50, d=50, deaths=1)
     marked = evaluated(tmp_path, two + DEATHS, values)
     by = {d.name: d for d in marked.departments}
-    assert by["经发局"].rank == 1 and by["经发局"].score == pytest.approx(20)    # the death is not averaged in
+    assert by["经发局"].rank == 1 and by["经发局"].score == pytest.approx(20)  # the death is not averaged in
     assert by["经发局"].red_lines == ("deaths",) and not by["经发局"].vetoed
     assert "经发局突破底线指标（生产安全事故死亡人数），在排名表中标注“底线”" in department_summary(marked)
     vetoed = evaluated(tmp_path, two + DEATHS, values, extra="ranking: {red_line: veto}\n")
@@ -301,9 +374,12 @@ def test_a_breached_cap_stays_out_of_the_score_and_marks_or_vetoes(tmp_path):
 
 
 def test_ranking_by_weighted_completion(tmp_path):
-    res = evaluated(tmp_path, amount("a", "经发局") + amount("b", "经发局") + amount("c", "商务局")
-                    + amount("d", "商务局"), dict(a=80, b=20, c=45, d=45),
-                    extra="ranking: {by: completion, weights: {a: 3}}\n")
+    res = evaluated(
+        tmp_path,
+        amount("a", "经发局") + amount("b", "经发局") + amount("c", "商务局") + amount("d", "商务局"),
+        dict(a=80, b=20, c=45, d=45),
+        extra="ranking: {by: completion, weights: {a: 3}}\n",
+    )
     by = {d.name: d for d in res.departments}
     assert by["经发局"].score == pytest.approx((3 * 80 + 20) / 4)
     assert (by["经发局"].rank, by["商务局"].rank) == (1, 2)
@@ -317,6 +393,7 @@ def test_unknown_weight_is_a_config_error(tmp_path):
 
 # ---- numbers as people write them ---------------------------------------------------------------------------
 
+
 def test_rounding_never_hides_a_shortfall(tmp_path):
     res = evaluated(tmp_path, amount("a", "经发局"), dict(a=99.96), month=12)
     r = res.indicators[0]
@@ -325,21 +402,30 @@ def test_rounding_never_hides_a_shortfall(tmp_path):
 
 
 def test_stretch_attainment_is_stated_for_amounts_and_rates(tmp_path):
-    res = evaluated(tmp_path, amount("a", "经发局", target=100, extra=", stretch: 110")
-                    + "  - {id: tax, name: 税收收入增长, kind: growth, owner: 经发局, target: 10, stretch: 12,"
-                      " source: {file: 指标.xlsx, row: tax, column: 累计}}\n", dict(a=57.04, tax=12.4))
+    res = evaluated(
+        tmp_path,
+        amount("a", "经发局", target=100, extra=", stretch: 110")
+        + "  - {id: tax, name: 税收收入增长, kind: growth, owner: 经发局, target: 10, stretch: 12,"
+        " source: {file: 指标.xlsx, row: tax, column: 累计}}\n",
+        dict(a=57.04, tax=12.4),
+    )
     by = {r.id: r for r in res.indicators}
     assert "超额完成力争目标（完成51.9%）" not in sentence(by["a"])
     assert "完成年度目标的57.0%、力争目标的51.9%" in sentence(by["a"])
     assert sentence(by["tax"]) == "税收收入增长12.4%，超过力争目标0.4个百分点"
-    over = evaluated(tmp_path, amount("a", "经发局", target=100, extra=", stretch: 110"), dict(a=114.1), month=12)
+    over = evaluated(
+        tmp_path, amount("a", "经发局", target=100, extra=", stretch: 110"), dict(a=114.1), month=12
+    )
     assert "超额完成力争目标（完成103.7%）" in sentence(over.indicators[0])
 
 
 def test_counts_of_things_are_integers_and_the_column_says_tongbi(tmp_path):
-    res = evaluated(tmp_path, "  - {id: checks, name: 安全生产检查企业, kind: count, unit: 家次, owner: 经发局,"
-                              " target: 1200, source: {file: 指标.xlsx, row: checks, column: 累计}}\n",
-                    dict(checks=642.0))
+    res = evaluated(
+        tmp_path,
+        "  - {id: checks, name: 安全生产检查企业, kind: count, unit: 家次, owner: 经发局,"
+        " target: 1200, source: {file: 指标.xlsx, row: checks, column: 累计}}\n",
+        dict(checks=642.0),
+    )
     assert sentence(res.indicators[0], Wording()).startswith("安全生产检查企业642家次，")
 
 

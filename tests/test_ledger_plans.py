@@ -24,16 +24,24 @@ import sqlite3
 
 import openpyxl
 import pytest
+from conftest import PERIOD, config_from, data_dir, write_xlsx
 from docx import Document
 
 from reportgen.config import load_config
 from reportgen.errors import ReportgenError
 from reportgen.pipeline import run
 
-from conftest import PERIOD, config_from, data_dir, write_xlsx
-
-HEADER = ["序号", "项目名称", "项目类别", "项目级别", "责任单位", "年度计划投资（万元）", "1-6月完成投资（万元）",
-          "计划开工时间", "实际开工时间"]
+HEADER = [
+    "序号",
+    "项目名称",
+    "项目类别",
+    "项目级别",
+    "责任单位",
+    "年度计划投资（万元）",
+    "1-6月完成投资（万元）",
+    "计划开工时间",
+    "实际开工时间",
+]
 ROWS = [
     [1, "甲项目", "产业项目", "省", "经发局", 1000, 600, "2024.3", "2024.3"],
     [2, "乙项目", "产业项目", "市", "经发局", 1000, 500, "2024.5", "—"],
@@ -72,8 +80,11 @@ mail:
 
 def make(tmp_path, *, level: bool = False, ledger_extra: str = "", tail: str = ""):
     write_xlsx(data_dir(tmp_path) / "重点项目.xlsx", [["测试经开区重点项目进度表"], HEADER, *ROWS])
-    text = CONFIG.format(level=", level: 项目级别" if level else "",
-                         ledger_extra="\n".join(f"    {line}" for line in ledger_extra.splitlines()), tail=tail)
+    text = CONFIG.format(
+        level=", level: 项目级别" if level else "",
+        ledger_extra="\n".join(f"    {line}" for line in ledger_extra.splitlines()),
+        tail=tail,
+    )
     return config_from(tmp_path, text)
 
 
@@ -95,6 +106,7 @@ def emails(config, result) -> dict[str, str]:
 
 # ---- projects against their own annual plan's 序时 ------------------------------------------------------------
 
+
 def test_ahead_of_plan_counted_per_category_department_and_total(tmp_path):
     result = run(make(tmp_path), PERIOD)
     ledger = result.results.ledgers[0]
@@ -107,41 +119,62 @@ def test_ahead_of_plan_counted_per_category_department_and_total(tmp_path):
     by_department = {g.name: (g.with_plan, g.ahead, g.plan_unreported) for g in ledger.by_department}
     assert by_department == {"经发局": (3, 2, 0), "招商局": (4, 1, 1)}
     ahead = {p.name: p.ahead for p in ledger.projects}
-    assert ahead == {"甲项目": True, "乙项目": True, "丙项目": False, "丁项目": True, "戊项目": None,
-                     "己项目": None, "庚项目": False, "辛项目": False}       # 乙: exactly 50% reaches 序时
+    assert ahead == {
+        "甲项目": True,
+        "乙项目": True,
+        "丙项目": False,
+        "丁项目": True,
+        "戊项目": None,
+        "己项目": None,
+        "庚项目": False,
+        "辛项目": False,
+    }  # 乙: exactly 50% reaches 序时
 
     text = words(result.report)
-    assert ("有年度计划投资的7个项目中，3个投资完成率达到序时进度（50.0%），占42.9%（1个未填报完成投资，未计入）。"
-            in text)
+    assert (
+        "有年度计划投资的7个项目中，3个投资完成率达到序时进度（50.0%），占42.9%（1个未填报完成投资，未计入）。"
+        in text
+    )
 
     rows = summary_rows(result.workbook)
     zone = next(r for r in rows if r["类别/单位"] == "合计")
     assert (zone["有年度计划投资"], zone["投资达到序时进度"], zone["达到序时进度占比"]) == (7, 3, 0.429)
-    got = {(r["汇总口径"], r["类别/单位"]): (r["有年度计划投资"], r["投资达到序时进度"], r["达到序时进度占比"])
-           for r in rows if r["类别/单位"] != "合计"}
-    assert got == {("按类别", "产业项目"): (3, 2, 0.667), ("按类别", "社会民生"): (2, 1, 0.5),
-                   ("按类别", "基础设施"): (2, 0, 0.0), ("按责任单位", "经发局"): (3, 2, 0.667),
-                   ("按责任单位", "招商局"): (4, 1, 0.25)}
+    got = {
+        (r["汇总口径"], r["类别/单位"]): (r["有年度计划投资"], r["投资达到序时进度"], r["达到序时进度占比"])
+        for r in rows
+        if r["类别/单位"] != "合计"
+    }
+    assert got == {
+        ("按类别", "产业项目"): (3, 2, 0.667),
+        ("按类别", "社会民生"): (2, 1, 0.5),
+        ("按类别", "基础设施"): (2, 0, 0.0),
+        ("按责任单位", "经发局"): (3, 2, 0.667),
+        ("按责任单位", "招商局"): (4, 1, 0.25),
+    }
     subtitle = openpyxl.load_workbook(result.workbook)["项目汇总"]["A2"].value
     assert "投资达到序时进度指有年度计划投资的项目中1-6月完成÷年度计划投资≥序时进度50.0%" in subtitle
 
     mails = emails(load_config(tmp_path / "config.yaml"), result)
     assert "有年度计划投资的3个项目中，2个投资完成率达到序时进度（50.0%），占66.7%" in mails["经发局"]
-    assert ("有年度计划投资的4个项目中，1个投资完成率达到序时进度（50.0%），占25.0%（1个未填报完成投资，未计入）"
-            in mails["招商局"])
+    assert (
+        "有年度计划投资的4个项目中，1个投资完成率达到序时进度（50.0%），占25.0%（1个未填报完成投资，未计入）"
+        in mails["招商局"]
+    )
 
 
 def test_no_annual_plan_no_ahead_sentence(tmp_path):
     """Without a 年度计划投资 column nothing can be judged against 序时: no sentence, zeros in the workbook."""
     write_xlsx(data_dir(tmp_path) / "重点项目.xlsx", [HEADER, *ROWS])
-    config = config_from(tmp_path, CONFIG.format(level="", ledger_extra="", tail="").replace(
-        "annual_plan: 年度计划投资,", ""))
+    config = config_from(
+        tmp_path, CONFIG.format(level="", ledger_extra="", tail="").replace("annual_plan: 年度计划投资,", "")
+    )
     result = run(config, PERIOD)
     assert result.results.ledgers[0].total.with_plan == 0
     assert "达到序时进度（" not in words(result.report)
 
 
 # ---- 逾期未开工 by category or by 项目级别 ----------------------------------------------------------------------
+
 
 def test_overdue_broken_down_by_category_by_default(tmp_path):
     result = run(make(tmp_path, level=True), PERIOD)
@@ -150,8 +183,11 @@ def test_overdue_broken_down_by_category_by_default(tmp_path):
 
 def test_overdue_broken_down_by_level_when_configured(tmp_path):
     result = run(make(tmp_path, level=True, ledger_extra="breakdown: level"), PERIOD)
-    assert {p.name: p.level for p in result.results.ledgers[0].overdue} == {"乙项目": "市", "丙项目": "县",
-                                                                            "辛项目": "省"}
+    assert {p.name: p.level for p in result.results.ledgers[0].overdue} == {
+        "乙项目": "市",
+        "丙项目": "县",
+        "辛项目": "省",
+    }
     text = words(result.report)
     # 省 before 市 before 县, whatever order the rows came in.
     assert "逾期未开工3个（已过计划开工时间仍未开工）：省1个、市1个、县1个。" in text
@@ -165,35 +201,48 @@ def test_level_breakdown_needs_the_level_column(tmp_path):
 
 # ---- a second 开工率 under its own name ----------------------------------------------------------------------
 
+
 def test_both_start_rates_labelled_in_word_excel_and_email(tmp_path):
     result = run(make(tmp_path, ledger_extra="also_start_rate_base: planned_this_year"), PERIOD)
     t = result.results.ledgers[0].total
     assert (t.start_base, t.started, t.also_start_base, t.also_started) == (5, 2, 7, 4)
 
-    both = ("计划截至本月开工的项目（应开工）5个，其中已开工2个，开工率40.0%；"
-            "计划年内开工的7个项目已开工4个，年度开工率57.1%")
+    both = (
+        "计划截至本月开工的项目（应开工）5个，其中已开工2个，开工率40.0%；"
+        "计划年内开工的7个项目已开工4个，年度开工率57.1%"
+    )
     text = words(result.report)
     assert text.count(both) == 1
 
     rows = summary_rows(result.workbook)
     zone = next(r for r in rows if r["类别/单位"] == "合计")
-    assert (zone["应开工"], zone["其中已开工"], zone["开工率"]) == (5, 2, 0.4)          # the main base only
+    assert (zone["应开工"], zone["其中已开工"], zone["开工率"]) == (5, 2, 0.4)  # the main base only
     assert (zone["计划年内开工"], zone["计划年内开工中已开工"], zone["年度开工率"]) == (7, 4, 0.571)
     departments = {r["类别/单位"]: r for r in rows if r["汇总口径"] == "按责任单位"}
     assert (departments["经发局"]["应开工"], departments["经发局"]["其中已开工"]) == (2, 1)
-    assert (departments["经发局"]["计划年内开工"], departments["经发局"]["计划年内开工中已开工"],
-            departments["经发局"]["年度开工率"]) == (3, 2, 0.667)
-    assert (departments["招商局"]["计划年内开工"], departments["招商局"]["计划年内开工中已开工"],
-            departments["招商局"]["年度开工率"]) == (4, 2, 0.5)
+    assert (
+        departments["经发局"]["计划年内开工"],
+        departments["经发局"]["计划年内开工中已开工"],
+        departments["经发局"]["年度开工率"],
+    ) == (3, 2, 0.667)
+    assert (
+        departments["招商局"]["计划年内开工"],
+        departments["招商局"]["计划年内开工中已开工"],
+        departments["招商局"]["年度开工率"],
+    ) == (4, 2, 0.5)
     subtitle = openpyxl.load_workbook(result.workbook)["项目汇总"]["A2"].value
     assert "应开工指计划截至本月开工的项目；年度开工率按计划年内开工的项目计" in subtitle
 
     mails = emails(load_config(tmp_path / "config.yaml"), result)
     assert both in mails["leaders"]
-    assert ("计划截至本月开工的项目（应开工）2个，其中已开工1个，开工率50.0%；"
-            "计划年内开工的3个项目已开工2个，年度开工率66.7%") in mails["经发局"]
-    assert ("计划截至本月开工的项目（应开工）3个，其中已开工1个，开工率33.3%；"
-            "计划年内开工的4个项目已开工2个，年度开工率50.0%") in mails["招商局"]
+    assert (
+        "计划截至本月开工的项目（应开工）2个，其中已开工1个，开工率50.0%；"
+        "计划年内开工的3个项目已开工2个，年度开工率66.7%"
+    ) in mails["经发局"]
+    assert (
+        "计划截至本月开工的项目（应开工）3个，其中已开工1个，开工率33.3%；"
+        "计划年内开工的4个项目已开工2个，年度开工率50.0%"
+    ) in mails["招商局"]
 
 
 def test_second_rate_columns_only_when_configured(tmp_path):
@@ -210,6 +259,7 @@ def test_second_base_must_differ_from_the_main_one(tmp_path):
 
 # ---- where a manual run records its history ------------------------------------------------------------------
 
+
 def _runs(path) -> list[tuple]:
     with sqlite3.connect(path) as db:
         return db.execute("SELECT report, period, status FROM reportgen_runs").fetchall()
@@ -222,14 +272,15 @@ def test_manual_run_history_beside_the_output_when_no_state_dir(tmp_path, capsys
     out = tmp_path / "elsewhere" / "报告"
     make(tmp_path)
     path = tmp_path / "config.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("output:\n", f"output:\n  dir: {out}\n", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("output:\n", f"output:\n  dir: {out}\n", 1), encoding="utf-8"
+    )
     assert main(["run", "--config", str(path), "--period", "2024-06"]) == 0
-    assert not (tmp_path / "state").exists()                 # not beside the config
+    assert not (tmp_path / "state").exists()  # not beside the config
     assert _runs(out / "state" / "reportgen.sqlite") == [("manual", "2024-06", "success")]
     assert jobstore_url(load_config(path)) == f"sqlite:///{out / 'state' / 'reportgen.sqlite'}"
     capsys.readouterr()
-    assert main(["history", "--config", str(path)]) == 0    # `history` reads the same store
+    assert main(["history", "--config", str(path)]) == 0  # `history` reads the same store
     assert "2024-06 手工运行 成功" in capsys.readouterr().out
 
 
@@ -239,9 +290,14 @@ def test_manual_run_history_in_the_configured_state_dir(tmp_path):
 
     make(tmp_path, tail="schedule:\n  state_dir: 运行记录\n")
     path = tmp_path / "config.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("output:\n", "output:\n  dir: 生成/报告\n", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("output:\n", "output:\n  dir: 生成/报告\n", 1),
+        encoding="utf-8",
+    )
     assert main(["run", "--config", str(path), "--period", "2024-06"]) == 0
     assert _runs(tmp_path / "运行记录" / "reportgen.sqlite") == [("manual", "2024-06", "success")]
-    assert not (tmp_path / "生成" / "报告" / "state").exists() and (tmp_path / "生成" / "报告" / "2024-06").is_dir()
+    assert (
+        not (tmp_path / "生成" / "报告" / "state").exists()
+        and (tmp_path / "生成" / "报告" / "2024-06").is_dir()
+    )
     assert jobstore_url(load_config(path)) == f"sqlite:///{tmp_path / '运行记录' / 'reportgen.sqlite'}"

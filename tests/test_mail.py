@@ -11,6 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import trustme
+from conftest import sample_without_schedule
+from smtp_server import PASSWORD, USER, SilentServer, SMTPServer, free_port
 
 from reportgen.cli import main
 from reportgen.config import load_config
@@ -19,9 +21,6 @@ from reportgen.history import History
 from reportgen.period import Period
 from reportgen.pipeline import run
 from reportgen.samples import write_sample_project
-
-from conftest import sample_without_schedule
-from smtp_server import PASSWORD, USER, SilentServer, SMTPServer, free_port
 
 JUNE = Period(2024, 6)
 SUBJECT = "示范经济技术开发区2024年1-6月重点指标完成情况"
@@ -80,6 +79,7 @@ def zone(generated, tmp_path, ca, monkeypatch):
         path = generated / f"mail-{tmp_path.name}.yaml"
         path.write_text(text + MAIL.format(port=port, user=user) + extra, encoding="utf-8")
         return path
+
     return make
 
 
@@ -97,8 +97,16 @@ def test_reports_reach_leaders_and_each_department_its_own_list(zone, tls):
         report = send_period(config, JUNE)
     assert report.ok and not report.failed
     got = by_recipient(server)
-    assert set(got) == {"leader1@zone.example", "leader2@zone.example", "jingfa@example.com", "zhaoshang@example.com",
-                        "caizheng@example.com", "jianshe@example.com", "kechuang@example.com", "yingji@example.com"}
+    assert set(got) == {
+        "leader1@zone.example",
+        "leader2@zone.example",
+        "jingfa@example.com",
+        "zhaoshang@example.com",
+        "caizheng@example.com",
+        "jianshe@example.com",
+        "kechuang@example.com",
+        "yingji@example.com",
+    }
     leader = got["leader1@zone.example"]
     assert leader["Subject"] == SUBJECT
     assert str(leader["From"]) == "示范经开区经发局 <reportgen@zone.example>"
@@ -114,7 +122,7 @@ def test_reports_reach_leaders_and_each_department_its_own_list(zone, tls):
 
     dept = got["zhaoshang@example.com"]
     assert dept["Subject"] == f"{SUBJECT}（招商局督办清单）"
-    (name, data), = attachments(dept).items()
+    ((name, data),) = attachments(dept).items()
     assert name == "示范经济技术开发区2024年1-6月督办清单（招商局）.xlsx"
     ws = openpyxl.load_workbook(io.BytesIO(data))["指标完成情况"]
     assert "筛选条件：责任单位=招商局" in ws["A2"].value
@@ -129,10 +137,10 @@ def test_raw_headers_are_encoded_for_every_mail_client(zone, tls):
         send_period(load_config(zone(server.port)), JUNE)
     raw = server.handler.raw[0]
     head = raw.split(b"\n\n", 1)[0]
-    assert b"Subject: =?utf-8?" in head                       # RFC 2047
-    assert b"filename*=\"utf-8''%E7%A4%BA" in raw or b"filename*=utf-8''%E7%A4%BA" in raw   # RFC 2231
-    assert b'name="=?utf-8?b?' in raw                          # Outlook / Foxmail read this one
-    assert all(b < 128 for b in raw)                           # nothing 8-bit on the wire
+    assert b"Subject: =?utf-8?" in head  # RFC 2047
+    assert b"filename*=\"utf-8''%E7%A4%BA" in raw or b"filename*=utf-8''%E7%A4%BA" in raw  # RFC 2231
+    assert b'name="=?utf-8?b?' in raw  # Outlook / Foxmail read this one
+    assert all(b < 128 for b in raw)  # nothing 8-bit on the wire
 
 
 def test_second_send_sends_nothing_already_delivered(zone, tls):
@@ -151,18 +159,35 @@ def test_temporary_retried_permanent_not_and_others_still_delivered(zone, tls):
         server.handler.faults["caizheng@example.com"] = ["550 5.1.1 mailbox unavailable"]
         server.handler.drop_first["jianshe@example.com"] = 1
         config = load_config(zone(server.port))
-        config = config.model_copy(update={"departments": [
-            d if d.name != "应急局" else d.model_copy(update={"email": ["spam@example.com"]})
-            for d in config.departments]})
+        config = config.model_copy(
+            update={
+                "departments": [
+                    d if d.name != "应急局" else d.model_copy(update={"email": ["spam@example.com"]})
+                    for d in config.departments
+                ]
+            }
+        )
         report = send_period(config, JUNE)
         history = History.for_config(config)
         rows = {r["recipient"]: r for r in history.deliveries(str(JUNE))}
-        assert rows["zhaoshang@example.com"]["status"] == "delivered" and rows["zhaoshang@example.com"]["attempts"] == 3
-        assert rows["jianshe@example.com"]["status"] == "delivered" and rows["jianshe@example.com"]["attempts"] == 2
-        assert rows["caizheng@example.com"]["status"] == "rejected" and rows["caizheng@example.com"]["attempts"] == 1
+        assert (
+            rows["zhaoshang@example.com"]["status"] == "delivered"
+            and rows["zhaoshang@example.com"]["attempts"] == 3
+        )
+        assert (
+            rows["jianshe@example.com"]["status"] == "delivered"
+            and rows["jianshe@example.com"]["attempts"] == 2
+        )
+        assert (
+            rows["caizheng@example.com"]["status"] == "rejected"
+            and rows["caizheng@example.com"]["attempts"] == 1
+        )
         assert "550" in rows["caizheng@example.com"]["error"]
-        assert rows["spam@example.com"]["status"] == "rejected" and "554 DT:SPM" in rows["spam@example.com"]["error"]
-        assert server.handler.attempts["caizheng@example.com"] == 1     # a permanent failure is not retried
+        assert (
+            rows["spam@example.com"]["status"] == "rejected"
+            and "554 DT:SPM" in rows["spam@example.com"]["error"]
+        )
+        assert server.handler.attempts["caizheng@example.com"] == 1  # a permanent failure is not retried
         assert len(report.failed) == 2 and len(report.sent) == 6
         # `send` again: only the two failures are tried; the 550 mailbox has been fixed meanwhile.
         before = len(server.handler.messages)
@@ -173,19 +198,25 @@ def test_temporary_retried_permanent_not_and_others_still_delivered(zone, tls):
 
 
 def test_refused_connection_and_timeout_retry_then_record_failure(zone, generated):
-    config = load_config(zone(free_port()))              # nothing listens there
+    config = load_config(zone(free_port()))  # nothing listens there
     report = send_period(config, JUNE)
     assert len(report.failed) == 8 and "拒绝连接" in report.failed[0] and "尝试 3 次" in report.failed[0]
     # The server is down for everyone: the other seven are not retried one by one (minutes each).
     assert all("未发送（邮件服务器不可用" in f for f in report.failed[1:])
     rows = History.for_config(config).deliveries(str(JUNE))
     assert {r["status"] for r in rows} == {"failed"} and not History.for_config(config).delivered(
-        str(JUNE), "report", "leader1@zone.example")
-    assert (generated / "output" / "2024-06" / "results.json").is_file()    # reports on disk are untouched
+        str(JUNE), "report", "leader1@zone.example"
+    )
+    assert (generated / "output" / "2024-06" / "results.json").is_file()  # reports on disk are untouched
     with SilentServer() as silent:
         config = load_config(zone(silent.port))
-        config = config.model_copy(update={"mail": config.mail.model_copy(update={"retries": 1, "leaders": ["a@b.cn"],
-                                                                               "departments": False})})
+        config = config.model_copy(
+            update={
+                "mail": config.mail.model_copy(
+                    update={"retries": 1, "leaders": ["a@b.cn"], "departments": False}
+                )
+            }
+        )
         report = send_period(config, JUNE)
     assert report.failed == ["a@b.cn（领导）：连接邮件服务器超时（尝试 2 次）"]
 

@@ -7,14 +7,13 @@ from datetime import datetime
 
 import openpyxl
 import pytest
+from conftest import data_dir, write_config, write_xlsx
 from docx import Document
 
 from reportgen.config import load_config
 from reportgen.errors import ReportgenError
 from reportgen.period import Period
 from reportgen.pipeline import run
-
-from conftest import data_dir, write_config, write_xlsx
 
 NOW = datetime(2024, 9, 6, 9, 0)
 
@@ -53,15 +52,20 @@ def text_of(result) -> str:
 
 def test_a_zone_plan_drives_the_headline_lights_checkpoint_and_every_sentence(tmp_path):
     # 1-6月: plan 60%; 66.12 of 120 = 55.1% is 4.9 points behind it — not 双过半, whatever N/12 says.
-    result = county(tmp_path, 6, {"重点项目完成投资": 66.12, "市重点项目投资": 26, "实际利用外资": 0.6925,
-                                  "外贸进出口": 60.4})
+    result = county(
+        tmp_path,
+        6,
+        {"重点项目完成投资": 66.12, "市重点项目投资": 26, "实际利用外资": 0.6925, "外贸进出口": 60.4},
+    )
     by = {r.id: r for r in result.results.indicators}
     assert result.results.time_progress == pytest.approx(0.6)
     assert by["key"].time_progress == pytest.approx(0.6) and by["key"].light == "yellow"
     assert by["key"].checkpoint_met is False and "key" in result.results.checkpoint.exceptions
     text = text_of(result)
     assert "本期为60.0%（按本区序时计划）" in text and "50.0%" not in text.split("二、")[0]
-    assert "重点项目完成投资66.12亿元，完成年度目标的55.1%，落后序时进度4.9个百分点" in text   # verb: "" — no 完成
+    assert (
+        "重点项目完成投资66.12亿元，完成年度目标的55.1%，落后序时进度4.9个百分点" in text
+    )  # verb: "" — no 完成
     assert "实现“双过半”" in text and "分别是：重点项目完成投资" in text
     wb = openpyxl.load_workbook(result.workbook)
     assert "序时进度60.0%" in wb["指标完成情况"]["A2"].value
@@ -70,16 +74,28 @@ def test_a_zone_plan_drives_the_headline_lights_checkpoint_and_every_sentence(tm
 def test_an_indicator_plan_still_overrides_the_zone_plan_and_the_lead_names_it(tmp_path):
     text = COUNTY.replace("target: 1,\n", "target: 1, progress: month,\n")
     write_config(tmp_path, text.format(extra="progress: {monthly: 10}", output=""))
-    write_xlsx(data_dir(tmp_path, Period(2024, 8)) / "指标.xlsx",
-               [["指标", "累计"], ["重点项目完成投资", 96.4], ["市重点项目投资", 30], ["实际利用外资", 0.7],
-                ["外贸进出口", 70]])
+    write_xlsx(
+        data_dir(tmp_path, Period(2024, 8)) / "指标.xlsx",
+        [
+            ["指标", "累计"],
+            ["重点项目完成投资", 96.4],
+            ["市重点项目投资", 30],
+            ["实际利用外资", 0.7],
+            ["外贸进出口", 70],
+        ],
+    )
     result = run(load_config(tmp_path / "config.yaml"), Period(2024, 8), tmp_path / "out", now=NOW)
     assert "本期为80.0%（按本区序时计划），按各自计划或天数考核的实际利用外资66.7%" in text_of(result)
 
 
 def test_two_decimal_precision_everywhere(tmp_path):
-    result = county(tmp_path, 6, {"重点项目完成投资": 110.208, "市重点项目投资": 26.668, "实际利用外资": 0.5,
-                                  "外贸进出口": 60.4}, extra="progress: month", output="  precision: {rates: 2}\n")
+    result = county(
+        tmp_path,
+        6,
+        {"重点项目完成投资": 110.208, "市重点项目投资": 26.668, "实际利用外资": 0.5, "外贸进出口": 60.4},
+        extra="progress: month",
+        output="  precision: {rates: 2}\n",
+    )
     text = text_of(result)
     assert "完成年度目标的91.84%，超序时进度41.84个百分点" in text
     assert "完成市重点项目投资26.67亿元，完成年度目标的66.67%，超序时进度16.67个百分点" in text
@@ -100,8 +116,12 @@ def test_config_rejects_a_plan_without_figures(tmp_path):
 
 
 def test_collective_word_verb_and_small_amounts(tmp_path):
-    result = county(tmp_path, 6, {"重点项目完成投资": 96.4, "市重点项目投资": 30, "实际利用外资": 0.6925,
-                                  "外贸进出口": 60.4}, extra="progress: month")
+    result = county(
+        tmp_path,
+        6,
+        {"重点项目完成投资": 96.4, "市重点项目投资": 30, "实际利用外资": 0.6925, "外贸进出口": 60.4},
+        extra="progress: month",
+    )
     text = text_of(result)
     assert "1-6月，全县重点项目完成投资96.40亿元" in text and "全区" not in text
     assert "完成实际利用外资6925万元" in text and "0.69亿元" not in text
@@ -110,8 +130,12 @@ def test_collective_word_verb_and_small_amounts(tmp_path):
 
 def test_suggestions_are_graded_by_how_far_behind(tmp_path):
     # 1-6月, N/12: 外贸 49.6% is 0.4 behind (略低于), 市重点 40% is 10 behind (落后), 外资 30% is 20 behind (red).
-    result = county(tmp_path, 6, {"重点项目完成投资": 66, "市重点项目投资": 16, "实际利用外资": 0.3,
-                                  "外贸进出口": 49.6}, extra="progress: month")
+    result = county(
+        tmp_path,
+        6,
+        {"重点项目完成投资": 66, "市重点项目投资": 16, "实际利用外资": 0.3, "外贸进出口": 49.6},
+        extra="progress: month",
+    )
     section = text_of(result).split("下步建议")[-1]
     assert "外贸进出口略低于序时进度，请商务局持续跟踪，确保尽快追上。" in section
     assert "请住建局针对市重点项目投资进度落后的问题，制定追赶措施，加强调度" in section

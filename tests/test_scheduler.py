@@ -16,16 +16,15 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 import trustme
+from conftest import sample_without_schedule
 from docx import Document
+from smtp_server import PASSWORD, USER, SMTPServer
 
 from reportgen import scheduler
 from reportgen.config import load_config
 from reportgen.history import History
 from reportgen.samples import write_sample_project
 from reportgen.scheduler import Service, WorkdayTrigger, fire, period_for
-
-from conftest import sample_without_schedule
-from smtp_server import PASSWORD, USER, SMTPServer
 
 TZ = ZoneInfo("Asia/Shanghai")
 JOB = """
@@ -53,7 +52,7 @@ mail:
   backoff_seconds: 0.01
   timeout: 2
 """
-FIRED = datetime(2024, 7, 5, 8, 30, tzinfo=TZ)          # 5th working day of July 2024
+FIRED = datetime(2024, 7, 5, 8, 30, tzinfo=TZ)  # 5th working day of July 2024
 
 
 @pytest.fixture
@@ -66,6 +65,7 @@ def zone(tmp_path):
         path = tmp_path / "zone.yaml"
         path.write_text(text + JOB.format(send=str(send).lower()) + extra, encoding="utf-8")
         return path
+
     return make
 
 
@@ -76,6 +76,7 @@ def clock():
 
         def __call__(self):
             return self.now
+
     return Clock()
 
 
@@ -87,10 +88,11 @@ def service_factory(clock):
         service = Service(load_config(path), path, clock=clock, progress=lambda m: None, **kw)
         started.append(service)
         return service
+
     yield make
     for s in started:
         if s.scheduler.running:
-            s.scheduler.remove_all_jobs()       # retry jobs dated in the test clock's past must not fire now
+            s.scheduler.remove_all_jobs()  # retry jobs dated in the test clock's past must not fire now
             s.shutdown()
     scheduler._SERVICE = None
 
@@ -112,13 +114,18 @@ def smtp(tmp_path, monkeypatch):
 def test_fire_times_and_periods():
     trigger = WorkdayTrigger(5, 8, 30, "Asia/Shanghai")
     t = trigger.get_next_fire_time(None, datetime(2025, 9, 20, tzinfo=TZ))
-    assert t == datetime(2025, 9, 5, 8, 30, tzinfo=TZ) + timedelta(0) or t == datetime(2025, 10, 14, 8, 30, tzinfo=TZ)
-    assert t == datetime(2025, 10, 14, 8, 30, tzinfo=TZ)                  # National Day and the 调休 Saturday
+    assert t == datetime(2025, 9, 5, 8, 30, tzinfo=TZ) + timedelta(0) or t == datetime(
+        2025, 10, 14, 8, 30, tzinfo=TZ
+    )
+    assert t == datetime(2025, 10, 14, 8, 30, tzinfo=TZ)  # National Day and the 调休 Saturday
     assert trigger.get_next_fire_time(t, t) == datetime(2025, 11, 7, 8, 30, tzinfo=TZ)
-    assert trigger.get_next_fire_time(None, datetime(2026, 2, 1, tzinfo=TZ)) == datetime(2026, 2, 6, 8, 30, tzinfo=TZ)
+    assert trigger.get_next_fire_time(None, datetime(2026, 2, 1, tzinfo=TZ)) == datetime(
+        2026, 2, 6, 8, 30, tzinfo=TZ
+    )
 
     class Job:
         months_back = 1
+
     assert str(period_for(Job, datetime(2025, 1, 8, tzinfo=TZ))) == "2024-12"
 
 
@@ -127,8 +134,10 @@ def test_listing_shows_next_runs_and_the_periods_they_cover(zone, service_factor
     service = service_factory(zone())
     lines = service.listing()
     assert "2025-09、2025-10、2025-11 不在配置年度 2024 内，届时将跳过" in lines[-1]
-    assert lines[-2].startswith("monthly：每月第5个工作日 08:30（Asia/Shanghai）；下次运行 2025-10-14 08:30（2025-09）、"
-                                "2025-11-07 08:30（2025-10）")
+    assert lines[-2].startswith(
+        "monthly：每月第5个工作日 08:30（Asia/Shanghai）；下次运行 2025-10-14 08:30（2025-09）、"
+        "2025-11-07 08:30（2025-10）"
+    )
 
 
 def test_uncovered_year_warns(zone, service_factory, clock):
@@ -139,13 +148,13 @@ def test_uncovered_year_warns(zone, service_factory, clock):
 def test_missed_run_fires_once_on_restart(zone, service_factory, clock):
     path = zone()
     first = service_factory(path)
-    assert [name for name, _ in first.missed()] == ["monthly"]     # 08:30 passed while the machine was off
+    assert [name for name, _ in first.missed()] == ["monthly"]  # 08:30 passed while the machine was off
     first.start()
     first.shutdown()
     runs = History.for_config(load_config(path)).runs()
     assert [(r.period, r.trigger, r.status) for r in runs] == [("2024-06", "catch-up", "success")]
     assert (path.parent / "output" / "2024-06" / "manifest.json").is_file()
-    again = service_factory(path)                                     # restart: nothing left to catch up
+    again = service_factory(path)  # restart: nothing left to catch up
     assert again.missed() == []
     again.start()
     again.shutdown()
@@ -177,10 +186,14 @@ def test_schedules_rebuilt_from_yaml_never_duplicated_or_lost(zone, service_fact
 
 def test_two_processes_on_one_store_make_one_run(zone):
     path = zone()
-    code = ("import sys; from reportgen.scheduler import fire; "
-            "print(fire(sys.argv[1], 'monthly', 'scheduled', '2024-06'))")
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    code = (
+        "import sys; from reportgen.scheduler import fire; "
+        "print(fire(sys.argv[1], 'monthly', 'scheduled', '2024-06'))"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     outputs = sorted(p.communicate(timeout=120)[0].strip() for p in procs)
     assert [p.returncode for p in procs] == [0, 0]
     assert outputs[0].startswith("2024-06 已生成") and "已由其他进程或此前的运行处理，跳过" in outputs[1]
@@ -195,9 +208,11 @@ def test_real_scheduler_two_instances_fire_once(tmp_path):
     previous = datetime.now(TZ).replace(day=1) - timedelta(days=1)
     shutil.copytree(tmp_path / "data" / "2024-06", tmp_path / "data" / f"{previous:%Y-%m}")
     text = sample_without_schedule(tmp_path).replace("year: 2024", f"year: {previous.year}")
-    text += ('\nschedule:\n  state_dir: state\n  jobs:\n    - name: often\n'
-             '      cron: {hour: "*", minute: "*", second: "*/2"}\n      send: false\n'
-             '      wait: {deadline_hours: 0}\n')
+    text += (
+        "\nschedule:\n  state_dir: state\n  jobs:\n    - name: often\n"
+        '      cron: {hour: "*", minute: "*", second: "*/2"}\n      send: false\n'
+        "      wait: {deadline_hours: 0}\n"
+    )
     path = tmp_path / "zone.yaml"
     path.write_text(text, encoding="utf-8")
     assert year >= previous.year
@@ -208,7 +223,7 @@ def test_real_scheduler_two_instances_fire_once(tmp_path):
         deadline = time.time() + 20
         while time.time() < deadline and not History.for_config(load_config(path)).runs():
             time.sleep(0.2)
-        time.sleep(4)                                     # more firings: each must see the claim and do nothing
+        time.sleep(4)  # more firings: each must see the claim and do nothing
     finally:
         for s in services:
             s.shutdown()
@@ -234,12 +249,14 @@ def test_late_data_waits_reminds_then_reports_missing(zone, service_factory, clo
     assert [m["To"] for m in reminders] == ["zhaoshang@example.com"]
     assert "招商引资完成情况.xls" in reminders[0].get_body(("plain",)).get_content()
 
-    clock.now = FIRED + timedelta(hours=1)                   # still missing: wait again, no second reminder
+    clock.now = FIRED + timedelta(hours=1)  # still missing: wait again, no second reminder
     assert "缺报" in fire(str(path), "monthly", "retry", "2024-06")
     assert len([m for m in smtp.handler.messages if "催报" in m["Subject"]]) == 1
-    assert "已由其他进程" in fire(str(path), "monthly", "scheduled", "2024-06")   # a plain re-trigger does nothing
+    assert "已由其他进程" in fire(
+        str(path), "monthly", "scheduled", "2024-06"
+    )  # a plain re-trigger does nothing
 
-    clock.now = FIRED + timedelta(hours=24, minutes=5)       # deadline passed: generate with 缺报 shown
+    clock.now = FIRED + timedelta(hours=24, minutes=5)  # deadline passed: generate with 缺报 shown
     said = fire(str(path), "monthly", "retry", "2024-06")
     assert "已生成，缺报：招商局（招商引资完成情况.xls）" in said and "邮件 7 封送达" in said
     folder = path.parent / "output" / "2024-06"
@@ -267,7 +284,9 @@ def test_data_arriving_before_the_deadline_runs_without_missing(zone, service_fa
 
 def test_unchanged_inputs_are_not_regenerated(zone, clock, service_factory):
     path = zone()
-    text = path.read_text(encoding="utf-8").replace("  jobs:\n", "  jobs:\n    - {name: second, workday: 6}\n")
+    text = path.read_text(encoding="utf-8").replace(
+        "  jobs:\n", "  jobs:\n    - {name: second, workday: 6}\n"
+    )
     path.write_text(text, encoding="utf-8")
     scheduler._SERVICE = service_factory(path)
     assert fire(str(path), "monthly", "scheduled", "2024-06") == "2024-06 已生成"
@@ -291,8 +310,13 @@ def test_failed_run_alerts_the_admin(zone, clock, smtp, service_factory):
 def test_sigterm_stops_the_service_cleanly(zone):
     path = zone()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "reportgen", "schedule", "-c", str(path)], stderr=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "schedule", "-c", str(path)],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     lines = []
     deadline = time.time() + 60
     while time.time() < deadline:

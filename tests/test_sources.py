@@ -9,14 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import PERIOD, config_from, data_dir, write_xls, write_xlsx
 
 from reportgen.errors import Location
 from reportgen.period import Period
 from reportgen.sources.collect import read_period
 from reportgen.sources.headers import locate_table
 from reportgen.sources.workbook import Workbook
-
-from conftest import PERIOD, config_from, data_dir, write_xls, write_xlsx
 
 TITLE = "2024年1-6月重点经济指标完成情况表"
 
@@ -58,13 +57,18 @@ def problems(data) -> list[str]:
 
 
 def test_title_rows_above_the_header(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        [TITLE, None, None],
-        [None, None, None],
-        ["指标名称", "年度目标", "1-6月累计"],
-        ["规上工业增加值", 150, 70.2],
-        ["固定资产投资", 200, 112.4],
-    ], sheet="指标", merges=("A1:C1",))
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            [TITLE, None, None],
+            [None, None, None],
+            ["指标名称", "年度目标", "1-6月累计"],
+            ["规上工业增加值", 150, 70.2],
+            ["固定资产投资", 200, 112.4],
+        ],
+        sheet="指标",
+        merges=("A1:C1",),
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, sheet: 指标, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value == pytest.approx(112.4)
     assert reading.location == Location("2024-06/指标.xlsx", "指标", "C5")
@@ -72,25 +76,33 @@ def test_title_rows_above_the_header(tmp_path):
 
 
 def test_subtitle_with_report_date_is_not_the_header(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        [TITLE, None, None],
-        ["（截至2024年6月底）", None, None],
-        ["指标名称", "年度目标", "1-6月累计"],
-        ["固定资产投资", 200, 112.4],
-    ], merges=("A1:C1", "A2:C2"))
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            [TITLE, None, None],
+            ["（截至2024年6月底）", None, None],
+            ["指标名称", "年度目标", "1-6月累计"],
+            ["固定资产投资", 200, 112.4],
+        ],
+        merges=("A1:C1", "A2:C2"),
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value == pytest.approx(112.4)
     assert reading.location.cell == "C4"
 
 
 def _two_row_header(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        [TITLE, None, None, None, None],
-        ["序号", "指标名称", "年度目标", "完成情况", None],
-        [None, None, None, "本月", "1-6月累计"],
-        [1, "固定资产投资", 200, 20.5, 112.4],
-        [2, "社会消费品零售总额", 90, 8.1, 44.0],
-    ], merges=("A1:E1", "A2:A3", "B2:B3", "C2:C3", "D2:E2"))
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            [TITLE, None, None, None, None],
+            ["序号", "指标名称", "年度目标", "完成情况", None],
+            [None, None, None, "本月", "1-6月累计"],
+            [1, "固定资产投资", 200, 20.5, 112.4],
+            [2, "社会消费品零售总额", 90, 8.1, 44.0],
+        ],
+        merges=("A1:E1", "A2:A3", "B2:B3", "C2:C3", "D2:E2"),
+    )
 
 
 def test_two_row_merged_header_matched_by_leaf(tmp_path):
@@ -111,13 +123,17 @@ def test_two_row_merged_header_matched_by_path(tmp_path):
 
 
 def test_three_row_header(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        [TITLE] + [None] * 5,
-        ["指标名称", "年度目标", "完成情况", None, None, None],
-        [None, None, "本年", None, "上年同期", None],
-        [None, None, "本月", "1-6月累计", "本月", "1-6月累计"],
-        ["固定资产投资", 200, 20.5, 112.4, 18.0, 99.4],
-    ], merges=("A1:F1", "A2:A4", "B2:B4", "C2:F2", "C3:D3", "E3:F3"))
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            [TITLE] + [None] * 5,
+            ["指标名称", "年度目标", "完成情况", None, None, None],
+            [None, None, "本年", None, "上年同期", None],
+            [None, None, "本月", "1-6月累计", "本月", "1-6月累计"],
+            ["固定资产投资", 200, 20.5, 112.4, 18.0, 99.4],
+        ],
+        merges=("A1:F1", "A2:A4", "B2:B4", "C2:F2", "C3:D3", "E3:F3"),
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 本年/1-6月累计}")
     assert reading.value == pytest.approx(112.4)
     assert reading.location.cell == "D5"
@@ -127,14 +143,21 @@ def test_three_row_header(tmp_path):
 
 
 def test_last_year_and_yoy_default_to_the_same_table(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "完成情况", None, "上年同期", "同比增长（%）"],
-        [None, "本月", "1-6月累计", None, None],
-        ["固定资产投资", 20.5, 112.4, 99.4, "13.1%"],
-    ], merges=("A1:A2", "B1:C1", "D1:D2", "E1:E2"))
-    config = indicator_config(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 完成情况/1-6月累计}\n"
-                                        "    last_year: {column: 上年同期}\n"
-                                        "    yoy: {column: 同比增长}")
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "完成情况", None, "上年同期", "同比增长（%）"],
+            [None, "本月", "1-6月累计", None, None],
+            ["固定资产投资", 20.5, 112.4, 99.4, "13.1%"],
+        ],
+        merges=("A1:A2", "B1:C1", "D1:D2", "E1:E2"),
+    )
+    config = indicator_config(
+        tmp_path,
+        "{file: 指标.xlsx, row: 固定资产投资, column: 完成情况/1-6月累计}\n"
+        "    last_year: {column: 上年同期}\n"
+        "    yoy: {column: 同比增长}",
+    )
     data = read_period(config, PERIOD)
     assert data.problems == []
     assert data.last_year["fai"].value == pytest.approx(99.4)
@@ -144,32 +167,45 @@ def test_last_year_and_yoy_default_to_the_same_table(tmp_path):
 
 
 def test_full_width_spaces_and_line_breaks_in_headers(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指 标 名 称", "年度\n目标", "１－６月\n累计 "],
-        ["  固定资产 投资 ", 200, 112.4],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指 标 名 称", "年度\n目标", "１－６月\n累计 "],
+            ["  固定资产 投资 ", 200, 112.4],
+        ],
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value == pytest.approx(112.4)
     assert data.problems == []
 
 
 def test_month_placeholder_in_header_file_and_sheet_name(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标2024-06.xlsx", [
-        ["指标名称", "1-5月累计", "1-6月累计"],
-        ["固定资产投资", 90.1, 112.4],
-    ], sheet="6月")
-    reading, data = read_fai(tmp_path, "{file: '指标{year}-{month:02d}.xlsx', sheet: '{month}月', "
-                                       "row: 固定资产投资, column: '1-{month}月累计'}")
+    write_xlsx(
+        data_dir(tmp_path) / "指标2024-06.xlsx",
+        [
+            ["指标名称", "1-5月累计", "1-6月累计"],
+            ["固定资产投资", 90.1, 112.4],
+        ],
+        sheet="6月",
+    )
+    reading, data = read_fai(
+        tmp_path,
+        "{file: '指标{year}-{month:02d}.xlsx', sheet: '{month}月', "
+        "row: 固定资产投资, column: '1-{month}月累计'}",
+    )
     assert reading.value == pytest.approx(112.4)
     assert reading.location == Location("2024-06/指标2024-06.xlsx", "6月", "C2")
 
 
 def test_column_number_row_under_the_header_is_skipped(tmp_path):
-    path = write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["序号", "指标名称", "年度目标", "1-6月累计", "完成率（%）"],
-        ["1", "2", "3", "4", "5=4/3"],
-        [1, "固定资产投资", 200, 112.4, 56.2],
-    ])
+    path = write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["序号", "指标名称", "年度目标", "1-6月累计", "完成率（%）"],
+            ["1", "2", "3", "4", "5=4/3"],
+            [1, "固定资产投资", 200, 112.4, 56.2],
+        ],
+    )
     table = locate_table(Workbook(path).grid(None), ["1-6月累计"])
     assert list(table.data_rows()) == [2]
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
@@ -178,10 +214,14 @@ def test_column_number_row_under_the_header_is_skipped(tmp_path):
 
 
 def test_hidden_column_duplicating_a_header_loses_to_the_visible_one(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计", "1-6月累计"],
-        ["固定资产投资", 999, 112.4],
-    ], hidden_columns=("B",))
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计", "1-6月累计"],
+            ["固定资产投资", 999, 112.4],
+        ],
+        hidden_columns=("B",),
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value == pytest.approx(112.4)
     assert reading.location.cell == "C2"
@@ -191,16 +231,19 @@ def test_hidden_column_duplicating_a_header_loses_to_the_visible_one(tmp_path):
 
 
 def test_total_row_at_top_subtotals_and_numbered_labels(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计"],
-        ["合计", 500],
-        ["一、工业", None],
-        ["1.固定资产投资", 112.4],
-        ["  其中：工业投资", 60.3],
-        ["小计", 172.7],
-        ["二、服务业", None],
-        ["（一）社会消费品零售总额", 44.0],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计"],
+            ["合计", 500],
+            ["一、工业", None],
+            ["1.固定资产投资", 112.4],
+            ["  其中：工业投资", 60.3],
+            ["小计", 172.7],
+            ["二、服务业", None],
+            ["（一）社会消费品零售总额", 44.0],
+        ],
+    )
     reading, _ = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value == pytest.approx(112.4)
     assert reading.location.cell == "B4"
@@ -213,13 +256,16 @@ def test_total_row_at_top_subtotals_and_numbered_labels(tmp_path):
 
 
 def test_footer_rows_are_not_data(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计"],
-        ["全区固定资产投资", 112.4],
-        [None, None],
-        ["填报人：张三", "联系电话：12345678"],
-        ["说明：固定资产投资为不含农户口径", None],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计"],
+            ["全区固定资产投资", 112.4],
+            [None, None],
+            ["填报人：张三", "联系电话：12345678"],
+            ["说明：固定资产投资为不含农户口径", None],
+        ],
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     # the 说明 line also contains 固定资产投资; read as data it would make the label ambiguous
     assert reading.value == pytest.approx(112.4)
@@ -227,20 +273,26 @@ def test_footer_rows_are_not_data(tmp_path):
 
 
 def test_numbers_typed_as_text(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计"],
-        ["固定资产投资", " １,１２4.5 "],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计"],
+            ["固定资产投资", " １,１２4.5 "],
+        ],
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}", unit="万元")
     assert reading.value == pytest.approx(1124.5)
     assert data.problems == []
 
 
 def test_placeholder_cell_is_not_reported_not_zero(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计"],
-        ["固定资产投资", "—"],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计"],
+            ["固定资产投资", "—"],
+        ],
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value is None
     assert reading.problem == "未填报"
@@ -251,81 +303,110 @@ def test_placeholder_cell_is_not_reported_not_zero(tmp_path):
 
 
 def test_unit_in_header_converted_to_the_indicator_unit(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计（万元）"],
-        ["固定资产投资", 1124000],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计（万元）"],
+            ["固定资产投资", 1124000],
+        ],
+    )
     reading, _ = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value == pytest.approx(112.4)
 
 
 def test_unit_line_above_the_header(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        [TITLE, None],
-        ["填报单位：经发局", "单位：万元"],
-        ["指标名称", "1-6月累计"],
-        ["固定资产投资", 1124000],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            [TITLE, None],
+            ["填报单位：经发局", "单位：万元"],
+            ["指标名称", "1-6月累计"],
+            ["固定资产投资", 1124000],
+        ],
+    )
     reading, _ = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value == pytest.approx(112.4)
 
 
 def test_unit_suffix_typed_in_the_cell(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计（万元）"],
-        ["固定资产投资", "112.4亿"],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计（万元）"],
+            ["固定资产投资", "112.4亿"],
+        ],
+    )
     reading, _ = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value == pytest.approx(112.4)
 
 
 def test_wan_typed_in_a_wan_dollar_column(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "外资.xlsx", [
-        ["指标名称", "1-6月累计（万美元）", "上年同期（万美元）"],
-        ["固定资产投资", "8000万", 7000],
-    ])
-    reading, data = read_fai(tmp_path, "{file: 外资.xlsx, row: 固定资产投资, column: 1-6月累计}", unit="万美元")
+    write_xlsx(
+        data_dir(tmp_path) / "外资.xlsx",
+        [
+            ["指标名称", "1-6月累计（万美元）", "上年同期（万美元）"],
+            ["固定资产投资", "8000万", 7000],
+        ],
+    )
+    reading, data = read_fai(
+        tmp_path, "{file: 外资.xlsx, row: 固定资产投资, column: 1-6月累计}", unit="万美元"
+    )
     assert reading.value == pytest.approx(8000)
     assert data.problems == []
 
 
 def test_unit_in_the_row_label(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["单位：亿元", None],
-        ["指标名称", "1-6月累计"],
-        ["固定资产投资（万元）", 1124000],
-        ["社会消费品零售总额", 44.0],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["单位：亿元", None],
+            ["指标名称", "1-6月累计"],
+            ["固定资产投资（万元）", 1124000],
+            ["社会消费品零售总额", 44.0],
+        ],
+    )
     reading, _ = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value == pytest.approx(112.4)
 
 
 def test_unit_column_per_row(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "计量单位", "1-6月累计"],
-        ["固定资产投资", "万元", 1124000],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "计量单位", "1-6月累计"],
+            ["固定资产投资", "万元", 1124000],
+        ],
+    )
     reading, _ = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value == pytest.approx(112.4)
 
 
 def test_configured_source_unit_when_the_sheet_says_nothing(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计"],
-        ["固定资产投资", 1124000],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计"],
+            ["固定资产投资", 1124000],
+        ],
+    )
     reading, _ = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计, unit: 万元}")
     assert reading.value == pytest.approx(112.4)
 
 
 def test_percent_as_fraction_column(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "增速"],
-        ["固定资产投资", 0.131],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "增速"],
+            ["固定资产投资", 0.131],
+        ],
+    )
     reading, _ = read_fai(
-        tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 增速, percent_as_fraction: true}",
-        kind="growth", unit="'%'")
+        tmp_path,
+        "{file: 指标.xlsx, row: 固定资产投资, column: 增速, percent_as_fraction: true}",
+        kind="growth",
+        unit="'%'",
+    )
     assert reading.value == pytest.approx(13.1)
 
 
@@ -333,12 +414,16 @@ def test_percent_as_fraction_column(tmp_path):
 
 
 def test_xls_input(tmp_path):
-    write_xls(data_dir(tmp_path) / "指标.xls", [
-        [TITLE, None, None, None],
-        ["指标名称", "完成情况", None, None],
-        [None, "本月", "1-6月累计", None],
-        ["固定资产投资", 20.5, "112.4", None],
-    ], merges=((0, 0, 0, 3), (1, 2, 0, 0), (1, 1, 1, 2)))
+    write_xls(
+        data_dir(tmp_path) / "指标.xls",
+        [
+            [TITLE, None, None, None],
+            ["指标名称", "完成情况", None, None],
+            [None, "本月", "1-6月累计", None],
+            ["固定资产投资", 20.5, "112.4", None],
+        ],
+        merges=((0, 0, 0, 3), (1, 2, 0, 0), (1, 1, 1, 2)),
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xls, row: 固定资产投资, column: 完成情况/1-6月累计}")
     assert reading.value == pytest.approx(112.4)
     assert reading.location == Location("2024-06/指标.xls", "Sheet1", "C4")
@@ -346,7 +431,7 @@ def test_xls_input(tmp_path):
 
 
 def test_gbk_csv_input(tmp_path):
-    text = "指标名称,年度目标,1-6月累计\r\n规上工业增加值,150,70.2\r\n固定资产投资,200,\"1,124.5\"\r\n"
+    text = '指标名称,年度目标,1-6月累计\r\n规上工业增加值,150,70.2\r\n固定资产投资,200,"1,124.5"\r\n'
     (data_dir(tmp_path) / "指标.csv").write_bytes(text.encode("gbk"))
     reading, data = read_fai(tmp_path, "{file: 指标.csv, row: 固定资产投资, column: 1-6月累计}", unit="万元")
     assert reading.value == pytest.approx(1124.5)
@@ -363,10 +448,13 @@ def test_gbk_csv_two_row_header(tmp_path):
 
 
 def test_file_name_differing_in_width_and_spaces_is_found(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "经发局 指标（6月）.xlsx", [
-        ["指标名称", "1-6月累计"],
-        ["固定资产投资", 112.4],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "经发局 指标（6月）.xlsx",
+        [
+            ["指标名称", "1-6月累计"],
+            ["固定资产投资", 112.4],
+        ],
+    )
     reading, data = read_fai(tmp_path, "{file: 经发局指标(6月).xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value == pytest.approx(112.4)
     assert reading.location.file == "2024-06/经发局 指标（6月）.xlsx"
@@ -374,11 +462,17 @@ def test_file_name_differing_in_width_and_spaces_is_found(tmp_path):
 
 
 def test_sheet_name_differing_in_width_and_spaces_is_found(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计"],
-        ["固定资产投资", 112.4],
-    ], sheet="表１ 主要指标")
-    reading, _ = read_fai(tmp_path, "{file: 指标.xlsx, sheet: 表1主要指标, row: 固定资产投资, column: 1-6月累计}")
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计"],
+            ["固定资产投资", 112.4],
+        ],
+        sheet="表１ 主要指标",
+    )
+    reading, _ = read_fai(
+        tmp_path, "{file: 指标.xlsx, sheet: 表1主要指标, row: 固定资产投资, column: 1-6月累计}"
+    )
     assert reading.value == pytest.approx(112.4)
     assert reading.location.sheet == "表１ 主要指标"
 
@@ -397,14 +491,18 @@ def test_missing_file(tmp_path):
 
 def test_missing_file_is_one_problem_for_several_indicators(tmp_path):
     data_dir(tmp_path)
-    config = indicator_config(tmp_path, "{file: 经发局.xlsx, row: 固定资产投资, column: 1-6月累计}", extra="""\
+    config = indicator_config(
+        tmp_path,
+        "{file: 经发局.xlsx, row: 固定资产投资, column: 1-6月累计}",
+        extra="""\
   - id: retail
     name: 社会消费品零售总额
     kind: cumulative
     unit: 亿元
     owner: 商务局
     target: 90
-    source: {file: 经发局.xlsx, row: 社会消费品零售总额, column: 1-6月累计}""")
+    source: {file: 经发局.xlsx, row: 社会消费品零售总额, column: 1-6月累计}""",
+    )
     data = read_period(config, PERIOD)
     assert len(problems(data)) == 1
     assert data.readings["retail"].value is None
@@ -418,9 +516,15 @@ def test_missing_period_folder(tmp_path):
 
 
 def test_missing_sheet_lists_existing_sheets(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [["指标名称", "1-6月累计"], ["固定资产投资", 112.4]],
-               sheet="主要指标", more_sheets={"重点项目": [["项目名称"]]})
-    reading, data = read_fai(tmp_path, "{file: 指标.xlsx, sheet: 指标表, row: 固定资产投资, column: 1-6月累计}")
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [["指标名称", "1-6月累计"], ["固定资产投资", 112.4]],
+        sheet="主要指标",
+        more_sheets={"重点项目": [["项目名称"]]},
+    )
+    reading, data = read_fai(
+        tmp_path, "{file: 指标.xlsx, sheet: 指标表, row: 固定资产投资, column: 1-6月累计}"
+    )
     assert reading.value is None
     [message] = problems(data)
     assert "指标.xlsx" in message and "指标表" in message and "不存在" in message
@@ -428,10 +532,14 @@ def test_missing_sheet_lists_existing_sheets(tmp_path):
 
 
 def test_missing_column_lists_existing_headers(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "年度目标", "1-5月累计"],
-        ["固定资产投资", 200, 90.1],
-    ], sheet="指标")
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "年度目标", "1-5月累计"],
+            ["固定资产投资", 200, 90.1],
+        ],
+        sheet="指标",
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value is None
     [message] = problems(data)
@@ -441,10 +549,14 @@ def test_missing_column_lists_existing_headers(tmp_path):
 
 
 def test_missing_row(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计"],
-        ["规上工业增加值", 70.2],
-    ], sheet="指标")
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计"],
+            ["规上工业增加值", 70.2],
+        ],
+        sheet="指标",
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value is None
     [message] = problems(data)
@@ -453,13 +565,17 @@ def test_missing_row(tmp_path):
 
 
 def test_non_number_cell_names_the_cell_and_text(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        [TITLE, None, None, None],
-        [None, None, None, None],
-        ["序号", "指标名称", "年度目标", "1-6月累计"],
-        [1, "规上工业增加值", 150, 70.2],
-        [2, "固定资产投资", 200, "1,2x3"],
-    ], sheet="指标")
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            [TITLE, None, None, None],
+            [None, None, None, None],
+            ["序号", "指标名称", "年度目标", "1-6月累计"],
+            [1, "规上工业增加值", 150, 70.2],
+            [2, "固定资产投资", 200, "1,2x3"],
+        ],
+        sheet="指标",
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value is None
     assert reading.location == Location("2024-06/指标.xlsx", "指标", "D5")
@@ -469,11 +585,14 @@ def test_non_number_cell_names_the_cell_and_text(tmp_path):
 
 
 def test_ambiguous_row_names_both_cells(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计"],
-        ["固定资产投资", 112.4],
-        ["固定资产投资", 113.0],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计"],
+            ["固定资产投资", 112.4],
+            ["固定资产投资", 113.0],
+        ],
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value is None
     [message] = problems(data)
@@ -512,8 +631,17 @@ LEDGER_CONFIG = """
 """
 
 LEDGER_HEADER = [
-    ["序号", "项目名称", "建设性质", "总投资（万元）", "年度计划投资（万元）", "1-6月累计完成投资（万元）",
-     "计划开工时间", "实际开工时间", "责任单位"],
+    [
+        "序号",
+        "项目名称",
+        "建设性质",
+        "总投资（万元）",
+        "年度计划投资（万元）",
+        "1-6月累计完成投资（万元）",
+        "计划开工时间",
+        "实际开工时间",
+        "责任单位",
+    ],
 ]
 
 
@@ -569,8 +697,8 @@ def test_ledger_amounts_converted_from_wanyuan_header_to_yiyuan(tmp_path):
     p = projects["新能源电池项目"]
     assert (p.total_investment, p.annual_plan, p.completed) == pytest.approx((10.0, 4.0, 2.2))
     q = projects["智能装备产业园"]
-    assert q.total_investment == pytest.approx(1.2)   # "1.2亿" typed in a 万元 column
-    assert q.completed is None                         # "—": not reported, not zero
+    assert q.total_investment == pytest.approx(1.2)  # "1.2亿" typed in a 万元 column
+    assert q.completed is None  # "—": not reported, not zero
 
 
 def test_ledger_dates_and_start_words(tmp_path):
@@ -579,7 +707,7 @@ def test_ledger_dates_and_start_words(tmp_path):
     assert (p.planned_start, p.actual_start) == (date(2024, 3, 1), date(2024, 3, 1))
     q = projects["智能装备产业园"]
     assert q.planned_start == date(2024, 5, 1)
-    assert q.actual_start is None and q.started_flag is False   # "未开工"
+    assert q.actual_start is None and q.started_flag is False  # "未开工"
     assert projects["滨河路改造工程"].planned_start == date(2023, 10, 1)
 
 
@@ -590,17 +718,23 @@ def test_ledger_project_location_is_the_name_cell(tmp_path):
 
 def test_ledger_unit_line_instead_of_header_units(tmp_path):
     header = [[h.replace("（万元）", "") for h in LEDGER_HEADER[0]]]
-    rows = [["重点项目推进情况表"] + [None] * 8, ["单位：万元"] + [None] * 8, *header,
-            [1, "新能源电池项目", "新开工", 100000, 40000, 22000, "2024.3", "已开工", "建设局"]]
+    rows = [
+        ["重点项目推进情况表"] + [None] * 8,
+        ["单位：万元"] + [None] * 8,
+        *header,
+        [1, "新能源电池项目", "新开工", 100000, 40000, 22000, "2024.3", "已开工", "建设局"],
+    ]
     projects, _ = read_projects(tmp_path, rows)
     assert projects["新能源电池项目"].completed == pytest.approx(2.2)
     assert projects["新能源电池项目"].started_flag is True
 
 
 def test_ledger_unreadable_date_is_a_problem_with_its_cell(tmp_path):
-    rows = [*LEDGER_HEADER,
-            [1, "新能源电池项目", "新开工", 100000, 40000, 22000, "下半年", None, "建设局"],
-            [2, "智能装备产业园", "新开工", 100000, "4万x", 22000, "2024.3", None, "建设局"]]
+    rows = [
+        *LEDGER_HEADER,
+        [1, "新能源电池项目", "新开工", 100000, 40000, 22000, "下半年", None, "建设局"],
+        [2, "智能装备产业园", "新开工", 100000, "4万x", 22000, "2024.3", None, "建设局"],
+    ]
     projects, data = read_projects(tmp_path, rows)
     assert projects["新能源电池项目"].planned_start is None
     messages = problems(data)
@@ -609,8 +743,10 @@ def test_ledger_unreadable_date_is_a_problem_with_its_cell(tmp_path):
 
 
 def test_ledger_missing_column_names_the_mapping(tmp_path):
-    rows = [[h for h in LEDGER_HEADER[0] if h != "计划开工时间"],
-            [1, "新能源电池项目", "新开工", 100000, 40000, 22000, None, "建设局"]]
+    rows = [
+        [h for h in LEDGER_HEADER[0] if h != "计划开工时间"],
+        [1, "新能源电池项目", "新开工", 100000, 40000, 22000, None, "建设局"],
+    ]
     projects, data = read_projects(tmp_path, rows)
     assert "新能源电池项目" in projects
     [message] = problems(data)
@@ -618,14 +754,16 @@ def test_ledger_missing_column_names_the_mapping(tmp_path):
 
 
 def test_ledger_in_gbk_csv(tmp_path):
-    lines = [",".join(LEDGER_HEADER[0]),
-             "1,2,3,4,5,6,7,8,9",
-             "1,新能源电池项目,新开工,100000,40000,\"22,000\",2024.3,2024.4,住建局",
-             "2,智能装备产业园,新开工,12000,12000,—,5月,,招商局"]
+    lines = [
+        ",".join(LEDGER_HEADER[0]),
+        "1,2,3,4,5,6,7,8,9",
+        '1,新能源电池项目,新开工,100000,40000,"22,000",2024.3,2024.4,住建局',
+        "2,智能装备产业园,新开工,12000,12000,—,5月,,招商局",
+    ]
     (data_dir(tmp_path) / "重点项目.csv").write_bytes("\r\n".join(lines).encode("gbk"))
     projects, data = read_projects(tmp_path, None, file="重点项目.csv")
     assert data.problems == []
-    assert list(projects) == ["新能源电池项目", "智能装备产业园"]   # not the column-number row
+    assert list(projects) == ["新能源电池项目", "智能装备产业园"]  # not the column-number row
     p = projects["新能源电池项目"]
     assert p.completed == pytest.approx(2.2)
     assert p.owner == "建设局"
@@ -634,9 +772,11 @@ def test_ledger_in_gbk_csv(tmp_path):
 
 
 def test_ledger_in_xls_with_merged_owner(tmp_path):
-    rows = [*LEDGER_HEADER,
-            [1, "新能源电池项目", "新开工", 100000, 40000, 22000, "2024.3", "2024.4", "招商局"],
-            [2, "智能装备产业园", "新开工", 12000, 12000, 3000, "2024.5", None, None]]
+    rows = [
+        *LEDGER_HEADER,
+        [1, "新能源电池项目", "新开工", 100000, 40000, 22000, "2024.3", "2024.4", "招商局"],
+        [2, "智能装备产业园", "新开工", 12000, 12000, 3000, "2024.5", None, None],
+    ]
     write_xls(data_dir(tmp_path) / "重点项目.xls", rows, sheet="台账", merges=((1, 2, 8, 8),))
     projects, data = read_projects(tmp_path, None, file="重点项目.xls")
     assert data.problems == []
@@ -648,11 +788,15 @@ def test_ledger_in_xls_with_merged_owner(tmp_path):
 
 
 def test_locate_table_reports_header_paths_and_units(tmp_path):
-    path = write_xlsx(tmp_path / "t.xlsx", [
-        ["序号", "项目名称", "投资情况", None],
-        [None, None, "总投资（万元）", "1-6月完成（万元）"],
-        [1, "甲项目", 100, 20],
-    ], merges=("A1:A2", "B1:B2", "C1:D1"))
+    path = write_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["序号", "项目名称", "投资情况", None],
+            [None, None, "总投资（万元）", "1-6月完成（万元）"],
+            [1, "甲项目", 100, 20],
+        ],
+        merges=("A1:A2", "B1:B2", "C1:D1"),
+    )
     grid = Workbook(path).grid(None)
     table = locate_table(grid, ["项目名称", "总投资", "1-6月完成"])
     assert (table.header_top, table.data_start) == (0, 2)
@@ -690,8 +834,10 @@ def test_hidden_sheet_is_not_the_default(tmp_path):
 def test_other_period_is_read_from_its_own_folder(tmp_path):
     for month, value in ((5, 90.1), (6, 112.4)):
         period = Period(2024, month)
-        write_xlsx(data_dir(tmp_path, period) / "指标.xlsx", [
-            ["指标名称", f"1-{month}月累计"], ["固定资产投资", value]])
+        write_xlsx(
+            data_dir(tmp_path, period) / "指标.xlsx",
+            [["指标名称", f"1-{month}月累计"], ["固定资产投资", value]],
+        )
     config = indicator_config(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: '1-{month}月累计'}")
     assert read_period(config, Period(2024, 5)).readings["fai"].value == pytest.approx(90.1)
     assert read_period(config, Period(2024, 6)).readings["fai"].value == pytest.approx(112.4)
@@ -714,18 +860,24 @@ def test_month_span_headers_in_all_their_spellings(tmp_path):
             (tmp_path / "c.yaml").write_text(
                 "zone: 区\nyear: 2024\ndepartments: [经发局]\nindicators:\n"
                 "  - {id: fai, name: 固定资产投资, unit: 亿元, kind: cumulative, target: 100, owner: 经发局,\n"
-                f"     source: {{file: 表.xlsx, row: 固定资产投资, column: \"{column}\"}}}}\n", encoding="utf-8")
+                f'     source: {{file: 表.xlsx, row: 固定资产投资, column: "{column}"}}}}\n',
+                encoding="utf-8",
+            )
             data = read_period(load_config(tmp_path / "c.yaml"), Period(2024, month))
             assert data.readings["fai"].value == 12.5, (header, column, data.problems)
 
 
 def test_group_merged_only_across_with_leaf_row_below(tmp_path):
     """A common shape: '完成情况' merged over two columns, the other header cells not merged down."""
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "完成情况", None, "上年同期", None],
-        [None, "本月", "1-6月累计", "本月", "1-6月累计"],
-        ["固定资产投资", 20.5, 112.4, 18.0, 99.4],
-    ], merges=("B1:C1", "D1:E1"))
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "完成情况", None, "上年同期", None],
+            [None, "本月", "1-6月累计", "本月", "1-6月累计"],
+            ["固定资产投资", 20.5, 112.4, 18.0, 99.4],
+        ],
+        merges=("B1:C1", "D1:E1"),
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 完成情况/1-6月累计}")
     assert reading.value == pytest.approx(112.4) and reading.location.cell == "C3"
     reading, _ = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 上年同期/1-6月累计}")
@@ -733,9 +885,12 @@ def test_group_merged_only_across_with_leaf_row_below(tmp_path):
 
 
 def test_text_only_first_data_row_is_not_taken_for_a_header_row(tmp_path):
-    write_xlsx(data_dir(tmp_path) / "指标.xlsx", [
-        ["指标名称", "1-6月累计", "备注"],
-        ["固定资产投资", "112.4", "含续建"],
-    ])
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "1-6月累计", "备注"],
+            ["固定资产投资", "112.4", "含续建"],
+        ],
+    )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value == pytest.approx(112.4) and data.problems == []

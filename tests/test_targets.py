@@ -41,13 +41,18 @@ FAI = """\
 
 def main_sheet(tmp_path, fai_target=2000000, fai_stretch=2200000):
     """主要指标 in 万元: 固定资产投资 确保 200亿、力争 220亿, 1-6月 112.4亿 (row 4: B4 确保, C4 力争)."""
-    write_xlsx(data_dir(tmp_path) / FILE, [
-        ["2024年1-6月主要经济指标完成情况表", None, None, None],
-        ["单位：万元", None, None, None],
-        ["指标名称", "确保", "力争", "1-6月累计"],
-        ["固定资产投资", fai_target, fai_stretch, 1124000],
-        ["新开工项目（个）", 60, 70, 33],
-    ], sheet="主要指标", merges=("A1:D1",))
+    write_xlsx(
+        data_dir(tmp_path) / FILE,
+        [
+            ["2024年1-6月主要经济指标完成情况表", None, None, None],
+            ["单位：万元", None, None, None],
+            ["指标名称", "确保", "力争", "1-6月累计"],
+            ["固定资产投资", fai_target, fai_stretch, 1124000],
+            ["新开工项目（个）", 60, 70, 33],
+        ],
+        sheet="主要指标",
+        merges=("A1:D1",),
+    )
 
 
 def evaluated(tmp_path, indicators: str):
@@ -61,7 +66,7 @@ def test_target_and_stretch_from_the_sheet_converted_to_the_indicator_unit(tmp_p
     both = "    target: {column: 确保}\n    stretch: {column: 力争}\n"
     results, problems, data = evaluated(tmp_path, FAI + both)
     assert problems == []
-    assert data.targets["fai"].value == pytest.approx(200)          # 2000000 万元 -> 200 亿元
+    assert data.targets["fai"].value == pytest.approx(200)  # 2000000 万元 -> 200 亿元
     assert data.targets["fai"].location == Location(f"2024-06/{FILE}", "主要指标", "B4")
     r = results["fai"]
     assert (r.target, r.stretch) == (pytest.approx(200), pytest.approx(220))
@@ -77,7 +82,9 @@ def test_target_cell_overrides_every_part_of_the_source(tmp_path):
     main_sheet(tmp_path)
     write_xlsx(data_dir(tmp_path) / "目标.xlsx", [["指标", "全年目标（亿元）"], ["固投", 250]], sheet="目标")
     results, problems, _ = evaluated(
-        tmp_path, FAI + "    target: {file: 目标.xlsx, sheet: 目标, row: 固投, label_column: 指标, column: 全年目标}\n")
+        tmp_path,
+        FAI + "    target: {file: 目标.xlsx, sheet: 目标, row: 固投, label_column: 指标, column: 全年目标}\n",
+    )
     assert problems == []
     assert results["fai"].target == pytest.approx(250)
     assert results["fai"].target_source == "2024-06/目标.xlsx › 目标 › B2"
@@ -115,9 +122,13 @@ def test_growth_target_from_a_percent_text_column(tmp_path):
     book = Workbook()
     ws = book.active
     ws.title = "主要指标"
-    for row in (["指标名称", "目标增速", "1-6月增速"], ["税收收入", "10%", 12.5], ["规上工业增加值", 0.08, 6.0]):
+    for row in (
+        ["指标名称", "目标增速", "1-6月增速"],
+        ["税收收入", "10%", 12.5],
+        ["规上工业增加值", 0.08, 6.0],
+    ):
         ws.append(row)
-    ws["B3"].number_format = "0.0%"            # 8% typed into a percent-formatted cell is stored as 0.08
+    ws["B3"].number_format = "0.0%"  # 8% typed into a percent-formatted cell is stored as 0.08
     path = data_dir(tmp_path) / FILE
     book.save(path)
     growth = """\
@@ -128,8 +139,10 @@ def test_growth_target_from_a_percent_text_column(tmp_path):
     target: {{column: 目标增速}}
     source: {{file: 主要经济指标.xlsx, sheet: 主要指标, row: {name}, column: 1-6月增速}}
 """
-    results, problems, _ = evaluated(tmp_path, growth.format(id="tax", name="税收收入")
-                                     + growth.format(id="industry", name="规上工业增加值"))
+    results, problems, _ = evaluated(
+        tmp_path,
+        growth.format(id="tax", name="税收收入") + growth.format(id="industry", name="规上工业增加值"),
+    )
     assert problems == []
     tax, industry = results["tax"], results["industry"]
     assert tax.target == pytest.approx(10.0) and tax.gap == pytest.approx(2.5) and tax.light == "green"
@@ -139,12 +152,18 @@ def test_growth_target_from_a_percent_text_column(tmp_path):
 
 
 def test_growth_target_from_sheet_beside_amounts_is_read_as_percent(tmp_path):
-    write_xlsx(data_dir(tmp_path) / FILE, [
-        ["单位：万元", None, None, None],
-        ["指标名称", "目标增速", "1-6月累计", "上年同期"],
-        ["税收收入", 10, 110000, 100000],              # the sheet's 万元 is not the target's unit
-    ], sheet="主要指标")
-    results, problems, _ = evaluated(tmp_path, """\
+    write_xlsx(
+        data_dir(tmp_path) / FILE,
+        [
+            ["单位：万元", None, None, None],
+            ["指标名称", "目标增速", "1-6月累计", "上年同期"],
+            ["税收收入", 10, 110000, 100000],  # the sheet's 万元 is not the target's unit
+        ],
+        sheet="主要指标",
+    )
+    results, problems, _ = evaluated(
+        tmp_path,
+        """\
   - id: tax
     name: 税收收入
     kind: growth
@@ -152,7 +171,8 @@ def test_growth_target_from_sheet_beside_amounts_is_read_as_percent(tmp_path):
     target: {column: 目标增速}
     last_year: {column: 上年同期}
     source: {file: 主要经济指标.xlsx, sheet: 主要指标, row: 税收收入, column: 1-6月累计}
-""")
+""",
+    )
     assert problems == []
     assert results["tax"].target == pytest.approx(10.0)
     assert results["tax"].actual == pytest.approx(10.0)
@@ -160,12 +180,18 @@ def test_growth_target_from_sheet_beside_amounts_is_read_as_percent(tmp_path):
 
 
 def test_share_and_cap_targets_from_the_sheet(tmp_path):
-    write_xlsx(data_dir(tmp_path) / FILE, [
-        ["指标名称", "目标", "1-6月"],
-        ["服务业增加值占比", "3个百分点", 44.0],
-        ["安全事故死亡人数", 0, 1],
-    ], sheet="主要指标")
-    results, problems, _ = evaluated(tmp_path, """\
+    write_xlsx(
+        data_dir(tmp_path) / FILE,
+        [
+            ["指标名称", "目标", "1-6月"],
+            ["服务业增加值占比", "3个百分点", 44.0],
+            ["安全事故死亡人数", 0, 1],
+        ],
+        sheet="主要指标",
+    )
+    results, problems, _ = evaluated(
+        tmp_path,
+        """\
   - id: services
     name: 服务业增加值占比
     kind: share
@@ -180,7 +206,8 @@ def test_share_and_cap_targets_from_the_sheet(tmp_path):
     owner: 经发局
     target: {column: 目标}
     source: {file: 主要经济指标.xlsx, sheet: 主要指标, row: 安全事故死亡人数, column: 1-6月}
-""")
+""",
+    )
     assert problems == []
     services, deaths = results["services"], results["deaths"]
     assert services.target == pytest.approx(43.0) and services.gap == pytest.approx(1.0)
@@ -190,13 +217,15 @@ def test_share_and_cap_targets_from_the_sheet(tmp_path):
     assert deaths.target_source == f"{WHERE} › B3"
 
 
-@pytest.mark.parametrize("cell, why", [("—", "“—”表示未填报"), ("待定", "“待定”不是数字"), (0, "0亿元 不是正数")])
+@pytest.mark.parametrize(
+    "cell, why", [("—", "“—”表示未填报"), ("待定", "“待定”不是数字"), (0, "0亿元 不是正数")]
+)
 def test_unreadable_target_leaves_the_indicator_unjudged(tmp_path, cell, why):
     main_sheet(tmp_path, fai_target=cell)
-    plan = "    plan: [10, 20, 30, 40, 55, 70, 85, 100, 120, 140, 170, 200]\n"   # plan mode divides by target
+    plan = "    plan: [10, 20, 30, 40, 55, 70, 85, 100, 120, 140, 170, 200]\n"  # plan mode divides by target
     results, problems, _ = evaluated(tmp_path, FAI + "    target: {column: 确保}\n" + plan)
     r = results["fai"]
-    assert r.actual == pytest.approx(112.4)                       # the figure is still shown
+    assert r.actual == pytest.approx(112.4)  # the figure is still shown
     assert r.target is None and r.completion is None and r.gap is None
     assert (r.light, r.on_track, r.checkpoint_met) == ("none", None, None)
     assert r.note.startswith(f"目标未读到：{WHERE} › B4")
@@ -217,15 +246,19 @@ def test_missing_target_column_is_one_problem_and_no_target(tmp_path):
 def test_config_value_disagreeing_with_the_sheet_is_reported_and_config_used(tmp_path):
     main_sheet(tmp_path)
     results, problems, _ = evaluated(tmp_path, FAI + "    target: {column: 确保, value: 210}\n")
-    assert problems == [(f"{WHERE} › B4：确保目标与配置不一致：报表为 200亿元，配置为 210亿元；"
-                         "按配置的 210亿元 计算（指标：固定资产投资）")]
+    assert problems == [
+        (
+            f"{WHERE} › B4：确保目标与配置不一致：报表为 200亿元，配置为 210亿元；"
+            "按配置的 210亿元 计算（指标：固定资产投资）"
+        )
+    ]
     r = results["fai"]
     assert r.target == 210 and r.completion == pytest.approx(112.4 / 210)
-    assert r.target_source == ""                                  # the config's figure, not the sheet's
+    assert r.target_source == ""  # the config's figure, not the sheet's
 
 
 def test_config_value_agreeing_after_unit_conversion_is_quiet(tmp_path):
-    main_sheet(tmp_path, fai_target=2000000.0000001)              # float noise after 万元 -> 亿元
+    main_sheet(tmp_path, fai_target=2000000.0000001)  # float noise after 万元 -> 亿元
     results, problems, _ = evaluated(tmp_path, FAI + "    target: {column: 确保, value: 200}\n")
     assert problems == []
     assert results["fai"].target == 200
@@ -248,8 +281,12 @@ def test_validate_lists_targets_with_provenance(tmp_path, capsys):
         f"固定资产投资 确保目标 200亿元 ← {WHERE} › B4",
         f"固定资产投资 力争目标 230亿元（按配置；报表 220亿元 ← {WHERE} › C4）",
     ]
-    assert report.problems == [(f"{WHERE} › C4：力争目标与配置不一致：报表为 220亿元，配置为 230亿元；"
-                                "按配置的 230亿元 计算（指标：固定资产投资）")]
+    assert report.problems == [
+        (
+            f"{WHERE} › C4：力争目标与配置不一致：报表为 220亿元，配置为 230亿元；"
+            "按配置的 230亿元 计算（指标：固定资产投资）"
+        )
+    ]
     assert main(["validate", "-c", str(tmp_path / "config.yaml"), "-p", "2024-06"]) == 1
     out, err = capsys.readouterr()
     assert f"  固定资产投资 确保目标 200亿元 ← {WHERE} › B4" in out.splitlines()
@@ -266,7 +303,10 @@ def test_ledger_indicator_needs_file_and_row_for_a_sheet_target(tmp_path):
     from reportgen.errors import ProblemList
 
     with pytest.raises(ProblemList) as exc:
-        config_from(tmp_path, HEAD + """\
+        config_from(
+            tmp_path,
+            HEAD
+            + """\
   - id: starts
     name: 新开工项目
     kind: count
@@ -275,7 +315,8 @@ def test_ledger_indicator_needs_file_and_row_for_a_sheet_target(tmp_path):
     source: {ledger: projects, count_where: {}}
 ledgers:
   projects: {file: 重点项目.xlsx}
-""")
+""",
+        )
     assert any("indicators[0].target" in line and "file 和 row" in line for line in exc.value.lines())
 
 
@@ -303,7 +344,7 @@ def test_run_with_targets_from_the_sheet_writes_the_report(tmp_path):
     assert starts_row[header.index("确保目标")] is None
     assert starts_row[header.index("力争目标")] == 70
     fai_row = next(r for r in rows if "固定资产投资" in r)
-    assert fai_row[header.index("状态")] == "未评价"                  # reported, but no target to judge it by
+    assert fai_row[header.index("状态")] == "未评价"  # reported, but no target to judge it by
     from docx import Document
 
     text = "\n".join(p.text for p in Document(result.report).paragraphs)

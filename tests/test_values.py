@@ -4,24 +4,35 @@ from datetime import date, datetime
 
 import pytest
 
-from reportgen.sources.values import (NotANumber, convert, is_placeholder, parse_flag, parse_month, parse_number,
-                                      split_unit, unit_in_line)
+from reportgen.sources.values import (
+    NotANumber,
+    convert,
+    is_placeholder,
+    parse_flag,
+    parse_month,
+    parse_number,
+    split_unit,
+    unit_in_line,
+)
 
 # ---- parse_number -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("1,234.5", 1234.5),
-    ("１２３", 123.0),            # full-width digits
-    ("１，２３４．５", 1234.5),    # full-width comma and point
-    (" 12 ", 12.0),
-    ("12\n", 12.0),
-    ("-3.2", -3.2),
-    ("－3.2", -3.2),             # full-width minus
-    (42, 42.0),
-    (4.5, 4.5),
-    ("12个", 12.0),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("1,234.5", 1234.5),
+        ("１２３", 123.0),  # full-width digits
+        ("１，２３４．５", 1234.5),  # full-width comma and point
+        (" 12 ", 12.0),
+        ("12\n", 12.0),
+        ("-3.2", -3.2),
+        ("－3.2", -3.2),  # full-width minus
+        (42, 42.0),
+        (4.5, 4.5),
+        ("12个", 12.0),
+    ],
+)
 def test_number_typed_as_text(raw, expected):
     assert parse_number(raw) == pytest.approx(expected)
 
@@ -68,7 +79,9 @@ def test_conversion_across_currencies_is_refused():
         parse_number("8000万美元", "万元", "亿元")
 
 
-@pytest.mark.parametrize("raw", ["—", "——", "-", "/", "／", "无", "…", "……", "", "   ", None, "#DIV/0!", "未填报"])
+@pytest.mark.parametrize(
+    "raw", ["—", "——", "-", "/", "／", "无", "…", "……", "", "   ", None, "#DIV/0!", "未填报"]
+)
 def test_placeholders_mean_not_reported_never_zero(raw):
     assert is_placeholder(raw)
     assert parse_number(raw) is None
@@ -101,29 +114,35 @@ def test_dates_are_not_numbers():
 # ---- units in headers and title lines ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("header, expected", [
-    ("总投资（万元）", ("总投资", "万元")),
-    ("总投资(亿元)", ("总投资", "亿元")),
-    ("总投资\n（万元）", ("总投资", "万元")),
-    ("增速（%）", ("增速", "%")),
-    ("总 投 资（ 万元 ）", ("总投资", "万元")),
-    ("项目名称", ("项目名称", None)),
-    ("备注（其他）", ("备注(其他)", None)),     # not a unit: the (normalised) text stays whole
-])
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("总投资（万元）", ("总投资", "万元")),
+        ("总投资(亿元)", ("总投资", "亿元")),
+        ("总投资\n（万元）", ("总投资", "万元")),
+        ("增速（%）", ("增速", "%")),
+        ("总 投 资（ 万元 ）", ("总投资", "万元")),
+        ("项目名称", ("项目名称", None)),
+        ("备注（其他）", ("备注(其他)", None)),  # not a unit: the (normalised) text stays whole
+    ],
+)
 def test_split_unit(header, expected):
     assert split_unit(header) == expected
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("单位：万元", "万元"),
-    ("单位:亿元", "亿元"),
-    ("金额单位：万元", "万元"),
-    ("填报单位：经发局      单位：万元", "万元"),
-    ("单位：万元    （截至2024年6月底）", "万元"),
-    ("单位：万美元", "万美元"),
-    ("单位：经发局", None),
-    ("固定资产投资完成情况", None),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("单位：万元", "万元"),
+        ("单位:亿元", "亿元"),
+        ("金额单位：万元", "万元"),
+        ("填报单位：经发局      单位：万元", "万元"),
+        ("单位：万元    （截至2024年6月底）", "万元"),
+        ("单位：万美元", "万美元"),
+        ("单位：经发局", None),
+        ("固定资产投资完成情况", None),
+    ],
+)
 def test_unit_in_line(line, expected):
     assert unit_in_line(line) == expected
 
@@ -131,24 +150,27 @@ def test_unit_in_line(line, expected):
 # ---- parse_month ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (datetime(2024, 3, 15, 0, 0), date(2024, 3, 1)),     # an Excel date cell
-    (date(2024, 11, 30), date(2024, 11, 1)),
-    ("2024.3", date(2024, 3, 1)),
-    (2024.3, date(2024, 3, 1)),                          # typed as a number
-    ("2024年3月", date(2024, 3, 1)),
-    ("2024年12月", date(2024, 12, 1)),
-    ("3月", date(2024, 3, 1)),                           # year from the config
-    ("3月底", date(2024, 3, 1)),
-    ("10月份", date(2024, 10, 1)),
-    ("2024-04", date(2024, 4, 1)),
-    ("2024-04-18", date(2024, 4, 1)),
-    ("2024/5", date(2024, 5, 1)),
-    ("202403", date(2024, 3, 1)),
-    (202403, date(2024, 3, 1)),
-    ("２０２４．３", date(2024, 3, 1)),
-    ("2023年11月", date(2023, 11, 1)),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (datetime(2024, 3, 15, 0, 0), date(2024, 3, 1)),  # an Excel date cell
+        (date(2024, 11, 30), date(2024, 11, 1)),
+        ("2024.3", date(2024, 3, 1)),
+        (2024.3, date(2024, 3, 1)),  # typed as a number
+        ("2024年3月", date(2024, 3, 1)),
+        ("2024年12月", date(2024, 12, 1)),
+        ("3月", date(2024, 3, 1)),  # year from the config
+        ("3月底", date(2024, 3, 1)),
+        ("10月份", date(2024, 10, 1)),
+        ("2024-04", date(2024, 4, 1)),
+        ("2024-04-18", date(2024, 4, 1)),
+        ("2024/5", date(2024, 5, 1)),
+        ("202403", date(2024, 3, 1)),
+        (202403, date(2024, 3, 1)),
+        ("２０２４．３", date(2024, 3, 1)),
+        ("2023年11月", date(2023, 11, 1)),
+    ],
+)
 def test_parse_month(raw, expected):
     assert parse_month(raw, 2024) == expected
 
@@ -172,11 +194,25 @@ def test_parse_month_bad_text_names_the_text(raw):
 # ---- parse_flag -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("已开工", True), ("未开工", False), ("是", True), ("否", False), ("√", True), ("×", False),
-    ("已完成", True), ("未完成", False), ("暂未开工", False), ("尚未开工", False), (" 是 ", True),
-    ("", None), ("—", None), ("/", None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("已开工", True),
+        ("未开工", False),
+        ("是", True),
+        ("否", False),
+        ("√", True),
+        ("×", False),
+        ("已完成", True),
+        ("未完成", False),
+        ("暂未开工", False),
+        ("尚未开工", False),
+        (" 是 ", True),
+        ("", None),
+        ("—", None),
+        ("/", None),
+    ],
+)
 def test_parse_flag(raw, expected):
     assert parse_flag(raw) is expected
 

@@ -73,38 +73,75 @@ def test_overview_narrative_sentences(june):
     text = "\n".join(paragraphs(june.report))
     # 28 progress indicators (31 less 3 底线); the green 新增高新技术企业 (ahead of its plan) is not "未实现",
     # the yellow 新开工项目 (behind its plan) is: the checkpoint and the lights are one judgment.
-    assert ("1-6月，纳入进度考核的28项指标中，22项实现“双过半”，6项未实现，分别是：新开工项目、实到外资、"
-            "外贸进出口总额、高新技术产业产值占比、智慧园区平台建设、政府性基金收入。") in text
+    assert (
+        "1-6月，纳入进度考核的28项指标中，22项实现“双过半”，6项未实现，分别是：新开工项目、实到外资、"
+        "外贸进出口总额、高新技术产业产值占比、智慧园区平台建设、政府性基金收入。"
+    ) in text
     assert "本期绿灯25项、黄灯5项、红灯1项。亮红灯的是：政府性基金收入（财政局）。" in text
-    assert "底线指标方面，生产安全事故死亡人数、较大及以上生产安全事故、单位工业增加值能耗控制在目标以内。" in text
-    assert ("1-6月，全区完成固定资产投资112.40亿元，同比增长13.1%，完成年度目标的56.2%、力争目标的51.1%，"
-            "完成率比1-5月提高10.3个百分点，超序时进度6.2个百分点") in text
+    assert (
+        "底线指标方面，生产安全事故死亡人数、较大及以上生产安全事故、单位工业增加值能耗控制在目标以内。"
+        in text
+    )
+    assert (
+        "1-6月，全区完成固定资产投资112.40亿元，同比增长13.1%，完成年度目标的56.2%、力争目标的51.1%，"
+        "完成率比1-5月提高10.3个百分点，超序时进度6.2个百分点"
+    ) in text
     assert "新开工项目53个，完成年度目标的53.0%" in text
-    assert text.count("计划截至本月开工的项目（应开工）60个，其中已开工47个，开工率78.3%；"
-                      "逾期未开工13个（已过计划开工时间仍未开工）：产业项目10个、基础设施2个、社会民生1个。") == 1
+    assert (
+        text.count(
+            "计划截至本月开工的项目（应开工）60个，其中已开工47个，开工率78.3%；"
+            "逾期未开工13个（已过计划开工时间仍未开工）：产业项目10个、基础设施2个、社会民生1个。"
+        )
+        == 1
+    )
     assert "全区重点项目120个，已开工（含续建）70个；" in text
-    assert text.index("计划截至本月开工的项目（应开工）60个") > text.index("三、重点项目推进情况")   # not repeated in 一
+    assert text.index("计划截至本月开工的项目（应开工）60个") > text.index(
+        "三、重点项目推进情况"
+    )  # not repeated in 一
 
 
 def test_rate_indicators_read_naturally(demo):
     rows = {r["id"]: r for r in _context_for(demo, 6)["indicators"]}
-    assert rows["iva_growth"]["sentence"].startswith("规上工业增加值增速12.6%，")    # not "增速增长12.6%"
+    assert rows["iva_growth"]["sentence"].startswith("规上工业增加值增速12.6%，")  # not "增速增长12.6%"
 
 
 def test_sections_numbered_in_order(june):
     headings = [p.text for p in Document(str(june.report)).paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["一、总体情况", "二、主要指标完成情况", "三、重点项目推进情况", "四、各责任单位完成情况",
-                        "五、存在问题及下步建议"]
+    assert headings == [
+        "一、总体情况",
+        "二、主要指标完成情况",
+        "三、重点项目推进情况",
+        "四、各责任单位完成情况",
+        "五、存在问题及下步建议",
+    ]
 
 
 def test_indicator_table_rows_groups_and_light_shading(june):
     doc = Document(str(june.report))
     table = table_with(doc, "指标")
-    assert [c.text for c in table.rows[0].cells] == ["指标", "单位", "全年目标/力争", "1-6月完成", "完成率", "序时进度",
-                                                     "差距（百分点）", "同比", "状态"]
-    assert row_of(table, "固定资产投资") == ["固定资产投资", "亿元", "200/220", "112.40", "56.2%", "50.0%",
-                                             "+6.2", "13.1%", "绿灯"]
-    assert row_of(table, "实到外资")[2:4] == ["8000/10000", "3620"]          # decimals: 0 in the config
+    assert [c.text for c in table.rows[0].cells] == [
+        "指标",
+        "单位",
+        "全年目标/力争",
+        "1-6月完成",
+        "完成率",
+        "序时进度",
+        "差距（百分点）",
+        "同比",
+        "状态",
+    ]
+    assert row_of(table, "固定资产投资") == [
+        "固定资产投资",
+        "亿元",
+        "200/220",
+        "112.40",
+        "56.2%",
+        "50.0%",
+        "+6.2",
+        "13.1%",
+        "绿灯",
+    ]
+    assert row_of(table, "实到外资")[2:4] == ["8000/10000", "3620"]  # decimals: 0 in the config
     bands = [r.cells[0].text for r in table.rows if len({c._tc for c in r.cells}) == 1]
     assert bands == ["项目仗", "招商仗", "产业仗", "创新仗", "财税仗", "安全环保仗"]
     red = next(r for r in table.rows if r.cells[0].text == "政府性基金收入")
@@ -112,39 +149,74 @@ def test_indicator_table_rows_groups_and_light_shading(june):
     assert (fill(red.cells[-1]), red.cells[-1].text) == ("FFC7CE", "红灯")
     assert fill(green.cells[-1]) == "C6EFCE"
     header = table.rows[0]._tr.trPr
-    assert header.find(qn("w:tblHeader")) is not None        # repeated on every page
-    assert len(table.rows) == 1 + 6 + 31                      # header, group bands, one row per indicator
+    assert header.find(qn("w:tblHeader")) is not None  # repeated on every page
+    assert len(table.rows) == 1 + 6 + 31  # header, group bands, one row per indicator
 
 
 def test_project_and_department_tables(june):
     doc = Document(str(june.report))
     categories = table_with(doc, "类别")
-    assert [c.text for c in categories.rows[0].cells][1:5] == ["项目数", "已开工（含续建）", "应开工", "其中已开工"]
-    assert row_of(categories, "合计") == ["合计", "120", "70", "60", "47", "78.3%", "150.00", "76.20", "50.8%", "13"]
+    assert [c.text for c in categories.rows[0].cells][1:5] == [
+        "项目数",
+        "已开工（含续建）",
+        "应开工",
+        "其中已开工",
+    ]
+    assert row_of(categories, "合计") == [
+        "合计",
+        "120",
+        "70",
+        "60",
+        "47",
+        "78.3%",
+        "150.00",
+        "76.20",
+        "50.8%",
+        "13",
+    ]
     overdue = table_with(doc, "序号")
     assert len(overdue.rows) == 1 + 13
-    assert overdue.rows[1].cells[1].text and overdue.rows[1].cells[4].text == "5"   # longest overdue first
+    assert overdue.rows[1].cells[1].text and overdue.rows[1].cells[4].text == "5"  # longest overdue first
     ranking = table_with(doc, "排名")
     names = [r.cells[2].text for r in ranking.rows[1:]]
     # ranked by the mean gap to each indicator's own 序时 (plan-to-date where planned): it agrees with the lights
     assert names == ["科创局", "经发局", "招商局", "财政局", "建设局", "应急局"]
-    assert [c.text for c in ranking.rows[1].cells][:5] == ["1", "—", "科创局", "+3.8", "5"]   # — : same rank as 1-5月
-    assert [c.text for c in ranking.rows[-1].cells][:3] == ["—", "—", "应急局"]   # one progress indicator: not ranked
+    assert [c.text for c in ranking.rows[1].cells][:5] == [
+        "1",
+        "—",
+        "科创局",
+        "+3.8",
+        "5",
+    ]  # — : same rank as 1-5月
+    assert [c.text for c in ranking.rows[-1].cells][:3] == [
+        "—",
+        "—",
+        "应急局",
+    ]  # one progress indicator: not ranked
 
 
 def test_issues_section_lists_every_red_and_yellow_and_staff_notes(june):
     text = paragraphs(june.report)
     start = text.index("五、存在问题及下步建议")
     section = "\n".join(text[start:])
-    assert ("1. 财政局：完成政府性基金收入7.10亿元，同比下降18.5%，完成年度目标的35.5%，完成率比1-5月提高6.9个百分点，"
-            "明显低于序时进度14.5个百分点（红灯，连续6个月亮灯，约谈）。") in section
+    assert (
+        "1. 财政局：完成政府性基金收入7.10亿元，同比下降18.5%，完成年度目标的35.5%，完成率比1-5月提高6.9个百分点，"
+        "明显低于序时进度14.5个百分点（红灯，连续6个月亮灯，约谈）。"
+    ) in section
     assert "本期约谈1项：政府性基金收入（财政局）；督办5项：" in section
     lagging = [t for t in text[start:] if re.match(r"\d+\. .+（[红黄]灯[^（）]*）。$", t)]
     assert len(lagging) == 5 + 1
-    assert "二是政府性基金收入受土地出让节奏影响明显，财政局要会同建设局加快三宗经营性用地出让进度。" in section
-    assert "请财政局针对政府性基金收入明显滞后的问题，分析原因，倒排工期，挂图作战，确保前三季度各项指标达到序时进度要求。" in section
-    assert "高新技术产业产值占比略低于目标，请科创局持续跟踪，确保尽快追上。" in section   # graded: a note only
-    assert "前三季度”目标" not in section                  # a checkpoint is an event, never a target
+    assert (
+        "二是政府性基金收入受土地出让节奏影响明显，财政局要会同建设局加快三宗经营性用地出让进度。" in section
+    )
+    assert (
+        "请财政局针对政府性基金收入明显滞后的问题，分析原因，倒排工期，挂图作战，确保前三季度各项指标达到序时进度要求。"
+        in section
+    )
+    assert (
+        "高新技术产业产值占比略低于目标，请科创局持续跟踪，确保尽快追上。" in section
+    )  # graded: a note only
+    assert "前三季度”目标" not in section  # a checkpoint is an event, never a target
     assert "（一）落后指标" in section and "（二）重点项目" in section and "（三）下步建议" in section
 
 
@@ -181,8 +253,12 @@ def test_gb9704_fonts_in_east_asian_slot(june):
     assert doc.styles["Normal"].font.size.pt == 16 and doc.styles["Title"].font.size.pt == 22
     assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:ascii")) == "Times New Roman"
     section = doc.sections[0]
-    assert (round(section.top_margin.mm), round(section.bottom_margin.mm), round(section.left_margin.mm),
-            round(section.right_margin.mm)) == (37, 35, 28, 26)
+    assert (
+        round(section.top_margin.mm),
+        round(section.bottom_margin.mm),
+        round(section.left_margin.mm),
+        round(section.right_margin.mm),
+    ) == (37, 35, 28, 26)
     assert round(section.page_width.mm) == 210
     footer = section.footer._element.xml
     assert "PAGE" in footer and "— " in footer
@@ -196,10 +272,16 @@ def _context_for(demo, month: int, *, as_month: int | None = None, **kwargs):
     return report_context(evaluate(config, data), **kwargs)
 
 
-@pytest.mark.parametrize("month, as_month, expected", [
-    (3, None, "项实现“开门红”"), (6, None, "项实现“双过半”"), (9, None, "22项达到前三季度序时进度要求，6项未达到，"),
-    (9, 12, "项实现“全年红”"), (5, None, "项达到序时进度或目标要求"),
-])
+@pytest.mark.parametrize(
+    "month, as_month, expected",
+    [
+        (3, None, "项实现“开门红”"),
+        (6, None, "项实现“双过半”"),
+        (9, None, "22项达到前三季度序时进度要求，6项未达到，"),
+        (9, 12, "项实现“全年红”"),
+        (5, None, "项达到序时进度或目标要求"),
+    ],
+)
 def test_checkpoint_wording_follows_the_period(demo, month, as_month, expected):
     context = _context_for(demo, month, as_month=as_month)
     assert expected in context["overview"][0]
@@ -211,18 +293,25 @@ def test_suggestions_aim_at_the_next_checkpoint(demo):
 
     assert "确保实现“双过半”" in texts(5)
     assert "确保实现“开门红”" in texts(2)
-    assert "确保前三季度各项指标达到序时进度要求" in texts(6)      # after 双过半, the next checkpoint
+    assert "确保前三季度各项指标达到序时进度要求" in texts(6)  # after 双过半, the next checkpoint
     assert "确保实现“全年红”" in texts(9)
     assert "为来年实现“开门红”打好基础" in texts(9, as_month=12)
 
 
 def test_sections_can_be_switched_off_and_renumber(demo, tmp_path):
     text = (demo / "config.yaml").read_text(encoding="utf-8")
-    text = text.replace("      projects: true ", "      projects: false").replace("      overview: true ", "      overview: false")
+    text = text.replace("      projects: true ", "      projects: false").replace(
+        "      overview: true ", "      overview: false"
+    )
     (demo / "off.yaml").write_text(text, encoding="utf-8")
     config = load_config(demo / "off.yaml")
-    config = config.model_copy(update={"output": config.output.model_copy(update={
-        "charts": config.output.charts.model_copy(update={"enabled": False})})})
+    config = config.model_copy(
+        update={
+            "output": config.output.model_copy(
+                update={"charts": config.output.charts.model_copy(update={"enabled": False})}
+            )
+        }
+    )
     result = run(config, Period(2024, 6), tmp_path, now=NOW)
     doc = Document(str(result.report))
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
@@ -237,10 +326,10 @@ def _user_template(path: Path) -> Path:
     doc = Document()
     doc.styles["Normal"].font.size = Mm(5)
     title = doc.add_paragraph(style="Title")
-    title.add_run("{{ zo").bold = True       # Word splits a tag into runs when part of it is formatted
+    title.add_run("{{ zo").bold = True  # Word splits a tag into runs when part of it is formatted
     title.add_run("ne }}").italic = True
     title.add_run("　{{ span }}简报")
-    doc.add_paragraph("{{ department_summary }}")          # ranking first: reordered
+    doc.add_paragraph("{{ department_summary }}")  # ranking first: reordered
     doc.add_paragraph("{{ overview[0] }}")
     table = doc.add_table(rows=4, cols=2)
     table.rows[0].cells[0].text = "{%tr for r in indicators if r.light == 'red' %}"
@@ -262,7 +351,9 @@ def test_user_edited_template_with_split_tag_chart_in_cell_and_shading(demo, tmp
     result = run(config, Period(2024, 6), tmp_path / "out", now=NOW)
     doc = Document(str(result.report))
     assert doc.paragraphs[0].text == "示范经济技术开发区　1-6月简报"
-    assert doc.paragraphs[1].text.startswith("按进度类指标与各自序时进度的平均差距排名，前三位依次是科创局（+3.8个百分点）")
+    assert doc.paragraphs[1].text.startswith(
+        "按进度类指标与各自序时进度的平均差距排名，前三位依次是科创局（+3.8个百分点）"
+    )
     table = doc.tables[0]
     assert table.rows[0].cells[0].text.startswith("政府性基金收入：完成政府性基金收入7.10亿元")
     assert fill(table.rows[0].cells[1]) == "FFC7CE"
@@ -294,7 +385,9 @@ def test_undefined_variable_is_an_error_not_a_blank(demo, tmp_path):
     with pytest.raises(TemplateError, match="“zone_total”未定义"):
         write_report(_context_for(demo, 6), tmp_path / "out.docx", template)
     with pytest.raises(TemplateError, match="不存在"):
-        write_report(_context_for(demo, 6), tmp_path / "out.docx", _broken(tmp_path / "b.docx", "{{ show.summary }}"))
+        write_report(
+            _context_for(demo, 6), tmp_path / "out.docx", _broken(tmp_path / "b.docx", "{{ show.summary }}")
+        )
 
 
 def test_bad_template_reported_by_validate_and_cli(demo, tmp_path, capsys):
@@ -311,7 +404,9 @@ def test_bad_template_reported_by_validate_and_cli(demo, tmp_path, capsys):
     before = sorted(p.name for p in (demo / "output").glob("*")) if (demo / "output").exists() else []
     assert main(["run", "-c", str(demo / "bad.yaml"), "-p", "2024-06"]) == 1
     assert "“zone_total”未定义" in capsys.readouterr().err
-    assert (sorted(p.name for p in (demo / "output").glob("*")) if (demo / "output").exists() else []) == before
+    assert (
+        sorted(p.name for p in (demo / "output").glob("*")) if (demo / "output").exists() else []
+    ) == before
 
 
 def test_not_a_docx_template(demo, tmp_path):
@@ -337,18 +432,23 @@ def test_stock_template_rebuilds_byte_identical(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ PDF
-needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice not installed (make test installs it)")
+needs_soffice = pytest.mark.skipif(
+    find_soffice() is None, reason="LibreOffice not installed (make test installs it)"
+)
 
 
 @needs_soffice
 def test_pdf_from_cli_opens_without_repair_and_keeps_the_text(demo, tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["run", "-c", str(demo / "config.yaml"), "-p", "2024-09", "-o", str(out), "--format", "pdf"]) == 0
+    assert (
+        main(["run", "-c", str(demo / "config.yaml"), "-p", "2024-09", "-o", str(out), "--format", "pdf"])
+        == 0
+    )
     pdf = out / "2024-09" / "示范经济技术开发区2024年1-9月重点指标完成情况.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
     capsys.readouterr()
     assert main(["run", "-c", str(demo / "config.yaml"), "-p", "2024-09", "-o", str(out)]) == 0
-    assert "输入未变化" in capsys.readouterr().out and pdf.is_file()     # a plain re-run keeps the PDF
+    assert "输入未变化" in capsys.readouterr().out and pdf.is_file()  # a plain re-run keeps the PDF
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         flat = re.sub(r"\s+", "", text)
@@ -356,9 +456,11 @@ def test_pdf_from_cli_opens_without_repair_and_keeps_the_text(demo, tmp_path, ca
 
 
 def test_pdf_without_libreoffice_keeps_the_report_and_says_why(demo, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("PATH", str(tmp_path))           # no soffice anywhere
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice anywhere
     config = demo / "config.yaml"
-    assert main(["run", "-c", str(config), "-p", "2024-06", "-o", str(tmp_path / "o"), "--format", "pdf"]) == 1
+    assert (
+        main(["run", "-c", str(config), "-p", "2024-06", "-o", str(tmp_path / "o"), "--format", "pdf"]) == 1
+    )
     err = capsys.readouterr().err
     assert "未安装 LibreOffice，无法生成 PDF" in err
     folder = tmp_path / "o" / "2024-06"
@@ -368,8 +470,13 @@ def test_pdf_without_libreoffice_keeps_the_report_and_says_why(demo, tmp_path, m
 def test_missing_notes_file_is_fine(demo, tmp_path):
     config = load_config(demo / "config.yaml")
     messages = []
-    config = config.model_copy(update={"output": config.output.model_copy(update={
-        "charts": config.output.charts.model_copy(update={"enabled": False})})})
+    config = config.model_copy(
+        update={
+            "output": config.output.model_copy(
+                update={"charts": config.output.charts.model_copy(update={"enabled": False})}
+            )
+        }
+    )
     result = run(config, Period(2024, 5), tmp_path, now=NOW, progress=messages.append)
     assert any("未找到本期说明文件 存在问题及下步建议.txt" in m for m in messages)
     assert result.report.is_file()
@@ -403,10 +510,14 @@ def test_concurrent_conversions_do_not_collide_and_timeouts_are_reported(june, t
     with ThreadPoolExecutor(2) as pool:
         pdfs = list(pool.map(lambda p: convert_to_pdf(p, tmp_path), copies))
     assert [p.name for p in pdfs] == ["甲.pdf", "乙.pdf"] and all(p.stat().st_size > 10_000 for p in pdfs)
-    if shutil.which("pdffonts") and shutil.which("fc-list") and "Noto Serif CJK SC" in subprocess.run(
-            ["fc-list", ":", "family"], capture_output=True, text=True).stdout:
+    if (
+        shutil.which("pdffonts")
+        and shutil.which("fc-list")
+        and "Noto Serif CJK SC"
+        in subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+    ):
         fonts = subprocess.run(["pdffonts", str(pdfs[0])], capture_output=True, text=True).stdout
-        assert "NotoSerifCJK" in fonts      # 仿宋 body substituted by a serif face, not the first sans fallback
+        assert "NotoSerifCJK" in fonts  # 仿宋 body substituted by a serif face, not the first sans fallback
     with pytest.raises(ReportgenError, match="超时"):
         convert_to_pdf(copies[0], tmp_path / "slow", timeout=0.05)
 

@@ -30,8 +30,9 @@ class PendingCharts:
             self._pool = None
 
 
-def start_charts(specs: list[ChartSpec], folder: Path, font: str | None = None, dpi: int = 200,
-                 workers: int | None = None) -> PendingCharts:
+def start_charts(
+    specs: list[ChartSpec], folder: Path, font: str | None = None, dpi: int = 200, workers: int | None = None
+) -> PendingCharts:
     """Begin drawing every spec into `folder`: in worker processes when there are several charts and cores
     (each chart is independent), else right here."""
     from .figures import draw
@@ -53,7 +54,8 @@ def start_charts(specs: list[ChartSpec], folder: Path, font: str | None = None, 
     return PendingCharts({s.name: futures[s.name] for s in specs}, pool)
 
 
-def draw_charts(specs: list[ChartSpec], folder: Path, font: str | None = None, dpi: int = 200,
-                workers: int | None = None) -> dict[str, Path]:
+def draw_charts(
+    specs: list[ChartSpec], folder: Path, font: str | None = None, dpi: int = 200, workers: int | None = None
+) -> dict[str, Path]:
     """Draw every spec into `folder` and wait for them."""
     return start_charts(specs, folder, font, dpi, workers).result()

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReportgenError
-from ..render.numbers import number      # the report's half-up rounding: 16.235 is 16.24 in text and chart
+from ..render.numbers import number  # the report's half-up rounding: 16.235 is 16.24 in text and chart
 
-PAGE_WIDTH_IN = 6.1          # A4 minus GB/T 9704 margins (156 mm)
+PAGE_WIDTH_IN = 6.1  # A4 minus GB/T 9704 margins (156 mm)
 LIGHT_COLORS = {"green": "#3A9D5D", "yellow": "#E6A817", "red": "#D64541", "none": "#B0B0B0"}
 PLAN_COLOR = "#1F4E79"
 MAX_BARS = 40
@@ -21,13 +21,15 @@ MAX_BARS = 40
 class ChartSpec:
     """One chart to draw: `kind` names a draw_* function, `data` its plain arguments."""
 
-    name: str            # file stem under charts/, also the template variable charts.<name>
+    name: str  # file stem under charts/, also the template variable charts.<name>
     kind: str
     title: str
     data: dict = field(default_factory=dict)
 
 
-def draw(spec: ChartSpec, folder: Path, family: str, font_path: str, charmap: frozenset[int], dpi: int = 200) -> Path:
+def draw(
+    spec: ChartSpec, folder: Path, family: str, font_path: str, charmap: frozenset[int], dpi: int = 200
+) -> Path:
     """Draw one chart to folder/<name>.png, refusing to save if any label has a glyph the font lacks."""
     import matplotlib
 
@@ -35,20 +37,30 @@ def draw(spec: ChartSpec, folder: Path, family: str, font_path: str, charmap: fr
     import matplotlib.pyplot as plt
     from matplotlib import font_manager
 
-    if not any(f.name == family for f in font_manager.fontManager.ttflist):  # a spawned worker, user font file
+    if not any(
+        f.name == family for f in font_manager.fontManager.ttflist
+    ):  # a spawned worker, user font file
         font_manager.fontManager.addfont(font_path)
     from matplotlib.text import Text
 
-    style = {"font.family": [family], "axes.unicode_minus": False, "font.size": 9,
-             "axes.spines.top": False, "axes.spines.right": False, "svg.fonttype": "none"}
+    style = {
+        "font.family": [family],
+        "axes.unicode_minus": False,
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.fonttype": "none",
+    }
     with plt.rc_context(style):
         fig = DRAWERS[spec.kind](spec.title, **spec.data)
         try:
             labels = "".join(t.get_text() for t in fig.findobj(Text))
             missing = "".join(sorted({c for c in labels if not c.isspace() and ord(c) not in charmap}))
             if missing:
-                raise ReportgenError(f"图表“{spec.title}”：字体 {family} 缺少字形“{missing}”，"
-                                     f"请在 output.charts.font 指定含这些字的字体")
+                raise ReportgenError(
+                    f"图表“{spec.title}”：字体 {family} 缺少字形“{missing}”，"
+                    f"请在 output.charts.font 指定含这些字的字体"
+                )
             path = folder / f"{spec.name}.png"
             fig.savefig(path, dpi=dpi, metadata={"Software": None})
         finally:
@@ -74,8 +86,15 @@ def _margins(fig, left: float, bottom: float, top: float = 0.4, right: float = 0
     fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h)
 
 
-def draw_completion(title: str, names: list[str], rates: list[float], lights: list[str], time_progress: float,
-                    benchmarks: list[float] | None = None, digits: int = 1):
+def draw_completion(
+    title: str,
+    names: list[str],
+    rates: list[float],
+    lights: list[str],
+    time_progress: float,
+    benchmarks: list[float] | None = None,
+    digits: int = 1,
+):
     """Horizontal bars: completion of each prorated indicator; each bar's own 序时进度 (N/12, elapsed days or
     plan to date — what its light is judged by) is marked on the bar, and the common N/12 line is drawn only
     when every bar shares it."""
@@ -86,11 +105,26 @@ def draw_completion(title: str, names: list[str], rates: list[float], lights: li
     ax.barh(y, values, color=[LIGHT_COLORS.get(light, LIGHT_COLORS["none"]) for light in lights], height=0.65)
     if all(abs(m - time_progress * 100) < 1e-9 for m in marks):
         ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
-        ax.text(time_progress * 100, len(names) - 0.35, f"序时进度{number(time_progress * 100, digits)}%",
-                color=PLAN_COLOR, ha="left", va="bottom", fontsize=8)
+        ax.text(
+            time_progress * 100,
+            len(names) - 0.35,
+            f"序时进度{number(time_progress * 100, digits)}%",
+            color=PLAN_COLOR,
+            ha="left",
+            va="bottom",
+            fontsize=8,
+        )
     else:
-        ax.scatter(marks, y, marker="|", s=260, linewidths=2, color=PLAN_COLOR, zorder=3,
-                   label="各指标自己的序时进度（按月、按天或按计划）")
+        ax.scatter(
+            marks,
+            y,
+            marker="|",
+            s=260,
+            linewidths=2,
+            color=PLAN_COLOR,
+            zorder=3,
+            label="各指标自己的序时进度（按月、按天或按计划）",
+        )
         fig.legend(loc="lower center", fontsize=7.5, frameon=False, handlelength=1)
     for yi, v, m in zip(y, values, marks):
         ax.text(max(v, m) + 1.5, yi, f"{number(v, digits)}%", va="center", fontsize=7.5)
@@ -117,16 +151,28 @@ def draw_trend(title: str, series: list[dict], month: int):
         if s.get("stretch_plan"):
             ax.plot(months, s["stretch_plan"], color="#7F7F7F", linestyle=":", linewidth=1, label="力争目标")
         if actual:
-            ax.plot([m for m, _ in actual], [v for _, v in actual], color=LIGHT_COLORS["red"], marker="o",
-                    markersize=3, linewidth=1.6, label="实际累计")
+            ax.plot(
+                [m for m, _ in actual],
+                [v for _, v in actual],
+                color=LIGHT_COLORS["red"],
+                marker="o",
+                markersize=3,
+                linewidth=1.6,
+                label="实际累计",
+            )
             m, v = actual[-1]
-            ax.annotate(number(v, 2).rstrip("0").rstrip("."), (m, v), textcoords="offset points",
-                        xytext=(3, 4), fontsize=7.5)
+            ax.annotate(
+                number(v, 2).rstrip("0").rstrip("."),
+                (m, v),
+                textcoords="offset points",
+                xytext=(3, 4),
+                fontsize=7.5,
+            )
         ax.set_title(f"{s['name']}（{s['unit']}）", fontsize=9)
         ax.set_xticks(months, [f"{m}月" for m in months], fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
         ax.grid(axis="y", alpha=0.3)
-    for ax in list(axes.flat)[len(series):]:
+    for ax in list(axes.flat)[len(series) :]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncols=len(labels), fontsize=8, frameon=False)
@@ -136,8 +182,15 @@ def draw_trend(title: str, series: list[dict], month: int):
     return fig
 
 
-def draw_departments(title: str, names: list[str], ranks: list[str], scores: list[float], basis: str,
-                     time_progress: float, digits: int = 1):
+def draw_departments(
+    title: str,
+    names: list[str],
+    ranks: list[str],
+    scores: list[float],
+    basis: str,
+    time_progress: float,
+    digits: int = 1,
+):
     """Departments in rank order by the ranking's own score: the mean gap to 序时进度 (百分点, bars from 0)
     or the mean completion (%, against the 序时 line), so the chart says what the table and the text say."""
     fig, ax = _figure(max(2.0, 0.8 + 0.3 * len(names)))
@@ -149,13 +202,21 @@ def draw_departments(title: str, names: list[str], ranks: list[str], scores: lis
         ax.axvline(0, color=PLAN_COLOR, linewidth=1.0)
         span = max([abs(v) for v in scores] + [1.0])
         for yi, v in zip(y, scores):
-            ax.text(v + (0.03 if v >= 0 else -0.03) * span, yi, f"{'+' if v > 0 else ''}{number(v, digits)}",
-                    va="center", ha="left" if v >= 0 else "right", fontsize=7.5)
+            ax.text(
+                v + (0.03 if v >= 0 else -0.03) * span,
+                yi,
+                f"{'+' if v > 0 else ''}{number(v, digits)}",
+                va="center",
+                ha="left" if v >= 0 else "right",
+                fontsize=7.5,
+            )
         ax.set_xlim(min(0, min(scores)) - 0.3 * span, max(0, max(scores)) + 0.3 * span)
         ax.set_xlabel("与序时进度的平均差距（百分点），0 即达到序时进度")
     else:
         values = [v for v in scores]
-        colors = [LIGHT_COLORS["green"] if v >= time_progress * 100 else LIGHT_COLORS["yellow"] for v in values]
+        colors = [
+            LIGHT_COLORS["green"] if v >= time_progress * 100 else LIGHT_COLORS["yellow"] for v in values
+        ]
         ax.barh(y, values, color=colors, height=0.6)
         ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
         for yi, v in zip(y, values):
@@ -168,14 +229,23 @@ def draw_departments(title: str, names: list[str], ranks: list[str], scores: lis
     return fig
 
 
-def draw_projects(title: str, categories: list[str], started: list[int], overdue: list[int], waiting: list[int],
-                  labels: tuple[str, str, str] = ("已开工（含续建）", "逾期未开工", "未到计划开工期")):
+def draw_projects(
+    title: str,
+    categories: list[str],
+    started: list[int],
+    overdue: list[int],
+    waiting: list[int],
+    labels: tuple[str, str, str] = ("已开工（含续建）", "逾期未开工", "未到计划开工期"),
+):
     """Stacked bars per category, every project once: started, past planned start but not started, not yet due."""
     fig, ax = _figure(max(2.0, 0.9 + 0.35 * len(categories)))
     y = list(range(len(categories)))[::-1]
     left = [0] * len(categories)
-    for values, label, color in zip((started, overdue, waiting), labels,
-                                    (LIGHT_COLORS["green"], LIGHT_COLORS["red"], LIGHT_COLORS["none"])):
+    for values, label, color in zip(
+        (started, overdue, waiting),
+        labels,
+        (LIGHT_COLORS["green"], LIGHT_COLORS["red"], LIGHT_COLORS["none"]),
+    ):
         ax.barh(y, values, left=left, color=color, height=0.6, label=label)
         for yi, lft, v in zip(y, left, values):
             if v:
@@ -189,5 +259,9 @@ def draw_projects(title: str, categories: list[str], started: list[int], overdue
     return fig
 
 
-DRAWERS = {"completion": draw_completion, "trend": draw_trend, "departments": draw_departments,
-           "projects": draw_projects}
+DRAWERS = {
+    "completion": draw_completion,
+    "trend": draw_trend,
+    "departments": draw_departments,
+    "projects": draw_projects,
+}

@@ -9,15 +9,32 @@ from ..errors import ReportgenError
 
 # Sans faces read best in charts; Windows, macOS and Linux names, in order of preference.
 CANDIDATES = (
-    "Microsoft YaHei", "微软雅黑", "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN",
-    "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "PingFang SC", "Hiragino Sans GB", "SimHei", "黑体",
-    "Noto Sans SC", "Sarasa Gothic SC", "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", "宋体",
-    "AR PL UMing CN", "Droid Sans Fallback",
+    "Microsoft YaHei",
+    "微软雅黑",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "SimHei",
+    "黑体",
+    "Noto Sans SC",
+    "Sarasa Gothic SC",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "SimSun",
+    "宋体",
+    "AR PL UMing CN",
+    "Droid Sans Fallback",
 )
 PROBE = "序时进度完成率亿元百分点经开区"
-INSTALL_HINT = ("未找到含中文字形的字体，图表无法正确显示中文。请安装中文字体后重试："
-                "Debian/Ubuntu 运行 `sudo apt-get install fonts-noto-cjk`（`make install` 会自动安装）；"
-                "Windows 自带“微软雅黑”；也可在配置 output.charts.font 中写字体文件路径（.ttf/.otf/.ttc）")
+INSTALL_HINT = (
+    "未找到含中文字形的字体，图表无法正确显示中文。请安装中文字体后重试："
+    "Debian/Ubuntu 运行 `sudo apt-get install fonts-noto-cjk`（`make install` 会自动安装）；"
+    "Windows 自带“微软雅黑”；也可在配置 output.charts.font 中写字体文件路径（.ttf/.otf/.ttc）"
+)
 
 
 class ChartFont:
@@ -53,7 +70,9 @@ def resolve_font(preferred: str | None = None) -> ChartFont:
         entry = next(f for f in reversed(manager.ttflist) if Path(f.fname) == Path(preferred))
         font = ChartFont(entry.name, entry.fname, _charmap(entry.fname, getattr(entry, "index", 0)))
         if font.missing(PROBE):
-            raise ReportgenError(f"output.charts.font：字体 {preferred} 不含中文字形（缺少“{font.missing(PROBE)}”）")
+            raise ReportgenError(
+                f"output.charts.font：字体 {preferred} 不含中文字形（缺少“{font.missing(PROBE)}”）"
+            )
         return font
     names = ((preferred,) if preferred else ()) + CANDIDATES
     font = _first_covering(manager.ttflist, names)
@@ -70,7 +89,9 @@ def resolve_font(preferred: str | None = None) -> ChartFont:
     if font is not None:
         return font
     if preferred:
-        raise ReportgenError(f"output.charts.font：未找到字体“{preferred}”，或该字体不含中文字形。{INSTALL_HINT}")
+        raise ReportgenError(
+            f"output.charts.font：未找到字体“{preferred}”，或该字体不含中文字形。{INSTALL_HINT}"
+        )
     raise ReportgenError(INSTALL_HINT)
 
 
@@ -90,4 +111,6 @@ def _first_covering(entries, names) -> ChartFont | None:
 def _weight(weight) -> int:
     if isinstance(weight, int):
         return weight
-    return {"normal": 400, "regular": 400, "book": 400, "medium": 500, "bold": 700}.get(str(weight).lower(), 400)
+    return {"normal": 400, "regular": 400, "book": 400, "medium": 500, "bold": 700}.get(
+        str(weight).lower(), 400
+    )

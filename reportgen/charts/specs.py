@@ -8,8 +8,12 @@ from ..render import numbers as nb
 from .figures import MAX_BARS, ChartSpec
 
 
-def chart_specs(results: Results, history: dict[str, list[float | None]], trend_ids: list[str],
-                plans: dict[str, list[float]] | None = None) -> list[ChartSpec]:
+def chart_specs(
+    results: Results,
+    history: dict[str, list[float | None]],
+    trend_ids: list[str],
+    plans: dict[str, list[float]] | None = None,
+) -> list[ChartSpec]:
     """completion, trend, departments and one projects chart per ledger; empty charts are left out.
 
     `history` maps indicator id -> cumulative actual for months 1..12 (None where unknown);
@@ -25,10 +29,21 @@ def chart_specs(results: Results, history: dict[str, list[float | None]], trend_
         rated = sorted(rated, key=lambda r: r.gap if r.gap is not None else 0)[:MAX_BARS]
         title += f"（落后最多的{MAX_BARS}项）"
     if rated:
-        specs.append(ChartSpec("completion", "completion", title, dict(
-            names=[r.name for r in rated], rates=[r.completion for r in rated],
-            lights=[r.light for r in rated], time_progress=tp, benchmarks=[r.time_progress for r in rated],
-            digits=nb.rate_digits())))
+        specs.append(
+            ChartSpec(
+                "completion",
+                "completion",
+                title,
+                dict(
+                    names=[r.name for r in rated],
+                    rates=[r.completion for r in rated],
+                    lights=[r.light for r in rated],
+                    time_progress=tp,
+                    benchmarks=[r.time_progress for r in rated],
+                    digits=nb.rate_digits(),
+                ),
+            )
+        )
 
     by_id = {r.id: r for r in results.indicators}
     series = []
@@ -37,38 +52,69 @@ def chart_specs(results: Results, history: dict[str, list[float | None]], trend_
         if r is None or r.target is None or not kind_of(r.kind).prorated:
             continue
         plan = (plans or {}).get(ind_id) or [r.target * m / 12 for m in range(1, 13)]
-        series.append(dict(name=r.name, unit=r.unit, actual=history.get(ind_id, [None] * 12), plan=plan,
-                           stretch_plan=[r.stretch * m / 12 for m in range(1, 13)] if r.stretch else None))
+        series.append(
+            dict(
+                name=r.name,
+                unit=r.unit,
+                actual=history.get(ind_id, [None] * 12),
+                plan=plan,
+                stretch_plan=[r.stretch * m / 12 for m in range(1, 13)] if r.stretch else None,
+            )
+        )
     if series:
         title = "重点指标逐月累计完成情况"
-        known = {m for s in series for m, v in enumerate(s["actual"][: results.month], start=1) if v is not None}
+        known = {
+            m for s in series for m, v in enumerate(s["actual"][: results.month], start=1) if v is not None
+        }
         gaps = [m for m in range(1, results.month) if m not in known]
-        if gaps:   # a line with holes, or a single point, must say why
+        if gaps:  # a line with holes, or a single point, must say why
             title += f"（{_months(gaps)}数据未找到）"
         specs.append(ChartSpec("trend", "trend", title, dict(series=series[:4], month=results.month)))
 
     ranked = [d for d in results.departments if d.rank is not None]
     if ranked:
-        specs.append(ChartSpec("departments", "departments",
-                               f"{span}各责任单位排名（按{nb.RANKING_TEXT[results.ranking_by]}）", dict(
-                                   names=[d.name for d in ranked], ranks=[str(d.rank) for d in ranked],
-                                   scores=[d.score for d in ranked], basis=results.ranking_by, time_progress=tp,
-                                   digits=nb.rate_digits())))
+        specs.append(
+            ChartSpec(
+                "departments",
+                "departments",
+                f"{span}各责任单位排名（按{nb.RANKING_TEXT[results.ranking_by]}）",
+                dict(
+                    names=[d.name for d in ranked],
+                    ranks=[str(d.rank) for d in ranked],
+                    scores=[d.score for d in ranked],
+                    basis=results.ranking_by,
+                    time_progress=tp,
+                    digits=nb.rate_digits(),
+                ),
+            )
+        )
 
     for i, ledger in enumerate(results.ledgers):
         if not ledger.projects:
             continue
         names = [g.name for g in ledger.by_category if g.projects] or ["合计"]
         # Every project once: started (续建 included), past its planned start, or not due yet.
-        of = {name: [p for p in ledger.projects if (p.category or "未分类") == name or len(names) == 1]
-              for name in names}
+        of = {
+            name: [p for p in ledger.projects if (p.category or "未分类") == name or len(names) == 1]
+            for name in names
+        }
         started = [sum(1 for p in of[n] if p.started) for n in names]
         overdue = [sum(1 for p in of[n] if not p.started and p.start_overdue) for n in names]
         waiting = [len(of[n]) - s - o for n, s, o in zip(names, started, overdue)]
-        specs.append(ChartSpec("projects" if i == 0 else f"projects_{i + 1}", "projects",
-                               f"{ledger.title}开工情况（按类别，{len(ledger.projects)}个项目）", dict(
-                                   categories=names, started=started, overdue=overdue, waiting=waiting,
-                                   labels=(nb.STARTED_ALL, "逾期未开工", "未到计划开工期"))))
+        specs.append(
+            ChartSpec(
+                "projects" if i == 0 else f"projects_{i + 1}",
+                "projects",
+                f"{ledger.title}开工情况（按类别，{len(ledger.projects)}个项目）",
+                dict(
+                    categories=names,
+                    started=started,
+                    overdue=overdue,
+                    waiting=waiting,
+                    labels=(nb.STARTED_ALL, "逾期未开工", "未到计划开工期"),
+                ),
+            )
+        )
     return specs
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import difflib
+import re
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -53,7 +52,9 @@ def load_config(path: str | Path) -> Config:
         mark = getattr(e, "problem_mark", None)
         problem = getattr(e, "problem", None) or str(e)
         line = mark.line + 1 if mark else None
-        raise ConfigError("", f"YAML 语法错误（{problem}）{_yaml_hint(text, line)}", line=line, file=name) from None
+        raise ConfigError(
+            "", f"YAML 语法错误（{problem}）{_yaml_hint(text, line)}", line=line, file=name
+        ) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -61,7 +62,9 @@ def load_config(path: str | Path) -> Config:
     lines: dict[tuple, int] = {}
     problems: list[ConfigError] = []
     _index_lines(node, (), lines, problems, name)
-    problems += [ConfigError(_dotted(keys), message, _line(lines, keys), name) for keys, message in cross_check(data)]
+    problems += [
+        ConfigError(_dotted(keys), message, _line(lines, keys), name) for keys, message in cross_check(data)
+    ]
     try:
         config = Config.model_validate({**data, "base_dir": path.resolve().parent})
     except ValidationError as e:
@@ -71,15 +74,19 @@ def load_config(path: str | Path) -> Config:
             if err["type"] in ("union_tag_invalid", "union_tag_not_found") and tag.isidentifier():
                 keys = (*keys, tag)  # point at the kind: line itself
             error = (err.get("ctx") or {}).get("error")
-            if isinstance(error, KeyProblem):   # a cross-field rule that belongs to one key of the model
+            if isinstance(error, KeyProblem):  # a cross-field rule that belongs to one key of the model
                 keys = (*keys, *error.key.split("."))
             problems.append(ConfigError(_dotted(keys), _message(err, keys), _line(lines, keys), name))
     if problems:
         raise ProblemList(_unique(problems))
     template = config.output.excel.template
     if template is not None and not config.resolve(template).is_file():
-        raise ConfigError("output.excel.template", f"模板文件不存在：{config.resolve(template)}",
-                          _line(lines, ("output", "excel", "template")), name)
+        raise ConfigError(
+            "output.excel.template",
+            f"模板文件不存在：{config.resolve(template)}",
+            _line(lines, ("output", "excel", "template")),
+            name,
+        )
     return config
 
 
@@ -93,7 +100,7 @@ def _yaml_hint(text: str, line: int | None) -> str:
         if "：" in content.split("#")[0] and ":" not in content.split("#")[0]:
             return f"：第 {n} 行用了中文冒号“：”，键后应为英文冒号加空格“: ”"
         if "{month" in content or "{year" in content or "{span" in content:
-            return f"：第 {n} 行含 {{month}} 等占位符的值要加英文双引号，如 column: \"1-{{month}}月累计\""
+            return f'：第 {n} 行含 {{month}} 等占位符的值要加英文双引号，如 column: "1-{{month}}月累计"'
     return "：请检查该行及上一行的缩进（同一层级的键要对齐，只用空格）和冒号后的空格"
 
 
@@ -106,7 +113,13 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
     out: list[tuple[tuple, str]] = []
     departments = []
     for d in _list(data.get("departments")):
-        names = [d] if isinstance(d, str) else [d.get("name"), *_list(d.get("aliases"))] if isinstance(d, dict) else []
+        names = (
+            [d]
+            if isinstance(d, str)
+            else [d.get("name"), *_list(d.get("aliases"))]
+            if isinstance(d, dict)
+            else []
+        )
         departments.append([normalize_text(n) for n in names if isinstance(n, str)])
     known = "、".join(d[0] for d in departments if d) or "无"
     flat = [n for d in departments for n in d]
@@ -129,17 +142,28 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
             out.append((("indicators", i, "owner"), f"责任单位“{owner}”不在 departments 中（现有：{known}）"))
         group = ind.get("group")
         if groups and group is not None and group not in groups:
-            out.append((("indicators", i, "group"), f"分组“{group}”不在 groups 中（现有：{'、'.join(map(str, groups))}）"))
+            out.append(
+                (
+                    ("indicators", i, "group"),
+                    f"分组“{group}”不在 groups 中（现有：{'、'.join(map(str, groups))}）",
+                )
+            )
         source = ind.get("source")
         if isinstance(source, dict) and "ledger" in source and source["ledger"] not in ledgers:
-            out.append((("indicators", i, "source", "ledger"),
-                        f"台账“{source['ledger']}”未在 ledgers 中定义（现有：{'、'.join(ledgers) or '无'}）"))
+            out.append(
+                (
+                    ("indicators", i, "source", "ledger"),
+                    f"台账“{source['ledger']}”未在 ledgers 中定义（现有：{'、'.join(ledgers) or '无'}）",
+                )
+            )
         if isinstance(source, dict) and ("ledger" in source or any(k in source for k in DERIVED_KEYS)):
             what = "台账" if "ledger" in source else "合计/比值"
             for key in ("last_year", "yoy", "last_year_completion", "last_year_target", "target", "stretch"):
                 partial = ind.get(key)
                 if isinstance(partial, dict) and not all(partial.get(k) for k in ("file", "row")):
-                    out.append((("indicators", i, key), f"来源是{what}时，{key} 需写明 file 和 row（以及 column）"))
+                    out.append(
+                        (("indicators", i, key), f"来源是{what}时，{key} 需写明 file 和 row（以及 column）")
+                    )
         # A target read from the sheet is checked once read (validate/run); a config `value` is checked here.
         target, stretch = _config_number(ind.get("target")), _config_number(ind.get("stretch"))
         if _is_number(target) and _is_number(stretch):
@@ -147,11 +171,19 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
 
             lower = KINDS[ind["kind"]].lower_is_better if ind.get("kind") in KINDS else False
             if lower and stretch > target:
-                out.append((("indicators", i, "stretch"),
-                            f"控制类指标的力争目标 stretch（{stretch:g}）不能高于确保目标 target（{target:g}）"))
+                out.append(
+                    (
+                        ("indicators", i, "stretch"),
+                        f"控制类指标的力争目标 stretch（{stretch:g}）不能高于确保目标 target（{target:g}）",
+                    )
+                )
             elif not lower and stretch < target:
-                out.append((("indicators", i, "stretch"),
-                            f"力争目标 stretch（{stretch:g}）不能低于确保目标 target（{target:g}）"))
+                out.append(
+                    (
+                        ("indicators", i, "stretch"),
+                        f"力争目标 stretch（{stretch:g}）不能低于确保目标 target（{target:g}）",
+                    )
+                )
     out += derived_checks(_list(data.get("indicators")))
     for name, ledger in ledgers.items():
         owner = ledger.get("owner") if isinstance(ledger, dict) else None
@@ -161,7 +193,12 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
     for i, item in enumerate(_list(source_data.get("expected"))):
         owner = item.get("department") if isinstance(item, dict) else None
         if isinstance(owner, str) and departments and normalize_text(owner) not in flat:
-            out.append((("data", "expected", i, "department"), f"责任单位“{owner}”不在 departments 中（现有：{known}）"))
+            out.append(
+                (
+                    ("data", "expected", i, "department"),
+                    f"责任单位“{owner}”不在 departments 中（现有：{known}）",
+                )
+            )
     mail = data.get("mail") if isinstance(data.get("mail"), dict) else {}
     for key in ("leaders", "admin", "cc"):
         for i, address in enumerate(_list(mail.get(key))):
@@ -170,13 +207,19 @@ def cross_check(data: dict) -> list[tuple[tuple, str]]:
     for i, d in enumerate(_list(data.get("departments"))):
         for j, address in enumerate(_list(d.get("email")) if isinstance(d, dict) else []):
             if not isinstance(address, str) or not EMAIL.fullmatch(address.strip()):
-                out.append((("departments", i, "email", j), f"邮箱地址“{address}”格式不对，应如 name@example.gov.cn"))
+                out.append(
+                    (("departments", i, "email", j), f"邮箱地址“{address}”格式不对，应如 name@example.gov.cn")
+                )
     output = data.get("output") if isinstance(data.get("output"), dict) else {}
     word = output.get("word") if isinstance(output.get("word"), dict) else {}
     for i, key_id in enumerate(_list(word.get("key_indicators"))):
         if key_id not in seen:
-            out.append((("output", "word", "key_indicators", i),
-                        f"指标 id “{key_id}”不在 indicators 中（现有：{'、'.join(list(seen)[:12])}…）"))
+            out.append(
+                (
+                    ("output", "word", "key_indicators", i),
+                    f"指标 id “{key_id}”不在 indicators 中（现有：{'、'.join(list(seen)[:12])}…）",
+                )
+            )
     return out
 
 
@@ -203,7 +246,7 @@ def derived_checks(indicators: list) -> list[tuple[tuple, str]]:
             continue
         op = next((k for k in DERIVED_KEYS if k in source), None)
         if op is None or not isinstance(source[op], list) or ind.get("kind") == "milestone":
-            continue   # a milestone's source is always a sheet: the model names the wrong keys
+            continue  # a milestone's source is always a sheet: the model names the wrong keys
         key = ("indicators", i, "source", op)
         kind, unit = ind.get("kind"), _unit_of(ind)
         known = []
@@ -215,35 +258,64 @@ def derived_checks(indicators: list) -> list[tuple[tuple, str]]:
                 shown = "、".join(list(by_id)[:12]) + ("…" if len(by_id) > 12 else "")
                 out.append(((*key, j), f"指标 id “{part}”不在 indicators 中（现有：{shown or '无'}）"))
             elif other.get("kind") == "milestone":
-                out.append(((*key, j), f"“{other.get('name', part)}”是节点任务（milestone），没有可计算的数值"))
+                out.append(
+                    ((*key, j), f"“{other.get('name', part)}”是节点任务（milestone），没有可计算的数值")
+                )
             else:
                 known.append((j, part, other))
         if isinstance(ind.get("id"), str):
             graph[ind["id"]] = [part for _, part, _ in known]
         if op == "ratio":
             if kind not in RATIO_KINDS:
-                out.append((key, f"比值（分子 ÷ 分母 × 100，单位 %）只用于 {'、'.join(RATIO_KINDS)} 类指标，"
-                                 f"本指标为 {kind}"))
+                out.append(
+                    (
+                        key,
+                        f"比值（分子 ÷ 分母 × 100，单位 %）只用于 {'、'.join(RATIO_KINDS)} 类指标，"
+                        f"本指标为 {kind}",
+                    )
+                )
             elif unit != "%":
-                out.append((("indicators", i, "unit"), f"比值来源的指标单位应为 %（分子 ÷ 分母 × 100），现为“{unit}”"))
+                out.append(
+                    (
+                        ("indicators", i, "unit"),
+                        f"比值来源的指标单位应为 %（分子 ÷ 分母 × 100），现为“{unit}”",
+                    )
+                )
             if len(known) == 2 and not convertible(_unit_of(known[0][2]), _unit_of(known[1][2])):
                 a, b = _unit_of(known[0][2]) or "无单位", _unit_of(known[1][2]) or "无单位"
                 out.append((key, f"分子的单位“{a}”与分母的单位“{b}”不一致，也不能换算"))
             continue
         for j, part, other in known:
             name, other_unit = other.get("name", part), _unit_of(other)
-            if kind == "growth":   # a growth of a sum: the parts are amounts, added this year and last year
+            if kind == "growth":  # a growth of a sum: the parts are amounts, added this year and last year
                 if other.get("kind") in ("growth", "share"):
-                    out.append(((*key, j), f"增速的合计由各项金额（或数量）相加再算增速，“{name}”是 {other['kind']} 类"))
+                    out.append(
+                        (
+                            (*key, j),
+                            f"增速的合计由各项金额（或数量）相加再算增速，“{name}”是 {other['kind']} 类",
+                        )
+                    )
                 elif known and not convertible(other_unit, _unit_of(known[0][2])):
                     first = known[0][2].get("name", known[0][1])
-                    out.append(((*key, j), f"“{name}”的单位“{other_unit or '无单位'}”与“{first}”的单位"
-                                           f"“{_unit_of(known[0][2]) or '无单位'}”不一致，也不能换算"))
+                    out.append(
+                        (
+                            (*key, j),
+                            f"“{name}”的单位“{other_unit or '无单位'}”与“{first}”的单位"
+                            f"“{_unit_of(known[0][2]) or '无单位'}”不一致，也不能换算",
+                        )
+                    )
             elif kind == "share" and other.get("kind") != "share":
-                out.append(((*key, j), f"占比的合计只能由占比（share）相加，“{name}”是 {other.get('kind')} 类"))
+                out.append(
+                    ((*key, j), f"占比的合计只能由占比（share）相加，“{name}”是 {other.get('kind')} 类")
+                )
             elif not convertible(other_unit, unit):
-                out.append(((*key, j), f"“{name}”的单位“{other_unit or '无单位'}”与本指标的单位“{unit or '无单位'}”"
-                                       f"不一致，也不能换算"))
+                out.append(
+                    (
+                        (*key, j),
+                        f"“{name}”的单位“{other_unit or '无单位'}”与本指标的单位“{unit or '无单位'}”"
+                        f"不一致，也不能换算",
+                    )
+                )
     out += _cycles(graph, by_id)
     return out
 
@@ -254,7 +326,7 @@ def _cycles(graph: dict[str, list[str]], by_id: dict) -> list[tuple[tuple, str]]
 
     def visit(node: str, path: list[str]) -> None:
         if node in path:
-            cycle = path[path.index(node):]
+            cycle = path[path.index(node) :]
             if frozenset(cycle) not in seen:
                 seen.add(frozenset(cycle))
                 first = min(cycle, key=lambda n: by_id[n][0])
@@ -306,8 +378,14 @@ def _index_lines(node, keys: tuple, lines: dict, problems: list, name: str) -> N
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag.endswith(":int"):
                 key = int(key)
             if key in seen:
-                problems.append(ConfigError(_dotted((*keys, key)), "键重复出现（后一个会覆盖前一个）",
-                                            key_node.start_mark.line + 1, name))
+                problems.append(
+                    ConfigError(
+                        _dotted((*keys, key)),
+                        "键重复出现（后一个会覆盖前一个）",
+                        key_node.start_mark.line + 1,
+                        name,
+                    )
+                )
             seen.add(key)
             lines[(*keys, key)] = key_node.start_mark.line + 1
             _index_lines(value_node, (*keys, key), lines, problems, name)
@@ -330,9 +408,14 @@ def _data_path(data: Any, loc: tuple) -> tuple:
         elif isinstance(current, list) and isinstance(part, int) and part < len(current):
             keys.append(part)
             current = current[part]
-        elif isinstance(current, dict) and isinstance(part, str) and part[:1].islower() and "[" not in part \
-                and part not in ("cell", "ledger", "derived", *INDICATOR_MODELS) \
-                and not part.startswith(("function-", "list[", "dict[", "union[")):
+        elif (
+            isinstance(current, dict)
+            and isinstance(part, str)
+            and part[:1].islower()
+            and "[" not in part
+            and part not in ("cell", "ledger", "derived", *INDICATOR_MODELS)
+            and not part.startswith(("function-", "list[", "dict[", "union["))
+        ):
             keys.append(part)  # a missing key: name it even though the data lacks it
             current = None
     return tuple(keys)
@@ -380,7 +463,8 @@ def _message(err: dict, keys: tuple) -> str:
     base = _MESSAGES.get(kind, err["msg"])
     if "数值" in err["loc"] and kind in ("float_parsing", "float_type"):
         column = {"last_year_completion": "去年同期完成率", "last_year_target": "上年目标"}.get(
-            str(keys[-1]) if keys else "", "确保")
+            str(keys[-1]) if keys else "", "确保"
+        )
         base += f"（或写 {{column: {column}}} 从报表该行读取）"
     got = err.get("input")
     if kind != "missing" and not isinstance(got, (dict, list)):
@@ -405,8 +489,13 @@ def _step(tp: Any, part: Any) -> Any:
 
     from . import model as m
 
-    named = {**m.INDICATOR_MODELS, "cell": m.CellSource, "ledger": m.LedgerSource, "derived": m.DerivedSource,
-             "报表列": m.SheetTarget}
+    named = {
+        **m.INDICATOR_MODELS,
+        "cell": m.CellSource,
+        "ledger": m.LedgerSource,
+        "derived": m.DerivedSource,
+        "报表列": m.SheetTarget,
+    }
     if isinstance(part, str) and part in named:
         return named[part]
     while get_origin(tp) is Annotated:

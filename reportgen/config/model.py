@@ -7,7 +7,17 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
 
 class KeyProblem(ValueError):
     """A model rule's error that belongs to one of its keys: shown at its path (indicators[1].target)."""
@@ -24,7 +34,7 @@ class Strict(BaseModel):
 class DataConfig(Strict):
     dir: Path = Path("data")
     period_dir: str = "{year}-{month:02d}"
-    expected: list["Expected"] | None = None
+    expected: list[Expected] | None = None
 
     @field_validator("period_dir")
     @classmethod
@@ -32,7 +42,9 @@ class DataConfig(Strict):
         try:
             v.format(year=2024, month=6)
         except (KeyError, IndexError, ValueError) as e:
-            raise ValueError(f"目录模式只能使用 {{year}} 和 {{month}}（如 \"{{year}}-{{month:02d}}\"）：{e}") from None
+            raise ValueError(
+                f'目录模式只能使用 {{year}} 和 {{month}}（如 "{{year}}-{{month:02d}}"）：{e}'
+            ) from None
         return v
 
 
@@ -80,20 +92,28 @@ def _target_tag(value: object) -> str:
 
 
 # A number typed into the config, or a column of the submitted sheet. The tags are not config keys.
-Target = Annotated[Annotated[float, Tag("数值")] | Annotated[SheetTarget, Tag("报表列")],
-                   Discriminator(_target_tag)]
-PositiveTarget = Annotated[Annotated[float, Field(gt=0), Tag("数值")] | Annotated[SheetTarget, Tag("报表列")],
-                           Discriminator(_target_tag)]
+Target = Annotated[
+    Annotated[float, Tag("数值")] | Annotated[SheetTarget, Tag("报表列")], Discriminator(_target_tag)
+]
+PositiveTarget = Annotated[
+    Annotated[float, Field(gt=0), Tag("数值")] | Annotated[SheetTarget, Tag("报表列")],
+    Discriminator(_target_tag),
+]
+
 
 def _partial_tag(value: object) -> str:
     return "报表列" if isinstance(value, (dict, PartialSource)) else "数值"
 
 
 # Last year's completion (percent, ≥ 0) or target (> 0): a number typed into the config, or a cell of the row.
-LastYearCompletion = Annotated[Annotated[float, Field(ge=0), Tag("数值")] |
-                               Annotated[PartialSource, Tag("报表列")], Discriminator(_partial_tag)]
-LastYearTarget = Annotated[Annotated[float, Field(gt=0), Tag("数值")] | Annotated[PartialSource, Tag("报表列")],
-                           Discriminator(_partial_tag)]
+LastYearCompletion = Annotated[
+    Annotated[float, Field(ge=0), Tag("数值")] | Annotated[PartialSource, Tag("报表列")],
+    Discriminator(_partial_tag),
+]
+LastYearTarget = Annotated[
+    Annotated[float, Field(gt=0), Tag("数值")] | Annotated[PartialSource, Tag("报表列")],
+    Discriminator(_partial_tag),
+]
 
 Condition = Union[str, int, float, bool, list[Union[str, int, float, bool]]]
 
@@ -157,8 +177,11 @@ def _source_tag(value: object) -> str:
 
 
 Source = Annotated[
-    Union[Annotated[CellSource, Tag("cell")], Annotated[LedgerSource, Tag("ledger")],
-          Annotated[DerivedSource, Tag("derived")]],
+    Union[
+        Annotated[CellSource, Tag("cell")],
+        Annotated[LedgerSource, Tag("ledger")],
+        Annotated[DerivedSource, Tag("derived")],
+    ],
     Discriminator(_source_tag),
 ]
 
@@ -177,7 +200,9 @@ class IndicatorBase(Strict):
     group: str = "其他"
     decimals: int | None = Field(None, ge=0, le=4)
     note: str = ""
-    verb: str | None = None     # 谓语 before the name in sentences (完成/实现/新增/引进); "" for none; None: by unit
+    verb: str | None = (
+        None  # 谓语 before the name in sentences (完成/实现/新增/引进); "" for none; None: by unit
+    )
 
 
 class Prorated(IndicatorBase):
@@ -195,11 +220,17 @@ class Prorated(IndicatorBase):
     @model_validator(mode="after")
     def _rules(self):
         if self.last_year_completion is not None and self.last_year_target is not None:
-            raise KeyProblem("last_year_target", "last_year_completion（去年同期完成率）与 last_year_target"
-                                                 "（上年目标）只能写一个：前者直接给出完成率，后者用 last_year ÷ 上年目标计算")
+            raise KeyProblem(
+                "last_year_target",
+                "last_year_completion（去年同期完成率）与 last_year_target"
+                "（上年目标）只能写一个：前者直接给出完成率，后者用 last_year ÷ 上年目标计算",
+            )
         if self.last_year_target is not None and self.last_year is None:
-            raise KeyProblem("last_year_target", "写了 last_year_target（上年目标）还需写 last_year（上年同期完成值），"
-                                                 "去年同期完成率 = last_year ÷ last_year_target")
+            raise KeyProblem(
+                "last_year_target",
+                "写了 last_year_target（上年目标）还需写 last_year（上年同期完成值），"
+                "去年同期完成率 = last_year ÷ last_year_target",
+            )
         if self.progress == "plan" and self.plan is None:
             raise ValueError("progress: plan 需要同时给出 plan（各月累计计划）")
         plan = self.plan
@@ -255,7 +286,9 @@ class Growth(IndicatorBase):
     @property
     def from_amounts(self) -> bool:
         """The growth is computed from this year's and last year's amounts (not read as a rate)."""
-        return self.last_year is not None or (isinstance(self.source, DerivedSource) and self.source.sum is not None)
+        return self.last_year is not None or (
+            isinstance(self.source, DerivedSource) and self.source.sum is not None
+        )
 
 
 class Share(IndicatorBase):
@@ -305,8 +338,10 @@ Indicator = Annotated[
     Union[Cumulative, Count, Growth, Share, Cap, MilestoneIndicator], Field(discriminator="kind")
 ]
 # kind -> its config model (the fields it takes); what a kind *means* is its entry in reportgen/kinds.py.
-INDICATOR_MODELS = {get_args(m.model_fields["kind"].annotation)[0]: m
-                    for m in (Cumulative, Count, Growth, Share, Cap, MilestoneIndicator)}
+INDICATOR_MODELS = {
+    get_args(m.model_fields["kind"].annotation)[0]: m
+    for m in (Cumulative, Count, Growth, Share, Cap, MilestoneIndicator)
+}
 
 
 def _need_row(source: Source) -> None:
@@ -316,8 +351,11 @@ def _need_row(source: Source) -> None:
 
 def _need_target(ind, positive: bool = False) -> None:
     if ind.target is None and ind.stretch is None:
-        raise KeyProblem("target", "缺少目标：应写确保目标 target（数字，或 {column: 确保} 从报表该行读取）；"
-                                   "只有力争目标时写 stretch")
+        raise KeyProblem(
+            "target",
+            "缺少目标：应写确保目标 target（数字，或 {column: 确保} 从报表该行读取）；"
+            "只有力争目标时写 stretch",
+        )
     for key in ("target", "stretch"):
         value = getattr(ind, key)
         if positive and isinstance(value, SheetTarget) and value.value is not None and value.value <= 0:
@@ -325,10 +363,20 @@ def _need_target(ind, positive: bool = False) -> None:
 
 
 LEDGER_FIELDS = {
-    "name": "项目名称", "owner": "责任单位", "category": "项目类别", "nature": "建设性质",
-    "total_investment": "总投资", "annual_plan": "年度计划投资", "completed": "累计完成投资",
-    "planned_start": "计划开工时间", "actual_start": "实际开工时间", "started": "是否开工",
-    "progress": "形象进度", "issues": "存在问题", "leader": "包保领导", "level": "项目级别",
+    "name": "项目名称",
+    "owner": "责任单位",
+    "category": "项目类别",
+    "nature": "建设性质",
+    "total_investment": "总投资",
+    "annual_plan": "年度计划投资",
+    "completed": "累计完成投资",
+    "planned_start": "计划开工时间",
+    "actual_start": "实际开工时间",
+    "started": "是否开工",
+    "progress": "形象进度",
+    "issues": "存在问题",
+    "leader": "包保领导",
+    "level": "项目级别",
 }
 VIRTUAL_FIELDS = ("started", "start_overdue", "in_start_base")  # computed per project, usable in filters
 AMOUNT_FIELDS = ("total_investment", "annual_plan", "completed")
@@ -350,7 +398,7 @@ class LedgerColumns(Strict):
     progress: str | None = None
     issues: str | None = None
     leader: str | None = None
-    level: str | None = None          # 项目级别 (省/市/县…): 逾期未开工 by level when breakdown: level
+    level: str | None = None  # 项目级别 (省/市/县…): 逾期未开工 by level when breakdown: level
 
 
 START_RATE_BASES = Literal["planned_to_date", "planned_this_year", "all_but_preliminary", "all"]
@@ -359,22 +407,26 @@ START_RATE_BASES = Literal["planned_to_date", "planned_this_year", "all_but_prel
 class Ledger(Strict):
     file: str
     title: str = "重点项目"
-    owner: str | None = None          # who submits the ledger (for 缺报/催报); default: the departments in it
+    owner: str | None = None  # who submits the ledger (for 缺报/催报); default: the departments in it
     sheet: str | None = None
     columns: LedgerColumns = LedgerColumns()
     unit: str | None = None
     amount_unit: str = "亿元"
-    start_rate_base: Literal["planned_to_date", "planned_this_year", "all_but_preliminary", "all"] = "planned_to_date"
+    start_rate_base: Literal["planned_to_date", "planned_this_year", "all_but_preliminary", "all"] = (
+        "planned_to_date"
+    )
     preliminary: list[str] = ["前期", "储备"]
     # A second 开工率 shown beside the main one, under its own name (时序开工率/年度开工率…), never 应开工/开工率.
     also_start_rate_base: START_RATE_BASES | None = None
-    breakdown: Literal["category", "level"] = "category"   # how 逾期未开工 is broken down in the summary
+    breakdown: Literal["category", "level"] = "category"  # how 逾期未开工 is broken down in the summary
 
     @model_validator(mode="after")
     def _ledger_options_agree(self):
         if self.also_start_rate_base is not None and self.also_start_rate_base == self.start_rate_base:
-            raise KeyProblem("also_start_rate_base", f"与 start_rate_base 相同（{self.start_rate_base}），"
-                                                     "应为另一口径或不填")
+            raise KeyProblem(
+                "also_start_rate_base",
+                f"与 start_rate_base 相同（{self.start_rate_base}），应为另一口径或不填",
+            )
         if self.breakdown == "level" and not self.columns.level:
             raise KeyProblem("breakdown", "按项目级别分列需要在 columns.level 中写明“项目级别”列的表头")
         return self
@@ -416,7 +468,9 @@ class ZoneProgress(Strict):
     @model_validator(mode="after")
     def _one_plan(self):
         if self.mode == "plan" and (self.plan is None) == (self.monthly is None):
-            raise ValueError("progress 按计划时写 plan（各月累计计划，占全年目标的百分比）或 monthly（每月百分比）其中之一")
+            raise ValueError(
+                "progress 按计划时写 plan（各月累计计划，占全年目标的百分比）或 monthly（每月百分比）其中之一"
+            )
         if isinstance(self.plan, list) and len(self.plan) != 12:
             raise ValueError(f"progress.plan 写成列表时应有 12 个月的累计百分比，现有 {len(self.plan)} 个")
         if isinstance(self.plan, dict) and not all(1 <= m <= 12 for m in self.plan):
@@ -483,11 +537,11 @@ class ExcelOutput(Strict):
 
 
 class WordSections(Strict):
-    overview: bool = True       # 一、总体情况
-    indicators: bool = True     # 二、主要指标完成情况
-    projects: bool = True       # 三、重点项目推进情况
-    departments: bool = True    # 四、各责任单位完成情况
-    issues: bool = True         # 五、存在问题及下步建议
+    overview: bool = True  # 一、总体情况
+    indicators: bool = True  # 二、主要指标完成情况
+    projects: bool = True  # 三、重点项目推进情况
+    departments: bool = True  # 四、各责任单位完成情况
+    issues: bool = True  # 五、存在问题及下步建议
 
 
 class WordOutput(Strict):
@@ -505,7 +559,9 @@ class WordOutput(Strict):
     @classmethod
     def _notes_kind(cls, v: str | None) -> str | None:
         if v and not v.lower().endswith((".txt", ".md", ".docx")):
-            raise ValueError(f"说明文件应为 .txt、.md 或 .docx（旧版 .doc 请在 Word/WPS 中另存为 .docx），现为 {v!r}")
+            raise ValueError(
+                f"说明文件应为 .txt、.md 或 .docx（旧版 .doc 请在 Word/WPS 中另存为 .docx），现为 {v!r}"
+            )
         return v
 
 
@@ -555,10 +611,10 @@ class JobConfig(Strict):
         import re
 
         if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 24 * 60:
-            return f"{v // 60:02d}:{v % 60:02d}"        # YAML 1.1 reads an unquoted 8:30 as 510 (base 60)
+            return f"{v // 60:02d}:{v % 60:02d}"  # YAML 1.1 reads an unquoted 8:30 as 510 (base 60)
         m = re.fullmatch(r"\s*(\d{1,2})[:：](\d{2})\s*", str(v))
         if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-            raise ValueError(f"运行时刻应写成 \"08:30\" 这样的 时:分（0–23 时、0–59 分），现为 {v!r}")
+            raise ValueError(f'运行时刻应写成 "08:30" 这样的 时:分（0–23 时、0–59 分），现为 {v!r}')
         return f"{int(m.group(1)):02d}:{m.group(2)}"
 
     @model_validator(mode="after")
@@ -577,7 +633,9 @@ class JobConfig(Strict):
         allowed = {"year", "month", "day", "week", "day_of_week", "hour", "minute", "second"}
         unknown = set(v) - allowed
         if unknown:
-            raise ValueError(f"cron 中未知的字段：{'、'.join(sorted(unknown))}（可用：{'、'.join(sorted(allowed))}）")
+            raise ValueError(
+                f"cron 中未知的字段：{'、'.join(sorted(unknown))}（可用：{'、'.join(sorted(allowed))}）"
+            )
         from apscheduler.triggers.cron import CronTrigger
 
         for key, value in v.items():
@@ -647,7 +705,7 @@ class Config(Strict):
     groups: list[str] = []
     indicators: list[Indicator] = Field(min_length=1)
     ledgers: dict[str, Ledger] = {}
-    collective: str = "全区"      # the zone's own word in sentences: 全区 / 全县 / 全市 / 全园区
+    collective: str = "全区"  # the zone's own word in sentences: 全区 / 全县 / 全市 / 全园区
     progress: Literal["month", "day"] | ZoneProgress = "month"
     lights: Lights = Lights()
     ranking: Ranking = Ranking()

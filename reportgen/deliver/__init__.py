@@ -20,9 +20,9 @@ from .mail import Mailer, Outgoing, check_attachment, compose
 @dataclass
 class DeliveryReport:
     sent: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)       # delivered before
+    skipped: list[str] = field(default_factory=list)  # delivered before
     failed: list[str] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)      # --dry-run .eml files
+    written: list[Path] = field(default_factory=list)  # --dry-run .eml files
 
     @property
     def ok(self) -> bool:
@@ -47,9 +47,12 @@ def period_messages(config, period: Period, folder: Path) -> list[Outgoing]:
     try:
         results = results_from_plain(json.loads((folder / "results.json").read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as e:
-        raise ReportgenError(f"{folder} 中没有可用的报告（results.json 读取失败），请先运行 reportgen run") from e
-    subject = mail.subject.format(zone=config.zone, year=period.year, month=period.month, span=span(period.month),
-                                  period=str(period))
+        raise ReportgenError(
+            f"{folder} 中没有可用的报告（results.json 读取失败），请先运行 reportgen run"
+        ) from e
+    subject = mail.subject.format(
+        zone=config.zone, year=period.year, month=period.month, span=span(period.month), period=str(period)
+    )
     with precision(config.output.precision.rates, config.output.precision.amounts):
         return _messages(config, period, folder, results, subject)
 
@@ -64,14 +67,26 @@ def _messages(config, period: Period, folder: Path, results, subject: str) -> li
     decimals = {i.id: i.decimals for i in config.indicators if getattr(i, "decimals", None) is not None}
     messages = []
     if mail.leaders:
-        attachments = [folder / output_name(config.output.word.name, config, period),
-                       folder / output_name(config.output.excel.name, config, period)]
-        attachments = [p for p, on in zip(attachments, (config.output.word.enabled, config.output.excel.enabled)) if on]
+        attachments = [
+            folder / output_name(config.output.word.name, config, period),
+            folder / output_name(config.output.excel.name, config, period),
+        ]
+        attachments = [
+            p for p, on in zip(attachments, (config.output.word.enabled, config.output.excel.enabled)) if on
+        ]
         pdf = folder / (output_name(config.output.word.name, config, period).rsplit(".", 1)[0] + ".pdf")
         if pdf.is_file():
             attachments.append(pdf)
-        text, html = leaders_body(results, [p.name for p in attachments], mail.sender_name, near, severe, decimals,
-                                  config.output.word.key_indicators, config.lights)
+        text, html = leaders_body(
+            results,
+            [p.name for p in attachments],
+            mail.sender_name,
+            near,
+            severe,
+            decimals,
+            config.output.word.key_indicators,
+            config.lights,
+        )
         messages += [Outgoing("report", to, subject, text, html, attachments) for to in mail.leaders]
     if mail.departments:
         ranked = sum(1 for d in results.departments if d.rank is not None)
@@ -82,15 +97,27 @@ def _messages(config, period: Period, folder: Path, results, subject: str) -> li
             mine = for_department(results, dept.name)
             if not mine.indicators and not any(lg.projects for lg in mine.ledgers):
                 continue
-            text, html = department_body(mine, dept.name, [book.name], mail.sender_name, ranked, near, severe,
-                                         decimals)
-            messages += [Outgoing("department", to, f"{subject}（{dept.name}督办清单）", text, html, [book], dept.name)
-                         for to in dept.email]
+            text, html = department_body(
+                mine, dept.name, [book.name], mail.sender_name, ranked, near, severe, decimals
+            )
+            messages += [
+                Outgoing("department", to, f"{subject}（{dept.name}督办清单）", text, html, [book], dept.name)
+                for to in dept.email
+            ]
     return messages
 
 
-def send_period(config, period: Period, *, dry_run: bool = False, trigger: str = "manual", run_id: int | None = None,
-                history=None, mailer: Mailer | None = None, progress: Callable[[str], None] = _quiet) -> DeliveryReport:
+def send_period(
+    config,
+    period: Period,
+    *,
+    dry_run: bool = False,
+    trigger: str = "manual",
+    run_id: int | None = None,
+    history=None,
+    mailer: Mailer | None = None,
+    progress: Callable[[str], None] = _quiet,
+) -> DeliveryReport:
     """Send the period's messages that have not been delivered yet; record every attempt."""
     from ..history import History
 
@@ -103,17 +130,36 @@ def send_period(config, period: Period, *, dry_run: bool = False, trigger: str =
     messages = period_messages(config, period, folder)
     if not messages:
         raise ReportgenError("没有收件人：请在 mail.leaders 或 departments[].email 中填写邮箱")
-    return deliver(config, str(period), messages, history, dry_run=dry_run, run_id=run_id, mailer=mailer,
-                   outbox=folder.parent / f"{period}-outbox", progress=progress)
+    return deliver(
+        config,
+        str(period),
+        messages,
+        history,
+        dry_run=dry_run,
+        run_id=run_id,
+        mailer=mailer,
+        outbox=folder.parent / f"{period}-outbox",
+        progress=progress,
+    )
 
 
-def deliver(config, period: str, messages: list[Outgoing], history, *, dry_run: bool = False, run_id: int | None = None,
-            mailer: Mailer | None = None, outbox: Path | None = None, once: bool = True,
-            progress: Callable[[str], None] = _quiet) -> DeliveryReport:
+def deliver(
+    config,
+    period: str,
+    messages: list[Outgoing],
+    history,
+    *,
+    dry_run: bool = False,
+    run_id: int | None = None,
+    mailer: Mailer | None = None,
+    outbox: Path | None = None,
+    once: bool = True,
+    progress: Callable[[str], None] = _quiet,
+) -> DeliveryReport:
     report = DeliveryReport()
     if not dry_run and mailer is None:
         mailer = Mailer.from_config(config)
-    unreachable = ""       # once the server cannot be reached after all retries, the rest fail at once
+    unreachable = ""  # once the server cannot be reached after all retries, the rest fail at once
     for out in messages:
         label = f"{out.to}（{out.department or _KIND[out.kind]}）"
         if once and history.delivered(period, out.kind, out.to):
@@ -124,8 +170,17 @@ def deliver(config, period: str, messages: list[Outgoing], history, *, dry_run: 
             for path in out.attachments:
                 check_attachment(path)
         except ReportgenError as e:
-            history.record_delivery(period=period, kind=out.kind, recipient=out.to, department=out.department,
-                                    subject=out.subject, attachments=names, status="failed", error=str(e), run_id=run_id)
+            history.record_delivery(
+                period=period,
+                kind=out.kind,
+                recipient=out.to,
+                department=out.department,
+                subject=out.subject,
+                attachments=names,
+                status="failed",
+                error=str(e),
+                run_id=run_id,
+            )
             report.failed.append(f"{label}：{e}")
             continue
         msg = compose(out, config.mail.sender, config.mail.sender_name)
@@ -133,24 +188,50 @@ def deliver(config, period: str, messages: list[Outgoing], history, *, dry_run: 
             outbox.mkdir(parents=True, exist_ok=True)
             path = outbox / f"{out.kind}-{_safe(out.department or _KIND[out.kind])}-{_safe(out.to)}.eml"
             path.write_bytes(msg.as_bytes())
-            history.record_delivery(period=period, kind=out.kind, recipient=out.to, department=out.department,
-                                    subject=out.subject, attachments=names, status="dry-run", run_id=run_id,
-                                    message_id=msg["Message-ID"])
+            history.record_delivery(
+                period=period,
+                kind=out.kind,
+                recipient=out.to,
+                department=out.department,
+                subject=out.subject,
+                attachments=names,
+                status="dry-run",
+                run_id=run_id,
+                message_id=msg["Message-ID"],
+            )
             report.written.append(path)
             continue
         if unreachable:
-            history.record_delivery(period=period, kind=out.kind, recipient=out.to, department=out.department,
-                                    subject=out.subject, attachments=names, status="failed", run_id=run_id,
-                                    error=f"未发送：{unreachable}")
+            history.record_delivery(
+                period=period,
+                kind=out.kind,
+                recipient=out.to,
+                department=out.department,
+                subject=out.subject,
+                attachments=names,
+                status="failed",
+                run_id=run_id,
+                error=f"未发送：{unreachable}",
+            )
             report.failed.append(f"{label}：未发送（{unreachable}）")
             continue
         progress(f"发送给 {label}…")
         outcome = mailer.send(msg)
         if outcome.status == "failed" and outcome.unreachable:
             unreachable = f"邮件服务器不可用：{outcome.error}，已重试 {outcome.attempts} 次"
-        history.record_delivery(period=period, kind=out.kind, recipient=out.to, department=out.department,
-                                subject=out.subject, attachments=names, status=outcome.status, run_id=run_id,
-                                attempts=outcome.attempts, error=outcome.error, message_id=outcome.message_id)
+        history.record_delivery(
+            period=period,
+            kind=out.kind,
+            recipient=out.to,
+            department=out.department,
+            subject=out.subject,
+            attachments=names,
+            status=outcome.status,
+            run_id=run_id,
+            attempts=outcome.attempts,
+            error=outcome.error,
+            message_id=outcome.message_id,
+        )
         if outcome.status == "delivered":
             report.sent.append(label)
         else:
@@ -179,9 +260,16 @@ def reminders(config, period: Period, missing: list[tuple[str, list[str]]], dead
     for dept in config.departments:
         if isinstance(dept, str) or dept.name not in by_department:
             continue
-        text, html = render(REMINDER_TEXT, department=dept.name, zone=config.zone, span=span(period.month),
-                            files=by_department[dept.name], deadline=deadline, folder=period_dir(config, period),
-                            sender_name=config.mail.sender_name)
+        text, html = render(
+            REMINDER_TEXT,
+            department=dept.name,
+            zone=config.zone,
+            span=span(period.month),
+            files=by_department[dept.name],
+            deadline=deadline,
+            folder=period_dir(config, period),
+            sender_name=config.mail.sender_name,
+        )
         subject = f"【催报】{config.zone}{span(period.month)}重点指标报表（{dept.name}）"
         out += [Outgoing("reminder", to, subject, text, html, [], dept.name) for to in dept.email]
     return out
@@ -190,6 +278,15 @@ def reminders(config, period: Period, missing: list[tuple[str, list[str]]], dead
 def alert(config, job: str, period: str, error: str, config_path: Path) -> list[Outgoing]:
     from ..render.email import ALERT_TEXT, render
 
-    text, html = render(ALERT_TEXT, job=job, period=period, error=error, config=config_path,
-                        folder=config.resolve(config.output.dir) / period)
-    return [Outgoing("alert", to, f"【reportgen 失败】{config.zone} {period} {job}", text, html) for to in config.mail.admin]
+    text, html = render(
+        ALERT_TEXT,
+        job=job,
+        period=period,
+        error=error,
+        config=config_path,
+        folder=config.resolve(config.output.dir) / period,
+    )
+    return [
+        Outgoing("alert", to, f"【reportgen 失败】{config.zone} {period} {job}", text, html)
+        for to in config.mail.admin
+    ]

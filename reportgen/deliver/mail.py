@@ -22,16 +22,18 @@ from pathlib import Path
 
 from ..errors import ReportgenError
 
-MIME = {".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ".docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        ".pdf": ("application", "pdf")}
+MIME = {
+    ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ".docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ".pdf": ("application", "pdf"),
+}
 
 
 @dataclass
 class Outgoing:
     """One message to one address."""
 
-    kind: str                        # report / department / reminder / alert
+    kind: str  # report / department / reminder / alert
     to: str
     subject: str
     text: str
@@ -42,11 +44,11 @@ class Outgoing:
 
 @dataclass
 class Outcome:
-    status: str                      # delivered / failed (temporary, retries used up) / rejected (permanent)
+    status: str  # delivered / failed (temporary, retries used up) / rejected (permanent)
     attempts: int
     error: str = ""
     message_id: str = ""
-    unreachable: bool = False        # the server itself could not be reached (refused, timeout, TLS)
+    unreachable: bool = False  # the server itself could not be reached (refused, timeout, TLS)
 
 
 def compose(out: Outgoing, sender: str, sender_name: str = "") -> Message:
@@ -63,15 +65,19 @@ def compose(out: Outgoing, sender: str, sender_name: str = "") -> Message:
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     body = MIMEMultipart("alternative")
-    body.attach(MIMEText(out.text, "plain", "utf-8"))       # utf-8 parts are base64: safe without 8BITMIME
+    body.attach(MIMEText(out.text, "plain", "utf-8"))  # utf-8 parts are base64: safe without 8BITMIME
     if out.html:
         body.attach(MIMEText(out.html, "html", "utf-8"))
     msg.attach(body)
     for path in out.attachments:
         maintype, subtype = MIME.get(path.suffix.lower()) or (
-            mimetypes.guess_type(path.name)[0] or "application/octet-stream").split("/", 1)
-        part = MIMEApplication(path.read_bytes(), _subtype=subtype) if maintype == "application" else \
-            MIMEBase(maintype, subtype)
+            mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        ).split("/", 1)
+        part = (
+            MIMEApplication(path.read_bytes(), _subtype=subtype)
+            if maintype == "application"
+            else MIMEBase(maintype, subtype)
+        )
         if maintype != "application":
             part.set_payload(path.read_bytes())
             encoders.encode_base64(part)
@@ -124,8 +130,9 @@ class Mailer:
                 if permanent:
                     return Outcome("rejected", attempts, text, msg["Message-ID"])
                 if attempts > self.mail.retries:
-                    down = isinstance(e, (ConnectionError, TimeoutError, socket.timeout, smtplib.SMTPConnectError)) \
-                        or (isinstance(e, smtplib.SMTPServerDisconnected) and "timed out" in str(e))
+                    down = isinstance(
+                        e, (ConnectionError, TimeoutError, socket.timeout, smtplib.SMTPConnectError)
+                    ) or (isinstance(e, smtplib.SMTPServerDisconnected) and "timed out" in str(e))
                     return Outcome("failed", attempts, text, msg["Message-ID"], unreachable=down)
                 self.sleep(self.mail.backoff_seconds * 2 ** (attempts - 1))
 
@@ -170,10 +177,16 @@ def classify(error: Exception) -> tuple[bool, str]:
         detail = "；".join(f"{addr}：{code} {_text(msg)}" for addr, (code, msg) in error.recipients.items())
         return all(500 <= c < 600 for c in codes), f"收件人被拒绝（{detail}）"
     if isinstance(error, smtplib.SMTPAuthenticationError):
-        return True, f"SMTP 登录失败（{error.smtp_code}）：请检查用户名和密码（mail.username、密码环境变量或文件）"
+        return (
+            True,
+            f"SMTP 登录失败（{error.smtp_code}）：请检查用户名和密码（mail.username、密码环境变量或文件）",
+        )
     if isinstance(error, smtplib.SMTPResponseException):
         permanent = 500 <= error.smtp_code < 600
-        return permanent, f"邮件服务器{'拒收' if permanent else '暂时拒绝'}（{error.smtp_code} {_text(error.smtp_error)}）"
+        return (
+            permanent,
+            f"邮件服务器{'拒收' if permanent else '暂时拒绝'}（{error.smtp_code} {_text(error.smtp_error)}）",
+        )
     if isinstance(error, (socket.timeout, TimeoutError)):
         return False, "连接邮件服务器超时"
     if isinstance(error, ConnectionRefusedError):
@@ -204,6 +217,8 @@ def smtp_password(config) -> str | None:
     if mail.password_env:
         value = os.environ.get(mail.password_env)
         if value is None and mail.username:
-            raise ReportgenError(f"未设置环境变量 {mail.password_env}（SMTP 密码）；或在 mail.password_file 写密码文件路径")
+            raise ReportgenError(
+                f"未设置环境变量 {mail.password_env}（SMTP 密码）；或在 mail.password_file 写密码文件路径"
+            )
         return value
     return None

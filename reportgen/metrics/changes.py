@@ -40,7 +40,7 @@ def _indicator(r: IndicatorResult, past: list[IndicatorResult | None], rules: Es
     prev = past[-1] if past else None
     fields: dict = {}
     if prev is not None:
-        if _kind(r.kind).rate:   # compared by the rate itself (百分点), not by a completion
+        if _kind(r.kind).rate:  # compared by the rate itself (百分点), not by a completion
             fields.update(previous_actual=prev.actual, actual_change=_minus(r.actual, prev.actual))
         else:
             change = _minus(r.completion, prev.completion)
@@ -48,7 +48,7 @@ def _indicator(r: IndicatorResult, past: list[IndicatorResult | None], rules: Es
                 previous_completion=prev.completion,
                 completion_change=None if change is None else change * 100,
             )
-    if _kind(r.kind).prorated and past:   # 1–N月 figures: month N alone is actual_N − actual_N−1
+    if _kind(r.kind).prorated and past:  # 1–N月 figures: month N alone is actual_N − actual_N−1
         actuals = [None if p is None else p.actual for p in past] + [r.actual]
         fields["mom"] = month_on_month(actuals)
     lights = tuple("none" if p is None else p.light for p in past) + (r.light,)
@@ -85,7 +85,7 @@ def escalation(kind: str, lights: tuple[str, ...], rules: Escalation) -> str:
     A month with no light breaks a run. A breached cap is 督办 whatever its history."""
     if not rules.enabled or not lights or lights[-1] not in FLAGGED:
         return ""
-    if _kind(kind).red_line:   # a breach stays a breach: 督办 at once, not escalated by month
+    if _kind(kind).red_line:  # a breach stays a breach: 督办 at once, not escalated by month
         return SUPERVISE
     if _run(lights, ("red",)) >= rules.interview_after_red_months:
         return INTERVIEW
@@ -123,7 +123,7 @@ def _department(d: DepartmentResult, previous: Results | None) -> DepartmentResu
 
 
 def _kind(name: str):
-    from ..kinds import kind_of   # the registry imports this package's evaluators
+    from ..kinds import kind_of  # the registry imports this package's evaluators
 
     return kind_of(name)
 

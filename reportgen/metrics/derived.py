@@ -11,17 +11,19 @@ from dataclasses import dataclass
 
 from ..config.model import DerivedSource
 from ..inputs import Reading
-from ..sources.values import convert   # pure unit arithmetic (no I/O): one table of 万元/亿元 factors
+from ..sources.values import convert  # pure unit arithmetic (no I/O): one table of 万元/亿元 factors
 
 
 @dataclass(frozen=True)
 class Derived:
-    current: Reading              # in the row's unit; growth of a sum: the amounts, `unit` set to theirs
-    last_year: Reading | None     # a sum's last year: the parts' own added, when every part has one
-    source: str                   # "合计：省重点项目投资 + 市重点项目投资"
+    current: Reading  # in the row's unit; growth of a sum: the amounts, `unit` set to theirs
+    last_year: Reading | None  # a sum's last year: the parts' own added, when every part has one
+    source: str  # "合计：省重点项目投资 + 市重点项目投资"
 
 
-def derive(indicators: list, readings: dict[str, Reading], last_year: dict[str, Reading]) -> dict[str, Derived]:
+def derive(
+    indicators: list, readings: dict[str, Reading], last_year: dict[str, Reading]
+) -> dict[str, Derived]:
     """Every derived row's values, parts first (a derived row may use another); config validation has ruled
     out unknown ids and cycles. `readings`/`last_year` hold the other rows' values in their own units."""
     by_id = {ind.id: ind for ind in indicators}
@@ -50,7 +52,9 @@ def _derive(ind, parts: list[tuple]) -> Derived:
         source = "合计：" + " + ".join(names)
     missing = [part.name for part, current, _ in parts if current.value is None]
     if missing:
-        return Derived(Reading(None, None, f"{'、'.join(missing)}未报送，{source.split('：')[0]}不作计算"), None, source)
+        return Derived(
+            Reading(None, None, f"{'、'.join(missing)}未报送，{source.split('：')[0]}不作计算"), None, source
+        )
     if ind.source.ratio is not None:
         (top, top_value, _), (bottom, bottom_value, _) = parts
         numerator = convert(top_value.value, top.unit, bottom.unit)
@@ -62,6 +66,8 @@ def _derive(ind, parts: list[tuple]) -> Derived:
     total = sum(convert(current.value, part.unit, unit) for part, current, _ in parts)
     last = None
     if all(previous is not None and previous.value is not None for _, _, previous in parts):
-        last = Reading(sum(convert(previous.value, part.unit, unit) for part, _, previous in parts),
-                       unit=unit if ind.kind == "growth" else "")
+        last = Reading(
+            sum(convert(previous.value, part.unit, unit) for part, _, previous in parts),
+            unit=unit if ind.kind == "growth" else "",
+        )
     return Derived(Reading(total, unit=unit if ind.kind == "growth" else ""), last, source)

@@ -18,22 +18,33 @@ from .summary import checkpoint, departments
 
 def evaluate(config: Config, data: PeriodData) -> Results:
     """Pure: the config's targets + one period's readings -> Results."""
-    from ..kinds import kind_of   # the registry imports the evaluators of this package
+    from ..kinds import kind_of  # the registry imports the evaluators of this package
 
     period = data.period
-    readings = {ind.id: _reading(ind, config, data) for ind in config.indicators
-                if not isinstance(getattr(ind, "source", None), DerivedSource)}
-    derived = derive(config.indicators, readings, data.last_year)   # second pass: sums and ratios of those
+    readings = {
+        ind.id: _reading(ind, config, data)
+        for ind in config.indicators
+        if not isinstance(getattr(ind, "source", None), DerivedSource)
+    }
+    derived = derive(config.indicators, readings, data.last_year)  # second pass: sums and ratios of those
     indicators = []
     for ind in config.indicators:
         last_year = data.last_year.get(ind.id)
         if ind.id in derived:
             current, source_text = derived[ind.id].current, derived[ind.id].source
-            last_year = _in_unit(last_year, current.unit) if last_year is not None else derived[ind.id].last_year
+            last_year = (
+                _in_unit(last_year, current.unit) if last_year is not None else derived[ind.id].last_year
+            )
         else:
             current, source_text = readings[ind.id], None
-        inputs = Inputs(current, last_year, data.yoy.get(ind.id), tuple(data.milestones.get(ind.id, ())),
-                        data.last_year_completion.get(ind.id), data.last_year_targets.get(ind.id))
+        inputs = Inputs(
+            current,
+            last_year,
+            data.yoy.get(ind.id),
+            tuple(data.milestones.get(ind.id, ())),
+            data.last_year_completion.get(ind.id),
+            data.last_year_targets.get(ind.id),
+        )
         ind, target_fields, target_note = _with_targets(ind, data)
         ind = with_zone_progress(ind, config.progress, getattr(ind, "target", None))
         result = kind_of(ind.kind).evaluate(ind, inputs, period, config.lights)
@@ -41,23 +52,41 @@ def evaluate(config: Config, data: PeriodData) -> Results:
             target_fields["verb"] = ind.verb
         if target_note:
             target_fields["note"] = target_note + (f"；{result.note}" if result.note else "")
-        owner = config.department_of(ind.owner) or ind.owner   # aliases -> name
+        owner = config.department_of(ind.owner) or ind.owner  # aliases -> name
         if source_text is not None:
             target_fields["source"] = source_text
         indicators.append(replace(result, owner=owner, **target_fields))
-    ledgers = [evaluate_ledger(data.ledgers[name], ledger, period, config.department_names,
-                               zone_time_progress(config.progress, period))
-               for name, ledger in config.ledgers.items() if name in data.ledgers]
+    ledgers = [
+        evaluate_ledger(
+            data.ledgers[name],
+            ledger,
+            period,
+            config.department_names,
+            zone_time_progress(config.progress, period),
+        )
+        for name, ledger in config.ledgers.items()
+        if name in data.ledgers
+    ]
     return Results(
-        zone=config.zone, year=period.year, month=period.month, indicators=tuple(indicators),
+        zone=config.zone,
+        year=period.year,
+        month=period.month,
+        indicators=tuple(indicators),
         checkpoint=checkpoint(indicators, period, zone_time_progress(config.progress, period)),
-        departments=tuple(departments(indicators, ledgers, config.department_names, config.ranking,
-                                      config.output.precision.rates)),
-        ledgers=tuple(ledgers), problems=tuple(str(p) for p in data.problems),
+        departments=tuple(
+            departments(
+                indicators, ledgers, config.department_names, config.ranking, config.output.precision.rates
+            )
+        ),
+        ledgers=tuple(ledgers),
+        problems=tuple(str(p) for p in data.problems),
         missing=tuple(f"{'、'.join(depts) or '台账'}（{file}）" for file, depts in data.missing),
-        ranking_by=config.ranking.by, min_indicators=config.ranking.min_indicators,
-        red_line_rule=config.ranking.red_line, zone_progress=zone_time_progress(config.progress, period),
-        collective=config.collective)
+        ranking_by=config.ranking.by,
+        min_indicators=config.ranking.min_indicators,
+        red_line_rule=config.ranking.red_line,
+        zone_progress=zone_time_progress(config.progress, period),
+        collective=config.collective,
+    )
 
 
 def _reading(ind, config: Config, data: PeriodData) -> Reading:
@@ -91,7 +120,7 @@ def _with_targets(ind, data: PeriodData):
     Only 力争 given: it becomes the benchmark, labelled 力争目标. A target that could not be read is None, so
     the kind's evaluator leaves the indicator unjudged rather than judging it against zero.
     """
-    if not hasattr(ind, "target"):   # milestone: its nodes are the target
+    if not hasattr(ind, "target"):  # milestone: its nodes are the target
         return ind, {}, ""
     target, target_source, target_problem = _target_value(ind.target, data.targets.get(ind.id))
     stretch, stretch_source, stretch_problem = _target_value(ind.stretch, data.stretches.get(ind.id))
@@ -99,8 +128,9 @@ def _with_targets(ind, data: PeriodData):
     if ind.target is None:
         target, target_source, target_problem, label = stretch, stretch_source, stretch_problem, STRETCH_LABEL
         stretch, stretch_source, stretch_problem = None, "", ""
-    notes = ([f"目标未读到：{target_problem}"] if target_problem else []) + \
-        ([f"力争目标未读到：{stretch_problem}"] if stretch_problem else [])
+    notes = ([f"目标未读到：{target_problem}"] if target_problem else []) + (
+        [f"力争目标未读到：{stretch_problem}"] if stretch_problem else []
+    )
     fields = {"target_label": label, "target_source": target_source, "stretch_source": stretch_source}
     return ind.model_copy(update={"target": target, "stretch": stretch}), fields, "；".join(notes)
 
@@ -111,7 +141,7 @@ def _target_value(spec, reading: Reading | None) -> tuple[float | None, str, str
         return None, "", ""
     if not isinstance(spec, SheetTarget):
         return float(spec), "", ""
-    if spec.value is not None:       # the config's value wins; sources checked the sheet against it
+    if spec.value is not None:  # the config's value wins; sources checked the sheet against it
         return spec.value, "", ""
     if reading is None or reading.value is None:
         why = reading.problem if reading and reading.problem else "未读取"
@@ -124,8 +154,14 @@ def _describe(source: LedgerSource) -> str:
     what = "计数" if source.count_where is not None else f"{LEDGER_FIELDS.get(source.sum, source.sum)}求和"
     if not conditions:
         return what
+
     def show(key: str, value) -> str:
-        name = {**LEDGER_FIELDS, "started": "已开工", "start_overdue": "逾期未开工", "in_start_base": "计入开工率"}
+        name = {
+            **LEDGER_FIELDS,
+            "started": "已开工",
+            "start_overdue": "逾期未开工",
+            "in_start_base": "计入开工率",
+        }
         if isinstance(value, bool):
             value = "是" if value else "否"
         return f"{name.get(key, key)}{'' if str(value)[:1] in '<>!~=≥≤' else '='}{value}"

@@ -23,8 +23,8 @@ class Inputs:
     last_year: Reading | None = None
     yoy: Reading | None = None
     nodes: tuple[Reading, ...] = ()
-    last_year_completion: Reading | None = None   # 去年同期完成率 in percent (73.2)
-    last_year_target: Reading | None = None       # 上年目标: last year's completion = last_year ÷ it
+    last_year_completion: Reading | None = None  # 去年同期完成率 in percent (73.2)
+    last_year_target: Reading | None = None  # 上年目标: last year's completion = last_year ÷ it
 
 
 Evaluator = Callable[[object, Inputs, Period, Lights], IndicatorResult]
@@ -35,9 +35,19 @@ def _base(ind, inputs: Inputs, **fields) -> IndicatorResult:
     note = fields.pop("note", None)
     if note is None:
         note = current.problem or ("" if current.value is not None else "未报送")
-    return IndicatorResult(id=ind.id, name=ind.name, kind=ind.kind, unit=ind.unit, group=ind.group, owner=ind.owner,
-                           target=ind.target if hasattr(ind, "target") else None,
-                           stretch=getattr(ind, "stretch", None), source=current.source, note=note, **fields)
+    return IndicatorResult(
+        id=ind.id,
+        name=ind.name,
+        kind=ind.kind,
+        unit=ind.unit,
+        group=ind.group,
+        owner=ind.owner,
+        target=ind.target if hasattr(ind, "target") else None,
+        stretch=getattr(ind, "stretch", None),
+        source=current.source,
+        note=note,
+        **fields,
+    )
 
 
 def _yoy(inputs: Inputs, actual: float | None) -> tuple[float | None, float | None, str]:
@@ -62,15 +72,24 @@ def prorated(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorRe
     projection = ratio(actual, progress)
     last_completion = last_year_completion(inputs)
     return _base(
-        ind, inputs, actual=actual, completion=completion, stretch_completion=ratio(actual, ind.stretch),
-        time_progress=progress, gap=gap, light=light_for_gap(gap, lights),
+        ind,
+        inputs,
+        actual=actual,
+        completion=completion,
+        stretch_completion=ratio(actual, ind.stretch),
+        time_progress=progress,
+        gap=gap,
+        light=light_for_gap(gap, lights),
         on_track=None if gap is None else gap >= -1e-9,
         checkpoint_met=None if gap is None or not period.checkpoint else gap >= -1e-9,
-        last_year=last, yoy=yoy, projection=projection,
+        last_year=last,
+        yoy=yoy,
+        projection=projection,
         required=None if actual is None or ind.target is None else max(ind.target - actual, 0.0),
         **({"note": yoy_note} if yoy_note and actual is not None else {}),
         last_year_completion=last_completion,
-        completion_vs_last_year=None if completion is None or last_completion is None
+        completion_vs_last_year=None
+        if completion is None or last_completion is None
         else (completion - last_completion) * 100,
     )
 
@@ -86,8 +105,9 @@ def last_year_completion(inputs: Inputs) -> float | None:
     return None if target is None or target <= 0 else ratio(last, target)
 
 
-def _rate_result(ind, inputs: Inputs, actual: float | None, required: float, lights: Lights, period: Period,
-                 **fields) -> IndicatorResult:
+def _rate_result(
+    ind, inputs: Inputs, actual: float | None, required: float, lights: Lights, period: Period, **fields
+) -> IndicatorResult:
     """Growth and share: not prorated; on track when the actual reaches the required level (左右: within tolerance)."""
     gap = None if actual is None or required is None else actual - required
     if gap is not None and ind.qualifier == "左右" and abs(gap) <= ind.tolerance + 1e-9:
@@ -95,8 +115,16 @@ def _rate_result(ind, inputs: Inputs, actual: float | None, required: float, lig
     else:
         gap_for_light = gap
     met = None if gap_for_light is None else gap_for_light >= -1e-9
-    return _base(ind, inputs, actual=actual, gap=gap, light=light_for_rate(gap_for_light, lights), on_track=met,
-                 checkpoint_met=met if period.checkpoint else None, **fields)
+    return _base(
+        ind,
+        inputs,
+        actual=actual,
+        gap=gap,
+        light=light_for_rate(gap_for_light, lights),
+        on_track=met,
+        checkpoint_met=met if period.checkpoint else None,
+        **fields,
+    )
 
 
 def growth_rate(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorResult:
@@ -106,8 +134,19 @@ def growth_rate(ind, inputs: Inputs, period: Period, lights: Lights) -> Indicato
         last = inputs.last_year.value if inputs.last_year else None
         actual = growth(amount, last)
         note = "上年同期为零或缺失，无法计算增速" if amount is not None and actual is None else None
-        return _rate_result(ind, inputs, actual, ind.target, lights, period, amount=amount, last_year=last,
-                            yoy=actual, amount_unit=inputs.current.unit, **({"note": note} if note else {}))
+        return _rate_result(
+            ind,
+            inputs,
+            actual,
+            ind.target,
+            lights,
+            period,
+            amount=amount,
+            last_year=last,
+            yoy=actual,
+            amount_unit=inputs.current.unit,
+            **({"note": note} if note else {}),
+        )
     actual = inputs.current.value
     return _rate_result(ind, inputs, actual, ind.target, lights, period, yoy=actual)
 
@@ -128,9 +167,17 @@ def cap(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorResult:
     actual = inputs.current.value
     within = None if actual is None or ind.target is None else actual <= ind.target + 1e-9
     last, yoy, _ = _yoy(inputs, actual)
-    return _base(ind, inputs, actual=actual, gap=None if within is None else ind.target - actual,
-                 light="none" if within is None else ("green" if within else "red"), on_track=within,
-                 checkpoint_met=within if period.checkpoint else None, last_year=last, yoy=yoy)
+    return _base(
+        ind,
+        inputs,
+        actual=actual,
+        gap=None if within is None else ind.target - actual,
+        light="none" if within is None else ("green" if within else "red"),
+        on_track=within,
+        checkpoint_met=within if period.checkpoint else None,
+        last_year=last,
+        yoy=yoy,
+    )
 
 
 def milestone(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorResult:
@@ -151,10 +198,22 @@ def milestone(ind, inputs: Inputs, period: Period, lights: Lights) -> IndicatorR
     if unreported and len(unreported) == len(nodes):
         light = "none"
     return IndicatorResult(
-        id=ind.id, name=ind.name, kind=ind.kind, unit="项", group=ind.group, owner=ind.owner,
-        target=float(len(nodes)), stretch=None, actual=float(done_count),
-        completion=ratio(done_count, len(nodes)), time_progress=ratio(len(due), len(nodes)),
-        gap=None, light=light, on_track=worst is None,
-        checkpoint_met=(worst is None) if period.checkpoint else None, nodes=tuple(nodes),
+        id=ind.id,
+        name=ind.name,
+        kind=ind.kind,
+        unit="项",
+        group=ind.group,
+        owner=ind.owner,
+        target=float(len(nodes)),
+        stretch=None,
+        actual=float(done_count),
+        completion=ratio(done_count, len(nodes)),
+        time_progress=ratio(len(due), len(nodes)),
+        gap=None,
+        light=light,
+        on_track=worst is None,
+        checkpoint_met=(worst is None) if period.checkpoint else None,
+        nodes=tuple(nodes),
         source=next((n.source for n in nodes if n.source), ""),
-        note="、".join(f"{n.name}（{n.due}月）未报送" for n in unreported))
+        note="、".join(f"{n.name}（{n.due}月）未报送" for n in unreported),
+    )

@@ -59,20 +59,37 @@ def months_late(project: Project, period: Period) -> int | None:
     return (period.year - planned.year) * 12 + period.month - planned.month
 
 
-def evaluate_ledger(data: LedgerData, ledger: Ledger, period: Period, owners: list[str],
-                    zone_progress: float | None = None) -> LedgerResult:
+def evaluate_ledger(
+    data: LedgerData, ledger: Ledger, period: Period, owners: list[str], zone_progress: float | None = None
+) -> LedgerResult:
     tp = plan_time_progress(ledger, period, zone_progress)
     also = ledger.also_start_rate_base
     projects = tuple(
         ProjectResult(
-            name=p.name, owner=p.owner, category=p.category, nature=p.nature, total_investment=p.total_investment,
-            annual_plan=p.annual_plan, completed=p.completed, completion=_plan_completion(p),
-            planned_start=p.planned_start, actual_start=p.actual_start, started=is_started(p, period),
-            in_start_base=in_start_base(p, ledger, period), start_overdue=months_late(p, period) is not None,
-            months_late=months_late(p, period), progress=p.progress, issues=p.issues, leader=p.leader,
-            source=str(p.location), level=p.level, ahead=is_ahead(_plan_completion(p), tp),
-            in_also_start_base=bool(also) and in_start_base(p, ledger, period, also))
-        for p in data.projects)
+            name=p.name,
+            owner=p.owner,
+            category=p.category,
+            nature=p.nature,
+            total_investment=p.total_investment,
+            annual_plan=p.annual_plan,
+            completed=p.completed,
+            completion=_plan_completion(p),
+            planned_start=p.planned_start,
+            actual_start=p.actual_start,
+            started=is_started(p, period),
+            in_start_base=in_start_base(p, ledger, period),
+            start_overdue=months_late(p, period) is not None,
+            months_late=months_late(p, period),
+            progress=p.progress,
+            issues=p.issues,
+            leader=p.leader,
+            source=str(p.location),
+            level=p.level,
+            ahead=is_ahead(_plan_completion(p), tp),
+            in_also_start_base=bool(also) and in_start_base(p, ledger, period, also),
+        )
+        for p in data.projects
+    )
     by_category = defaultdict(list)
     by_owner = defaultdict(list)
     for p in projects:
@@ -80,12 +97,21 @@ def evaluate_ledger(data: LedgerData, ledger: Ledger, period: Period, owners: li
         by_owner[p.owner or "未填责任单位"].append(p)
     owner_order = {name: i for i, name in enumerate(owners)}
     return LedgerResult(
-        name=data.name, unit=ledger.amount_unit, start_rate_base=ledger.start_rate_base,
+        name=data.name,
+        unit=ledger.amount_unit,
+        start_rate_base=ledger.start_rate_base,
         total=_group("合计", projects),
         by_category=tuple(_group(k, v) for k, v in by_category.items()),
-        by_department=tuple(_group(k, by_owner[k]) for k in sorted(by_owner, key=lambda k: owner_order.get(k, 999))),
-        projects=projects, source=str(data.location) if data.location else "", title=ledger.title,
-        also_start_rate_base=also, breakdown=ledger.breakdown, time_progress=tp)
+        by_department=tuple(
+            _group(k, by_owner[k]) for k in sorted(by_owner, key=lambda k: owner_order.get(k, 999))
+        ),
+        projects=projects,
+        source=str(data.location) if data.location else "",
+        title=ledger.title,
+        also_start_rate_base=also,
+        breakdown=ledger.breakdown,
+        time_progress=tp,
+    )
 
 
 def _plan_completion(p: Project) -> float | None:
@@ -103,14 +129,25 @@ def _group(name: str, projects) -> LedgerGroup:
     also = [p for p in projects if p.in_also_start_base]
     also_started = sum(1 for p in also if p.started)
     return LedgerGroup(
-        name=name, projects=len(projects), started=started, start_base=len(base),
+        name=name,
+        projects=len(projects),
+        started=started,
+        start_base=len(base),
         started_all=sum(1 for p in projects if p.started),
-        start_rate=ratio(started, len(base)), total_investment=sum(p.total_investment or 0.0 for p in projects),
-        annual_plan=plan, completed=completed, completion=ratio(completed, plan),
+        start_rate=ratio(started, len(base)),
+        total_investment=sum(p.total_investment or 0.0 for p in projects),
+        annual_plan=plan,
+        completed=completed,
+        completion=ratio(completed, plan),
         overdue=sum(1 for p in projects if p.start_overdue),
-        with_plan=len(planned), ahead=ahead, ahead_share=ratio(ahead, len(planned)),
+        with_plan=len(planned),
+        ahead=ahead,
+        ahead_share=ratio(ahead, len(planned)),
         plan_unreported=sum(1 for p in planned if p.completed is None),
-        also_start_base=len(also), also_started=also_started, also_start_rate=ratio(also_started, len(also)))
+        also_start_base=len(also),
+        also_started=also_started,
+        also_start_rate=ratio(also_started, len(also)),
+    )
 
 
 # ---- ledger-sourced indicators: count or sum with a filter -------------------------------------------
@@ -121,11 +158,18 @@ _OPERATOR = re.compile(r"^\s*(>=|<=|!=|>|<|=|~|≥|≤)\s*(.*)$")
 def ledger_figure(source: LedgerSource, data: LedgerData, ledger: Ledger, period: Period) -> float:
     """The count of matching projects, or the sum of a field over them."""
     conditions = source.count_where if source.count_where is not None else source.where
-    matching = [p for p in data.projects if all(_matches(_field(p, k, ledger, period), c) for k, c in conditions.items())]
+    matching = [
+        p
+        for p in data.projects
+        if all(_matches(_field(p, k, ledger, period), c) for k, c in conditions.items())
+    ]
     if source.count_where is not None:
         return float(len(matching))
-    return sum(v for p in matching if isinstance(v := _field(p, source.sum, ledger, period), (int, float))
-               and not isinstance(v, bool))
+    return sum(
+        v
+        for p in matching
+        if isinstance(v := _field(p, source.sum, ledger, period), (int, float)) and not isinstance(v, bool)
+    )
 
 
 def _field(project: Project, key: str, ledger: Ledger, period: Period):
@@ -156,8 +200,14 @@ def _matches(value, condition) -> bool:
     if op in (">=", "<=", ">", "<"):
         if number is None or target is None:
             return False
-        return {">=": number >= target, "<=": number <= target, ">": number > target, "<": number < target}[op]
-    equal = (number == target) if number is not None and target is not None else _text(value) == normalize_text(operand)
+        return {">=": number >= target, "<=": number <= target, ">": number > target, "<": number < target}[
+            op
+        ]
+    equal = (
+        (number == target)
+        if number is not None and target is not None
+        else _text(value) == normalize_text(operand)
+    )
     return equal if op == "=" else not equal
 
 

@@ -45,8 +45,12 @@ def with_zone_progress(ind, zone, target: float | None):
         return ind.model_copy(update={"progress": mode})
     if target is None:
         return ind
-    return ind.model_copy(update={"progress": "plan",
-                                  "plan": {m: target * pct / 100 for m, pct in zone.percent_points().items()}})
+    return ind.model_copy(
+        update={
+            "progress": "plan",
+            "plan": {m: target * pct / 100 for m, pct in zone.percent_points().items()},
+        }
+    )
 
 
 def light_for_gap(gap: float | None, lights: Lights) -> str:

@@ -10,7 +10,9 @@ from ..render.numbers import round_half_up
 from .results import CheckpointResult, DepartmentResult, IndicatorResult, LedgerResult
 
 
-def checkpoint(results: list[IndicatorResult], period: Period, benchmark: float | None = None) -> CheckpointResult | None:
+def checkpoint(
+    results: list[IndicatorResult], period: Period, benchmark: float | None = None
+) -> CheckpointResult | None:
     """开门红/双过半/前三季度/全年红: every indicator the registry counts in checkpoints meets its own benchmark
     (the 序时进度 its light uses; for rates the target). 底线 indicators stay out; unreported ones are listed
     once, as unreported, and not judged."""
@@ -23,12 +25,24 @@ def checkpoint(results: list[IndicatorResult], period: Period, benchmark: float 
     unreported = tuple(r.id for r in counted if r.checkpoint_met is None)
     judged = [r for r in counted if r.checkpoint_met is not None]
     exceptions = tuple(r.id for r in judged if not r.checkpoint_met)
-    return CheckpointResult(name, period.month / 12 if benchmark is None else benchmark, not exceptions and not unreported,
-                            len(judged) - len(exceptions), len(judged), exceptions, unreported)
+    return CheckpointResult(
+        name,
+        period.month / 12 if benchmark is None else benchmark,
+        not exceptions and not unreported,
+        len(judged) - len(exceptions),
+        len(judged),
+        exceptions,
+        unreported,
+    )
 
 
-def departments(results: list[IndicatorResult], ledgers: list[LedgerResult], names: list[str],
-                rules: Ranking | None = None, digits: int = 1) -> list[DepartmentResult]:
+def departments(
+    results: list[IndicatorResult],
+    ledgers: list[LedgerResult],
+    names: list[str],
+    rules: Ranking | None = None,
+    digits: int = 1,
+) -> list[DepartmentResult]:
     """One row per department, ranked by `rules.by` (default: the mean gap to 序时进度, in 百分点, of the
     indicators the registry counts in ranking), weighted by `rules.weights`. Scores equal at the shown
     precision (`digits`, output.precision.rates) share a rank (并列); fewer than `min_indicators` counted: listed, not ranked. A breached
@@ -39,21 +53,33 @@ def departments(results: list[IndicatorResult], ledgers: list[LedgerResult], nam
     rows = []
     for name in names:
         mine = [r for r in results if r.owner == name]
-        rated = [r for r in mine if kind_of(r.kind).in_ranking and r.completion is not None and r.gap is not None]
+        rated = [
+            r for r in mine if kind_of(r.kind).in_ranking and r.completion is not None and r.gap is not None
+        ]
         projects = [p for ledger in ledgers for p in ledger.projects if p.owner == name]
         plan = sum(p.annual_plan or 0 for p in projects)
         weights = [rules.weights.get(r.id, 1.0) for r in rated]
         values = [r.gap if rules.by == "gap" else r.completion * 100 for r in rated]
         score = sum(w * v for w, v in zip(weights, values)) / sum(weights) if rated else None
-        rows.append(dict(
-            name=name, indicators=len(mine), green=_count(mine, "green"), yellow=_count(mine, "yellow"),
-            red=_count(mine, "red"), no_data=_count(mine, "none"), on_track=sum(1 for r in mine if r.on_track),
-            average_completion=fmean(r.completion for r in rated) if rated else None,
-            average_gap=fmean(r.gap for r in rated) if rated else None,
-            projects=len(projects), projects_started=sum(1 for p in projects if p.started),
-            investment_completion=(sum(p.completed or 0 for p in projects) / plan) if plan else None,
-            score=score, ranked_indicators=len(rated),
-            red_lines=tuple(r.id for r in mine if kind_of(r.kind).red_line and r.on_track is False)))
+        rows.append(
+            dict(
+                name=name,
+                indicators=len(mine),
+                green=_count(mine, "green"),
+                yellow=_count(mine, "yellow"),
+                red=_count(mine, "red"),
+                no_data=_count(mine, "none"),
+                on_track=sum(1 for r in mine if r.on_track),
+                average_completion=fmean(r.completion for r in rated) if rated else None,
+                average_gap=fmean(r.gap for r in rated) if rated else None,
+                projects=len(projects),
+                projects_started=sum(1 for p in projects if p.started),
+                investment_completion=(sum(p.completed or 0 for p in projects) / plan) if plan else None,
+                score=score,
+                ranked_indicators=len(rated),
+                red_lines=tuple(r.id for r in mine if kind_of(r.kind).red_line and r.on_track is False),
+            )
+        )
 
     def key(row) -> tuple:
         # Ties are judged on the shown score, so two rows that read the same rank the same.
@@ -69,8 +95,14 @@ def departments(results: list[IndicatorResult], ledgers: list[LedgerResult], nam
             tied = sum(1 for other in rankable if key(other) == k) > 1
         else:
             rank, tied = None, False
-        out.append(DepartmentResult(rank=rank, tied=tied, vetoed=rules.red_line == "veto" and bool(r["red_lines"])
-                                    and rank is not None, **r))
+        out.append(
+            DepartmentResult(
+                rank=rank,
+                tied=tied,
+                vetoed=rules.red_line == "veto" and bool(r["red_lines"]) and rank is not None,
+                **r,
+            )
+        )
     return sorted(out, key=lambda d: (d.rank is None, d.rank or 0, names.index(d.name)))
 
 
@@ -90,9 +122,15 @@ def for_department(results, name: str):
         categories: dict[str, list] = {}
         for p in mine:
             categories.setdefault(p.category or "未分类", []).append(p)
-        ledgers.append(replace(ledger, projects=mine, total=_group("合计", mine),
-                               by_category=tuple(_group(k, v) for k, v in categories.items()),
-                               by_department=tuple(g for g in ledger.by_department if g.name == name)))
+        ledgers.append(
+            replace(
+                ledger,
+                projects=mine,
+                total=_group("合计", mine),
+                by_category=tuple(_group(k, v) for k, v in categories.items()),
+                by_department=tuple(g for g in ledger.by_department if g.name == name),
+            )
+        )
     mine_ids = {r.id for r in results.indicators if r.owner == name}
     checkpoint = results.checkpoint
     if checkpoint is not None:
@@ -100,13 +138,25 @@ def for_department(results, name: str):
         unreported = tuple(i for i in checkpoint.unreported if i in mine_ids)
         from ..kinds import kind_of
 
-        judged = [r for r in results.indicators if r.owner == name and kind_of(r.kind).in_checkpoint
-                  and r.checkpoint_met is not None]
-        checkpoint = replace(checkpoint, exceptions=exceptions, unreported=unreported,
-                             met=not exceptions and not unreported, total=len(judged),
-                             met_count=len(judged) - len(exceptions))
-    return replace(results, indicators=tuple(r for r in results.indicators if r.owner == name),
-                   checkpoint=checkpoint, departments=tuple(d for d in results.departments if d.name == name),
-                   ledgers=tuple(ledgers),
-                   problems=tuple(p for p in results.problems if name in p) or results.problems[:0],
-                   missing=tuple(m for m in results.missing if name in m))
+        judged = [
+            r
+            for r in results.indicators
+            if r.owner == name and kind_of(r.kind).in_checkpoint and r.checkpoint_met is not None
+        ]
+        checkpoint = replace(
+            checkpoint,
+            exceptions=exceptions,
+            unreported=unreported,
+            met=not exceptions and not unreported,
+            total=len(judged),
+            met_count=len(judged) - len(exceptions),
+        )
+    return replace(
+        results,
+        indicators=tuple(r for r in results.indicators if r.owner == name),
+        checkpoint=checkpoint,
+        departments=tuple(d for d in results.departments if d.name == name),
+        ledgers=tuple(ledgers),
+        problems=tuple(p for p in results.problems if name in p) or results.problems[:0],
+        missing=tuple(m for m in results.missing if name in m),
+    )

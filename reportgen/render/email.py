@@ -8,8 +8,15 @@ from ..config.model import Lights
 from ..kinds import kind_of
 from ..metrics.results import Results
 from . import numbers as nb
-from .report import (Voice, ahead_sentence, escalation_note, key_results, lagging_results, overview_paragraphs,
-                     start_rate_sentence)
+from .report import (
+    Voice,
+    ahead_sentence,
+    escalation_note,
+    key_results,
+    lagging_results,
+    overview_paragraphs,
+    start_rate_sentence,
+)
 
 LEADERS_TEXT = """\
 各位领导：
@@ -90,7 +97,9 @@ def _html(text: str) -> str:
     for para in text.strip().split("\n\n"):
         lines = [line.strip() for line in para.splitlines() if line.strip()]
         head = [line for line in lines if not _numbered(line)]
-        items = [line.split(". ", 1)[1] if ". " in line else line.lstrip("- ") for line in lines if _numbered(line)]
+        items = [
+            line.split(". ", 1)[1] if ". " in line else line.lstrip("- ") for line in lines if _numbered(line)
+        ]
         blocks += ["".join(head)] if head else []
         blocks += [items] if items else []
     return Environment(autoescape=True).from_string(HTML).render(blocks=blocks)
@@ -106,37 +115,78 @@ def render(template: str, **values) -> tuple[str, str]:
     return text, _html(text)
 
 
-def leaders_body(results: Results, attachments: list[str], sender_name: str, near=2.0, severe=10.0,
-                 decimals: dict[str, int] | None = None, key_indicators: list[str] = (),
-                 lights: Lights | None = None) -> tuple[str, str]:
+def leaders_body(
+    results: Results,
+    attachments: list[str],
+    sender_name: str,
+    near=2.0,
+    severe=10.0,
+    decimals: dict[str, int] | None = None,
+    key_indicators: list[str] = (),
+    lights: Lights | None = None,
+) -> tuple[str, str]:
     voice = Voice.of(results, near, severe, decimals, lights)
     say = {r.id: voice.say(r) for r in results.indicators}
-    red_lines = [f"{r.owner}：{say[r.id]}{escalation_note(r)}" for r in results.indicators
-                 if kind_of(r.kind).red_line and r.on_track is False]
-    lagging = [f"{r.owner}：{say[r.id]}（{nb.light_name(r.light)}{escalation_note(r, bracket=False)}）"
-               for r in lagging_results(results)]  # as in the report
-    return render(LEADERS_TEXT, span=nb.span(results.month), zone=results.zone, attachments=attachments,
-                  overview=overview_paragraphs(results, key_results(results, key_indicators), say,
-                                               lights=voice.lights),
-                  red_lines=red_lines, lagging=lagging, sender_name=sender_name)
+    red_lines = [
+        f"{r.owner}：{say[r.id]}{escalation_note(r)}"
+        for r in results.indicators
+        if kind_of(r.kind).red_line and r.on_track is False
+    ]
+    lagging = [
+        f"{r.owner}：{say[r.id]}（{nb.light_name(r.light)}{escalation_note(r, bracket=False)}）"
+        for r in lagging_results(results)
+    ]  # as in the report
+    return render(
+        LEADERS_TEXT,
+        span=nb.span(results.month),
+        zone=results.zone,
+        attachments=attachments,
+        overview=overview_paragraphs(results, key_results(results, key_indicators), say, lights=voice.lights),
+        red_lines=red_lines,
+        lagging=lagging,
+        sender_name=sender_name,
+    )
 
 
-def department_body(mine: Results, department: str, attachments: list[str], sender_name: str, ranked: int,
-                    near=2.0, severe=10.0, decimals: dict[str, int] | None = None) -> tuple[str, str]:
+def department_body(
+    mine: Results,
+    department: str,
+    attachments: list[str],
+    sender_name: str,
+    ranked: int,
+    near=2.0,
+    severe=10.0,
+    decimals: dict[str, int] | None = None,
+) -> tuple[str, str]:
     """`mine` is the department's share of the results (metrics.summary.for_department)."""
     voice = Voice.of(mine, near, severe, decimals)
     row = mine.departments[0] if mine.departments else None
-    red_lines = [voice.say(r) + escalation_note(r) for r in mine.indicators
-                 if kind_of(r.kind).red_line and r.on_track is False]
-    rows = [f"{voice.say(r)}（{nb.light_name(r.light)}{escalation_note(r, bracket=False)}）" for r in mine.indicators
-            if not (kind_of(r.kind).red_line and r.on_track is False)]
+    red_lines = [
+        voice.say(r) + escalation_note(r)
+        for r in mine.indicators
+        if kind_of(r.kind).red_line and r.on_track is False
+    ]
+    rows = [
+        f"{voice.say(r)}（{nb.light_name(r.light)}{escalation_note(r, bracket=False)}）"
+        for r in mine.indicators
+        if not (kind_of(r.kind).red_line and r.on_track is False)
+    ]
     return render(
-        DEPARTMENT_TEXT, department=department, span=nb.span(mine.month), red_lines=red_lines, rows=rows,
+        DEPARTMENT_TEXT,
+        department=department,
+        span=nb.span(mine.month),
+        red_lines=red_lines,
+        rows=rows,
         total=len(mine.indicators),
-        green=mine.count("green"), yellow=mine.count("yellow"), red=mine.count("red"),
+        green=mine.count("green"),
+        yellow=mine.count("yellow"),
+        red=mine.count("red"),
         ranking=_ranking_words(mine, row, ranked),
         projects="；".join(_projects_words(ledger) for ledger in mine.ledgers if ledger.projects),
-        missing=list(mine.missing), attachments=attachments, sender_name=sender_name)
+        missing=list(mine.missing),
+        attachments=attachments,
+        sender_name=sender_name,
+    )
 
 
 def _ranking_words(mine: Results, row, ranked: int) -> str:
@@ -145,10 +195,11 @@ def _ranking_words(mine: Results, row, ranked: int) -> str:
         return ""
     if row.rank is None:
         return f"贵单位进度类指标不足{mine.min_indicators}项，本期列出但不排名。"
-    score = (nb.signed_points(row.score) + "个百分点" if mine.ranking_by == "gap"
-             else nb.rate(row.score))
-    text = (f"按{nb.RANKING_TEXT[mine.ranking_by]}（{score}），在{ranked}个参与排名的责任单位中排第{row.rank}位"
-            f"{'（并列）' if row.tied else ''}")
+    score = nb.signed_points(row.score) + "个百分点" if mine.ranking_by == "gap" else nb.rate(row.score)
+    text = (
+        f"按{nb.RANKING_TEXT[mine.ranking_by]}（{score}），在{ranked}个参与排名的责任单位中排第{row.rank}位"
+        f"{'（并列）' if row.tied else ''}"
+    )
     if row.rank_change[:1] in ("↑", "↓"):
         text += f"，较上月{'上升' if row.rank_change[0] == '↑' else '下降'}{row.rank_change[1:]}位"
     if row.vetoed:
@@ -165,7 +216,9 @@ def _projects_words(ledger) -> str:
     ahead = ahead_sentence(ledger)
     if ahead:
         text += f"；{ahead}"
-    overdue = [f"{p.name}（计划{nb.month_text(p.planned_start)}）" for p in ledger.projects if p.start_overdue]
+    overdue = [
+        f"{p.name}（计划{nb.month_text(p.planned_start)}）" for p in ledger.projects if p.start_overdue
+    ]
     if overdue:
         text += f"；逾期未开工{len(overdue)}个：{'、'.join(overdue)}"
     return text + "。"

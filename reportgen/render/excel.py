@@ -8,10 +8,9 @@ keeps rows below the marker row (notes, signatures) below the data.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
-
 import re
 from copy import copy
+from functools import lru_cache
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -22,8 +21,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..errors import TemplateError
 from ..metrics.results import Results
 from . import numbers as nb
-from .excel_fields import (DEFAULT_SHEETS, FIELDS, OPTIONAL_COLUMNS, PLACEHOLDER, SUBTITLES, TEXT_START,
-                           parse_markers)
+from .excel_fields import (
+    DEFAULT_SHEETS,
+    FIELDS,
+    OPTIONAL_COLUMNS,
+    PLACEHOLDER,
+    SUBTITLES,
+    TEXT_START,
+    parse_markers,
+)
+
 
 def build_default_template(omit: frozenset[str] = frozenset(OPTIONAL_COLUMNS)) -> Workbook:
     """The stock template: a title, a subtitle, a header row and a marker row on each sheet. `omit` leaves out
@@ -56,10 +63,15 @@ def build_default_template(omit: frozenset[str] = frozenset(OPTIONAL_COLUMNS)) -
             m = ws.cell(4, col, f"{{{{{record}.{key}}}}}")
             m.font, m.border = body_font, border
             numeric = fmt is not None
-            m.alignment = Alignment(horizontal="right" if numeric else ("center" if key in ("light", "checkpoint",
-                                    "unit", "started", "seq", "rank") else "left"), vertical="center",
-                                    wrap_text=key in ("source", "note", "issues", "progress", "text", "name",
-                                                      "progress_words"))
+            m.alignment = Alignment(
+                horizontal="right"
+                if numeric
+                else (
+                    "center" if key in ("light", "checkpoint", "unit", "started", "seq", "rank") else "left"
+                ),
+                vertical="center",
+                wrap_text=key in ("source", "note", "issues", "progress", "text", "name", "progress_words"),
+            )
             if fmt and fmt != "unit":
                 m.number_format = fmt
         ws.row_dimensions[3].height = 32
@@ -81,9 +93,16 @@ def _template_bytes(template: Path, mtime: int, size: int) -> bytes:
     return template.read_bytes()
 
 
-def write_workbook(results: Results, path: Path, template: Path | None = None, *, near: float = 2.0,
-                   severe: float = 10.0, indicator_decimals: dict[str, int] | None = None,
-                   filter_text: str = "") -> None:
+def write_workbook(
+    results: Results,
+    path: Path,
+    template: Path | None = None,
+    *,
+    near: float = 2.0,
+    severe: float = 10.0,
+    indicator_decimals: dict[str, int] | None = None,
+    filter_text: str = "",
+) -> None:
     """Fill the template (or the stock one) with `results` and save to `path`.
 
     `filter_text` (筛选条件：责任单位=…) marks a filtered workbook: shown where a sheet has {filter},
@@ -133,26 +152,39 @@ def _context(results: Results, near: float, severe: float) -> dict:
     else:
         verdict = f"{cp.met_count}/{cp.total}项指标{checkpoint_event(cp.name)}"
         if cp.exceptions:
-            verdict += f"，{checkpoint_event(cp.name, reached=False)}：" + "、".join(names[i] for i in cp.exceptions)
+            verdict += f"，{checkpoint_event(cp.name, reached=False)}：" + "、".join(
+                names[i] for i in cp.exceptions
+            )
         if cp.unreported:
             verdict += "；未报送：" + "、".join(names[i] for i in cp.unreported)
     ledger = results.ledgers[0] if results.ledgers else None
     header = "平均差距（百分点）" if results.ranking_by == "gap" else "平均完成率（%）"
     return {
-        "zone": results.zone, "year": results.year, "month": results.month, "span": nb.span(results.month),
-        "period": f"{results.year}-{results.month:02d}", "time_progress": nb.percent(results.time_progress),
+        "zone": results.zone,
+        "year": results.year,
+        "month": results.month,
+        "span": nb.span(results.month),
+        "period": f"{results.year}-{results.month:02d}",
+        "time_progress": nb.percent(results.time_progress),
         "checkpoint": (("是否" + checkpoint_event(cp.name)) if cp else "节点评价（非节点月份）"),
         "checkpoint_verdict": verdict,
-        "green": results.count("green"), "yellow": results.count("yellow"), "red": results.count("red"),
-        "no_data": results.count("none"), "total": len(results.indicators),
-        "ledger_unit": ledger.unit if ledger else "", "start_base_text":
-            f"开工率口径：{nb.START_BASE}指{nb.START_BASE_TEXT[ledger.start_rate_base]}" if ledger else "",
+        "green": results.count("green"),
+        "yellow": results.count("yellow"),
+        "red": results.count("red"),
+        "no_data": results.count("none"),
+        "total": len(results.indicators),
+        "ledger_unit": ledger.unit if ledger else "",
+        "start_base_text": f"开工率口径：{nb.START_BASE}指{nb.START_BASE_TEXT[ledger.start_rate_base]}"
+        if ledger
+        else "",
         "start_base_plain": nb.START_BASE_TEXT[ledger.start_rate_base] if ledger else "—",
         "start_rate": nb.percent(ledger.total.start_rate) if ledger else "—",
         **_ledger_context(results),
-        "ranking_header": header, "ranking_text": nb.RANKING_TEXT[results.ranking_by],
+        "ranking_header": header,
+        "ranking_text": nb.RANKING_TEXT[results.ranking_by],
         "ranking_by": results.ranking_by,
-        "near": near, "severe": severe,
+        "near": near,
+        "severe": severe,
         "missing_reports": f"　缺报：{'、'.join(results.missing)}" if results.missing else "",
     }
 
@@ -165,13 +197,22 @@ def _ledger_context(results: Results) -> dict:
         base = also.pop()
         labels = nb.also_start_labels(base)
         note = f"；{labels[2]}按{nb.START_BASE_TEXT[base]}计"
-    else:                                   # none, or ledgers with different second bases: a neutral header
+    else:  # none, or ledgers with different second bases: a neutral header
         labels, note = ("第二口径项目", "第二口径中已开工", "第二口径开工率"), ""
     tps = {lg.time_progress for lg in results.ledgers if lg.time_progress is not None}
-    ahead_note = (f"；{nb.AHEAD}指{nb.WITH_PLAN}的项目中{nb.span(results.month)}完成÷年度计划投资"
-                  f"≥序时进度{nb.percent(tps.pop())}" if len(tps) == 1 else "")
-    return {"also_start_base": labels[0], "also_started": labels[1], "also_start_rate": labels[2],
-            "also_start_note": note, "ahead_note": ahead_note}
+    ahead_note = (
+        f"；{nb.AHEAD}指{nb.WITH_PLAN}的项目中{nb.span(results.month)}完成÷年度计划投资"
+        f"≥序时进度{nb.percent(tps.pop())}"
+        if len(tps) == 1
+        else ""
+    )
+    return {
+        "also_start_base": labels[0],
+        "also_started": labels[1],
+        "also_start_rate": labels[2],
+        "also_start_note": note,
+        "ahead_note": ahead_note,
+    }
 
 
 def _substitute(text: str, ctx: dict) -> str:
@@ -182,7 +223,9 @@ def _markers(ws: Worksheet, template: str) -> tuple[int | None, dict]:
     """The marker row and {column: (record, field, style)}."""
     cells = ((c.row, c.column, c.coordinate, c.value) for row in ws.iter_rows() for c in row)
     marker_row, found = parse_markers(cells, template, ws.title)
-    return marker_row, {col: (kind, key, copy(ws.cell(marker_row, col)._style)) for col, (kind, key) in found.items()}
+    return marker_row, {
+        col: (kind, key, copy(ws.cell(marker_row, col)._style)) for col, (kind, key) in found.items()
+    }
 
 
 def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals: dict) -> None:
@@ -199,16 +242,18 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
     marker_height = ws.row_dimensions[marker_row].height
     rows = records[kind]
     widths: dict[int, int] = {}
-    wrapped: dict[int, list[tuple[int, str]]] = {}     # row -> (column, text) of wrapping cells
+    wrapped: dict[int, list[tuple[int, str]]] = {}  # row -> (column, text) of wrapping cells
     styles = _StyleIds(ws.parent)
-    columns = [(col, get_column_letter(col), key, style, FIELDS[kind][key][1], FIELDS[kind][key][2])
-               for col, (_, key, style) in sorted(markers.items())]
+    columns = [
+        (col, get_column_letter(col), key, style, FIELDS[kind][key][1], FIELDS[kind][key][2])
+        for col, (_, key, style) in sorted(markers.items())
+    ]
     # Values and style ids first; the rows' XML is written straight into the saved sheet (write_workbook):
     # openpyxl cells would cost tens of microseconds each, and a ledger has hundreds of thousands.
     table = []
-    numbers: dict[int, float] = {}                     # column -> largest magnitude, for its width
+    numbers: dict[int, float] = {}  # column -> largest magnitude, for its width
     plain = {col: styles.get(col, style, None, None, False) for col, _, _, style, _, _ in columns}
-    if nb.rate_digits() != 1:   # output.precision.rates: the stock one-decimal % and 百分点 formats follow it
+    if nb.rate_digits() != 1:  # output.precision.rates: the stock one-decimal % and 百分点 formats follow it
         for col, _, _, style, _, _ in columns:
             wider = _RATE_FORMATS.get(_format_code(ws.parent, style))
             if wider:
@@ -218,17 +263,24 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
     # the report's figure (a stored −4.75 would show −4.8 in one program and −4.7 in another).
     shown = {col: _format_places(ws.parent, style) for col, _, _, style, _, _ in columns}
     if nb.rate_digits() != 1:
-        shown.update({col: _places(_RATE_FORMATS[_format_code(ws.parent, style)])
-                      for col, _, _, style, _, _ in columns if _format_code(ws.parent, style) in _RATE_FORMATS})
+        shown.update(
+            {
+                col: _places(_RATE_FORMATS[_format_code(ws.parent, style)])
+                for col, _, _, style, _, _ in columns
+                if _format_code(ws.parent, style) in _RATE_FORMATS
+            }
+        )
     for i, record in enumerate(rows):
         r = marker_row + i
         cells = []
-        for col, letter, key, style, value_of, fmt in columns:
+        for col, letter, key, style, value_of, _ in columns:
             value = value_of(record, i + 1, ctx)
             sid = plain[col]
             places = shown[col]
             if col in per_unit:
-                digits = decimals.get(record.id, nb.decimals_for(record.unit, value if isinstance(value, float) else None))
+                digits = decimals.get(
+                    record.id, nb.decimals_for(record.unit, value if isinstance(value, float) else None)
+                )
                 sid = styles.get(col, style, "0" if digits == 0 else "0." + "0" * digits, None, False)
                 places = digits if record.kind != "milestone" else None
             if places is not None and value.__class__ is float:
@@ -238,7 +290,7 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
             if value.__class__ is str:
                 if value.startswith(TEXT_START):
                     sid = styles.get(col, style, None, None, True)
-                if 2 * len(value) > widths.get(col, 0):     # only then can it be the widest (CJK counts double)
+                if 2 * len(value) > widths.get(col, 0):  # only then can it be the widest (CJK counts double)
                     width = max(map(display_width, value.split("\n")))
                     if width > widths.get(col, 0):
                         widths[col] = width
@@ -269,8 +321,11 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
     ws.print_options.horizontalCentered = True
     heights = _fit_widths(ws, header_row, widths, wrapped, wraps)
     if table:
-        ws._reportgen_rows = (marker_row, _rows_xml(table, marker_row, heights, marker_height),
-                              marker_row + len(table) - 1)
+        ws._reportgen_rows = (
+            marker_row,
+            _rows_xml(table, marker_row, heights, marker_height),
+            marker_row + len(table) - 1,
+        )
 
 
 def _take_rows_below(ws: Worksheet, marker_row: int) -> list:
@@ -317,11 +372,15 @@ def _fit_widths(ws: Worksheet, header_row: int, widths: dict[int, int], wrapped:
         target = min(width + 2, 40 if wraps.get(col) else 60)
         ws.column_dimensions[letter].width = max(current if current and current != 13 else 0, target, 6)
     # Excel and LibreOffice do not grow rows for wrapped text written by a program: size them here.
-    chars = {col: int(((ws.column_dimensions[get_column_letter(col)].width or 8.43) - 1) * 1.15) or 1
-             for col in wraps}
+    chars = {
+        col: int(((ws.column_dimensions[get_column_letter(col)].width or 8.43) - 1) * 1.15) or 1
+        for col in wraps
+    }
     heights = {}
     for r, cells in wrapped.items():
-        lines = max(sum(-(-max(display_width(t), 1) // chars[col]) for t in text.split("\n")) for col, text in cells)
+        lines = max(
+            sum(-(-max(display_width(t), 1) // chars[col]) for t in text.split("\n")) for col, text in cells
+        )
         if lines > 1:
             heights[r] = 15 * lines
     return heights
@@ -374,8 +433,11 @@ class _StyleIds:
 
             style = copy(base)
             if number_format is not None:
-                style.numFmtId = BUILTIN_FORMATS_REVERSE.get(number_format) if number_format in \
-                    BUILTIN_FORMATS_REVERSE else self.wb._number_formats.add(number_format) + BUILTIN_FORMATS_MAX_SIZE
+                style.numFmtId = (
+                    BUILTIN_FORMATS_REVERSE.get(number_format)
+                    if number_format in BUILTIN_FORMATS_REVERSE
+                    else self.wb._number_formats.add(number_format) + BUILTIN_FORMATS_MAX_SIZE
+                )
             if fill is not None:
                 style.fillId = self.wb._fills.add(PatternFill("solid", fgColor=fill))
             if quote:
@@ -397,11 +459,18 @@ def _rows_xml(table: list, first_row: int, heights: dict, default_height: float 
         for letter, sid, value in cells:
             kind = value.__class__
             if kind is str and value:
-                text = _ILLEGAL_XML.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                out.append(f'<c r="{letter}{r}" s="{sid}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+                text = (
+                    _ILLEGAL_XML.sub("", value)
+                    .replace("&", "&amp;")
+                    .replace("<", "&lt;")
+                    .replace(">", "&gt;")
+                )
+                out.append(
+                    f'<c r="{letter}{r}" s="{sid}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+                )
             elif (kind is float and value == value) or kind is int:
                 out.append(f'<c r="{letter}{r}" s="{sid}"><v>{value!r}</v></c>')
-            else:                                           # None, "", NaN: the styled empty cell
+            else:  # None, "", NaN: the styled empty cell
                 out.append(f'<c r="{letter}{r}" s="{sid}"/>')
         out.append("</row>")
     return "".join(out)
@@ -411,8 +480,11 @@ def _splice_rows(package: bytes, workbook) -> bytes:
     """Put each sheet's pending data rows into the saved package, in place of its (emptied) marker row."""
     import zipfile
 
-    pending = {f"xl/worksheets/sheet{i + 1}.xml": ws._reportgen_rows
-               for i, ws in enumerate(workbook.worksheets) if getattr(ws, "_reportgen_rows", None)}
+    pending = {
+        f"xl/worksheets/sheet{i + 1}.xml": ws._reportgen_rows
+        for i, ws in enumerate(workbook.worksheets)
+        if getattr(ws, "_reportgen_rows", None)
+    }
     if not pending:
         return package
     src, out = zipfile.ZipFile(io.BytesIO(package)), io.BytesIO()
@@ -423,16 +495,22 @@ def _splice_rows(package: bytes, workbook) -> bytes:
                 marker_row, rows, last_row = pending[info.filename]
                 xml = data.decode("utf-8")
                 xml = re.sub(r"<sheetData\s*/>", "<sheetData></sheetData>", data.decode("utf-8"), count=1)
-                m = re.search(r'<row r="%d"[^>]*?(?:/>|>.*?</row>)' % marker_row, xml, re.S)
+                m = re.search(rf'<row r="{marker_row}"[^>]*?(?:/>|>.*?</row>)', xml, re.S)
                 if m:
-                    xml = xml[:m.start()] + rows + xml[m.end():]
-                else:   # no cell left in the marker row: the rows go before the first later row
-                    later = next((x for x in re.finditer(r'<row r="(\d+)"', xml) if int(x.group(1)) > marker_row), None)
+                    xml = xml[: m.start()] + rows + xml[m.end() :]
+                else:  # no cell left in the marker row: the rows go before the first later row
+                    later = next(
+                        (x for x in re.finditer(r'<row r="(\d+)"', xml) if int(x.group(1)) > marker_row), None
+                    )
                     at = later.start() if later else xml.index("</sheetData>")
                     xml = xml[:at] + rows + xml[at:]
                 dim = re.search(r'<dimension ref="([A-Z]+\d+)(?::([A-Z]+)(\d+))?"', xml)
-                if dim and dim.group(3) and int(dim.group(3)) < last_row:   # readers size the sheet by it
-                    xml = xml[:dim.start()] + f'<dimension ref="{dim.group(1)}:{dim.group(2)}{last_row}"' + xml[dim.end():]
+                if dim and dim.group(3) and int(dim.group(3)) < last_row:  # readers size the sheet by it
+                    xml = (
+                        xml[: dim.start()]
+                        + f'<dimension ref="{dim.group(1)}:{dim.group(2)}{last_row}"'
+                        + xml[dim.end() :]
+                    )
                 data = xml.encode("utf-8")
             dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
     return out.getvalue()

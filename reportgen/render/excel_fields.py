@@ -15,7 +15,7 @@ from . import numbers as nb
 MARKER = re.compile(r"^\s*\{\{\s*(\w+)\.(\w+)\s*\}\}\s*$")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 PERCENT = "0.0%"
-POINTS = '+0.0;-0.0;0.0'
+POINTS = "+0.0;-0.0;0.0"
 TEXT_START = ("=", "+", "-", "@")
 
 
@@ -50,8 +50,11 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "stretch": ("力争目标", lambda r, i, ctx: r.target if _stretch_only(r) else r.stretch, "unit"),
         "actual": ("{span}完成", lambda r, i, ctx: r.actual, "unit"),
         "completion": ("完成率", lambda r, i, ctx: r.completion, PERCENT),
-        "stretch_completion": ("力争完成率", lambda r, i, ctx: r.completion if _stretch_only(r) else
-                               r.stretch_completion, PERCENT),
+        "stretch_completion": (
+            "力争完成率",
+            lambda r, i, ctx: r.completion if _stretch_only(r) else r.stretch_completion,
+            PERCENT,
+        ),
         "time_progress": ("序时进度", lambda r, i, ctx: r.time_progress, PERCENT),
         "gap": ("差距（百分点）", lambda r, i, ctx: _gap(r), POINTS),
         "progress_words": ("进度评价", lambda r, i, ctx: _verdict(r, ctx), None),
@@ -69,8 +72,11 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "completion_change": ("完成率较上月（百分点）", lambda r, i, ctx: r.completion_change, POINTS),
         "mom": ("环比", lambda r, i, ctx: _pct(r.mom), PERCENT),
         "last_year_completion": ("去年同期完成率", lambda r, i, ctx: r.last_year_completion, PERCENT),
-        "completion_vs_last_year": ("完成率比去年同期（百分点）", lambda r, i, ctx: r.completion_vs_last_year,
-                                    POINTS),
+        "completion_vs_last_year": (
+            "完成率比去年同期（百分点）",
+            lambda r, i, ctx: r.completion_vs_last_year,
+            POINTS,
+        ),
     },
     "project": {
         "seq": ("序号", lambda p, i, ctx: i, "0"),
@@ -85,8 +91,13 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "planned_start": ("计划开工", lambda p, i, ctx: _date(p.planned_start), None),
         "actual_start": ("实际开工", lambda p, i, ctx: _date(p.actual_start), None),
         "started": ("开工情况", lambda p, i, ctx: "已开工" if p.started else "未开工", None),
-        "start_overdue": ("逾期未开工", lambda p, i, ctx: f"逾期{p.months_late}个月" if p.months_late else
-                          ("本月应开工" if p.months_late == 0 else ""), None),
+        "start_overdue": (
+            "逾期未开工",
+            lambda p, i, ctx: (
+                f"逾期{p.months_late}个月" if p.months_late else ("本月应开工" if p.months_late == 0 else "")
+            ),
+            None,
+        ),
         "progress": ("形象进度", lambda p, i, ctx: p.progress, None),
         "issues": ("存在问题", lambda p, i, ctx: p.issues, None),
         "leader": ("包保领导", lambda p, i, ctx: p.leader, None),
@@ -112,8 +123,11 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "ahead_share": (nb.AHEAD_SHARE, lambda g, i, ctx: g[1].ahead_share, PERCENT),
         # The second 开工率: headed by its own base and name ({also_start_base} → 计划年内开工 …), see _context.
         "also_start_base": ("{also_start_base}", lambda g, i, ctx: g[1].also_start_base or None, "0"),
-        "also_started": ("{also_started}", lambda g, i, ctx: g[1].also_started if g[1].also_start_base else None,
-                         "0"),
+        "also_started": (
+            "{also_started}",
+            lambda g, i, ctx: g[1].also_started if g[1].also_start_base else None,
+            "0",
+        ),
         "also_start_rate": ("{also_start_rate}", lambda g, i, ctx: g[1].also_start_rate, PERCENT),
     },
     "department": {
@@ -142,26 +156,104 @@ FIELDS: dict[str, dict[str, tuple]] = {
 }
 
 DEFAULT_SHEETS = {
-    "指标完成情况": ("indicator", ["seq", "group", "name", "unit", "target", "stretch", "actual", "completion",
-                              "stretch_completion", "time_progress", "gap", "completion_change", "progress_words",
-                              "yoy", "light", "escalation", "flagged_months", "checkpoint", "owner", "source",
-                              "note"]),
-    "重点项目": ("project", ["seq", "name", "category", "nature", "owner", "total_investment", "annual_plan",
-                         "completed", "completion", "planned_start", "actual_start", "started", "start_overdue",
-                         "progress", "issues", "source"]),
-    "项目汇总": ("group", ["by", "name", "projects", "started_all", "start_base", "started", "start_rate", "overdue",
-                        "total_investment", "annual_plan", "completed", "completion", "with_plan", "ahead",
-                        "ahead_share", "also_start_base", "also_started", "also_start_rate"]),
-    "单位汇总": ("department", ["rank", "rank_change", "name", "score", "ranked_indicators", "red_line", "indicators", "green",
-                           "yellow", "red", "no_data", "average_completion", "average_gap", "projects",
-                           "projects_started", "investment_completion"]),
+    "指标完成情况": (
+        "indicator",
+        [
+            "seq",
+            "group",
+            "name",
+            "unit",
+            "target",
+            "stretch",
+            "actual",
+            "completion",
+            "stretch_completion",
+            "time_progress",
+            "gap",
+            "completion_change",
+            "progress_words",
+            "yoy",
+            "light",
+            "escalation",
+            "flagged_months",
+            "checkpoint",
+            "owner",
+            "source",
+            "note",
+        ],
+    ),
+    "重点项目": (
+        "project",
+        [
+            "seq",
+            "name",
+            "category",
+            "nature",
+            "owner",
+            "total_investment",
+            "annual_plan",
+            "completed",
+            "completion",
+            "planned_start",
+            "actual_start",
+            "started",
+            "start_overdue",
+            "progress",
+            "issues",
+            "source",
+        ],
+    ),
+    "项目汇总": (
+        "group",
+        [
+            "by",
+            "name",
+            "projects",
+            "started_all",
+            "start_base",
+            "started",
+            "start_rate",
+            "overdue",
+            "total_investment",
+            "annual_plan",
+            "completed",
+            "completion",
+            "with_plan",
+            "ahead",
+            "ahead_share",
+            "also_start_base",
+            "also_started",
+            "also_start_rate",
+        ],
+    ),
+    "单位汇总": (
+        "department",
+        [
+            "rank",
+            "rank_change",
+            "name",
+            "score",
+            "ranked_indicators",
+            "red_line",
+            "indicators",
+            "green",
+            "yellow",
+            "red",
+            "no_data",
+            "average_completion",
+            "average_gap",
+            "projects",
+            "projects_started",
+            "investment_completion",
+        ],
+    ),
     "数据问题": ("problem", ["seq", "text"]),
 }
 SUBTITLES = {
     "指标完成情况": "（截至{year}年{month}月底）序时进度{time_progress}　{checkpoint_verdict}{missing_reports}{filter}",
     "重点项目": "（截至{year}年{month}月底）金额单位：{ledger_unit}　开工率{start_rate}（{start_base_text}）{filter}",
     "项目汇总": "（截至{year}年{month}月底）金额单位：{ledger_unit}　应开工指{start_base_plain}{also_start_note}"
-            "{ahead_note}{filter}",
+    "{ahead_note}{filter}",
     "单位汇总": "（截至{year}年{month}月底）按{ranking_text}排名{filter}",
     "数据问题": "本期读取数据时发现的问题（未报送或无法识别的数值不计为 0）{filter}",
 }
@@ -198,12 +290,18 @@ def parse_markers(cells, template: str, sheet: str) -> tuple[int | None, dict[in
         m = MARKER.match(text)
         if not m or m.group(1) not in FIELDS or m.group(2) not in FIELDS[m.group(1)]:
             known = "、".join(f"{{{{{r}.{k}}}}}" for r in FIELDS for k in FIELDS[r])
-            raise TemplateError(f"Excel 模板 {template} › {sheet} › {coordinate}：无法识别的标记“{text}”，可用标记：{known}")
+            raise TemplateError(
+                f"Excel 模板 {template} › {sheet} › {coordinate}：无法识别的标记“{text}”，可用标记：{known}"
+            )
         if marker_row not in (None, row):
-            raise TemplateError(f"Excel 模板 {template} › {sheet}：标记应在同一行（第 {marker_row} 行与第 {row} 行都有）")
+            raise TemplateError(
+                f"Excel 模板 {template} › {sheet}：标记应在同一行（第 {marker_row} 行与第 {row} 行都有）"
+            )
         marker_row = row
         markers[column] = (m.group(1), m.group(2))
     kinds = {k for k, _ in markers.values()}
     if len(kinds) > 1:
-        raise TemplateError(f"Excel 模板 {template} › {sheet}：一行只能放一类记录，现有：{'、'.join(sorted(kinds))}")
+        raise TemplateError(
+            f"Excel 模板 {template} › {sheet}：一行只能放一类记录，现有：{'、'.join(sorted(kinds))}"
+        )
     return marker_row, markers

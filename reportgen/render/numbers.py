@@ -8,15 +8,41 @@ from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Decimal
 
 # Counted things: shown as integers unless the data itself has fractions.
-COUNT_UNITS = ("个", "项", "家", "人", "件", "户", "次", "起", "宗", "座", "所", "条", "家次", "人次", "项次", "亩",
-               "台", "套", "批", "名", "位", "栋", "间", "辆", "处", "场")
+COUNT_UNITS = (
+    "个",
+    "项",
+    "家",
+    "人",
+    "件",
+    "户",
+    "次",
+    "起",
+    "宗",
+    "座",
+    "所",
+    "条",
+    "家次",
+    "人次",
+    "项次",
+    "亩",
+    "台",
+    "套",
+    "批",
+    "名",
+    "位",
+    "栋",
+    "间",
+    "辆",
+    "处",
+    "场",
+)
 LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "none": "未报送"}
 LIGHT_COLORS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE", "none": "EDEDED"}
 
 
 # output.precision for the run being rendered: decimals of rates and gaps (1 or 2), and of amounts per unit.
 _RATE_DIGITS: ContextVar[int] = ContextVar("rate_digits", default=1)
-_AMOUNT_DIGITS: ContextVar[dict[str, int]] = ContextVar("amount_digits", default={})
+_AMOUNT_DIGITS: ContextVar[dict[str, int] | None] = ContextVar("amount_digits", default=None)
 
 
 @contextmanager
@@ -44,7 +70,7 @@ def round_half_up(value: float, digits: int) -> Decimal:
 def decimals_for(unit: str, value: float | None = None) -> int:
     """Counts (个, 家次, 亩…) are integers unless `value` has a fraction, percentages one decimal, amounts two
     decimals; an indicator's `decimals` overrides this."""
-    configured = _AMOUNT_DIGITS.get()
+    configured = _AMOUNT_DIGITS.get() or {}
     if unit in configured:
         return configured[unit]
     if unit in COUNT_UNITS:
@@ -71,13 +97,15 @@ def amount(value: float | None, unit: str, digits: int | None = None) -> str:
         return "—"
     if digits is None and unit in SMALLER_UNIT and 0 < abs(value) < 1:
         smaller, factor = SMALLER_UNIT[unit]
-        return f"{number(value * factor, decimals_for(smaller, 0.0) if smaller in _AMOUNT_DIGITS.get() else 0)}{smaller}"
+        return f"{number(value * factor, decimals_for(smaller, 0.0) if smaller in (_AMOUNT_DIGITS.get() or {}) else 0)}{smaller}"
     return f"{number(value, decimals_for(unit, value) if digits is None else digits)}{unit}"
 
 
 def percent(fraction: float | None, digits: int | None = None) -> str:
     """0.5624 -> '56.2%' (output.precision.rates decimals unless given)."""
-    return "—" if fraction is None else f"{number(fraction * 100, rate_digits() if digits is None else digits)}%"
+    return (
+        "—" if fraction is None else f"{number(fraction * 100, rate_digits() if digits is None else digits)}%"
+    )
 
 
 def rate(value: float | None) -> str:
@@ -91,8 +119,11 @@ def percent_revealing(fraction: float | None, threshold: float = 1.0) -> str:
     if fraction is None:
         return "—"
     digits = rate_digits()
-    while digits < 4 and fraction < threshold - 1e-12 and round_half_up(fraction * 100, digits) >= \
-            round_half_up(threshold * 100, digits):
+    while (
+        digits < 4
+        and fraction < threshold - 1e-12
+        and round_half_up(fraction * 100, digits) >= round_half_up(threshold * 100, digits)
+    ):
         digits += 1
     return percent(fraction, digits)
 
@@ -153,23 +184,39 @@ def signed_points(value: float | None) -> str:
 
 
 # One label, one set: how every output (Word, Excel, charts, e-mail) names the ledger counts.
-STARTED_ALL = "已开工（含续建）"     # every started project, 续建 and 竣工 included, of all projects
-START_BASE = "应开工"               # the 开工率 denominator, whose definition START_BASE_TEXT states
-STARTED_IN_BASE = "其中已开工"       # started projects within 应开工: the 开工率 numerator
-START_BASE_TEXT = {"planned_to_date": "计划截至本月开工的项目", "planned_this_year": "计划年内开工的项目",
-                   "all_but_preliminary": "除前期项目外的项目", "all": "全部项目"}
+STARTED_ALL = "已开工（含续建）"  # every started project, 续建 and 竣工 included, of all projects
+START_BASE = "应开工"  # the 开工率 denominator, whose definition START_BASE_TEXT states
+STARTED_IN_BASE = "其中已开工"  # started projects within 应开工: the 开工率 numerator
+START_BASE_TEXT = {
+    "planned_to_date": "计划截至本月开工的项目",
+    "planned_this_year": "计划年内开工的项目",
+    "all_but_preliminary": "除前期项目外的项目",
+    "all": "全部项目",
+}
 # The second 开工率 (ledgers.<name>.also_start_rate_base) is never called 应开工/其中已开工/开工率: those name the
 # main base. It carries its own name, and its counts are headed by the base ("计划年内开工", "计划年内开工中已开工").
-START_RATE_NAMES = {"planned_to_date": "时序开工率", "planned_this_year": "年度开工率",
-                    "all_but_preliminary": "除前期项目开工率", "all": "全部项目开工率"}
-START_BASE_SHORT = {"planned_to_date": "计划截至本月开工", "planned_this_year": "计划年内开工",
-                    "all_but_preliminary": "除前期项目", "all": "全部项目"}
-START_BASE_COUNTED = {"planned_to_date": "计划截至本月开工的{n}个项目", "planned_this_year": "计划年内开工的{n}个项目",
-                      "all_but_preliminary": "除前期项目外的{n}个项目", "all": "全部{n}个项目"}
+START_RATE_NAMES = {
+    "planned_to_date": "时序开工率",
+    "planned_this_year": "年度开工率",
+    "all_but_preliminary": "除前期项目开工率",
+    "all": "全部项目开工率",
+}
+START_BASE_SHORT = {
+    "planned_to_date": "计划截至本月开工",
+    "planned_this_year": "计划年内开工",
+    "all_but_preliminary": "除前期项目",
+    "all": "全部项目",
+}
+START_BASE_COUNTED = {
+    "planned_to_date": "计划截至本月开工的{n}个项目",
+    "planned_this_year": "计划年内开工的{n}个项目",
+    "all_but_preliminary": "除前期项目外的{n}个项目",
+    "all": "全部{n}个项目",
+}
 # 投资完成率 (1–N月完成 ÷ 年度计划投资) against the ledger's 序时进度, among projects with an annual plan.
-WITH_PLAN = "有年度计划投资"          # projects whose 年度计划投资 > 0: the base of AHEAD
-AHEAD = "投资达到序时进度"            # of WITH_PLAN, projects whose 投资完成率 ≥ 序时进度 (达到或超过)
-AHEAD_SHARE = "达到序时进度占比"      # AHEAD ÷ WITH_PLAN
+WITH_PLAN = "有年度计划投资"  # projects whose 年度计划投资 > 0: the base of AHEAD
+AHEAD = "投资达到序时进度"  # of WITH_PLAN, projects whose 投资完成率 ≥ 序时进度 (达到或超过)
+AHEAD_SHARE = "达到序时进度占比"  # AHEAD ÷ WITH_PLAN
 
 
 def also_start_labels(base: str) -> tuple[str, str, str]:
@@ -177,6 +224,8 @@ def also_start_labels(base: str) -> tuple[str, str, str]:
     '年度开工率')."""
     short = START_BASE_SHORT[base]
     return short, f"{short}中已开工", START_RATE_NAMES[base]
+
+
 RANKING_TEXT = {"gap": "进度类指标与各自序时进度的平均差距", "completion": "进度类指标的平均完成率"}
 
 
@@ -209,7 +258,16 @@ def span(month: int) -> str:
 
 
 FILTERS = {
-    "amount": amount, "percent": percent, "rate": rate, "points": points, "growth_words": growth_words,
-    "progress_words": progress_words, "signed_points": signed_points, "light_name": light_name, "number": number,
-    "month_text": month_text, "date_text": date_text, "span": span,
+    "amount": amount,
+    "percent": percent,
+    "rate": rate,
+    "points": points,
+    "growth_words": growth_words,
+    "progress_words": progress_words,
+    "signed_points": signed_points,
+    "light_name": light_name,
+    "number": number,
+    "month_text": month_text,
+    "date_text": date_text,
+    "span": span,
 }

@@ -30,7 +30,7 @@ def staged_folder(target: Path):
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(staging, 0o777 & ~umask)   # mkdtemp makes it private; the report folder is for colleagues too
+    os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private; the report folder is for colleagues too
     try:
         yield staging
     except BaseException:
@@ -71,13 +71,26 @@ def _json_default(value):
 
 def write_json(path: Path, data, pretty: bool = True) -> None:
     """JSON with dataclasses and dates; `pretty=False` lets the C encoder do the work (results of 20,000 projects)."""
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False, default=_json_default,
-                      **({"indent": 2} if pretty else {"separators": (",", ":")}))
+    text = json.dumps(
+        data,
+        ensure_ascii=False,
+        allow_nan=False,
+        default=_json_default,
+        **({"indent": 2} if pretty else {"separators": (",", ":")}),
+    )
     path.write_text(text, encoding="utf-8")
 
 
-def manifest(config_path: Path | None, inputs: list[Path], outputs: list[Path], period: str, now: datetime,
-             data_dir: Path, output_dir: Path, hashes: dict[str, str] | None = None) -> dict:
+def manifest(
+    config_path: Path | None,
+    inputs: list[Path],
+    outputs: list[Path],
+    period: str,
+    now: datetime,
+    data_dir: Path,
+    output_dir: Path,
+    hashes: dict[str, str] | None = None,
+) -> dict:
     """What a run read and wrote; `hashes` (path → sha256, from the run's fingerprint) saves reading inputs twice."""
     known = hashes or {}
 
@@ -95,6 +108,11 @@ def manifest(config_path: Path | None, inputs: list[Path], outputs: list[Path], 
         "period": period,
         "generated_at": now.isoformat(timespec="seconds"),
         "config": {"path": str(config_path), "sha256": digest(config_path)} if config_path else None,
-        "inputs": [{"path": rel(p), "sha256": digest(p), "bytes": p.stat().st_size} for p in sorted(set(inputs))],
-        "outputs": [{"path": p.relative_to(output_dir).as_posix(), "sha256": sha256(p), "bytes": p.stat().st_size} for p in outputs],
+        "inputs": [
+            {"path": rel(p), "sha256": digest(p), "bytes": p.stat().st_size} for p in sorted(set(inputs))
+        ],
+        "outputs": [
+            {"path": p.relative_to(output_dir).as_posix(), "sha256": sha256(p), "bytes": p.stat().st_size}
+            for p in outputs
+        ],
     }

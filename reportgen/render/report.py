@@ -12,7 +12,14 @@ from datetime import date
 
 from ..config.model import Lights
 from ..kinds import Wording, kind_of, sentence, verdict
-from ..metrics.results import STRETCH_LABEL, DepartmentResult, IndicatorResult, LedgerGroup, LedgerResult, Results
+from ..metrics.results import (
+    STRETCH_LABEL,
+    DepartmentResult,
+    IndicatorResult,
+    LedgerGroup,
+    LedgerResult,
+    Results,
+)
 from ..period import CHECKPOINTS
 from . import numbers as nb
 
@@ -27,11 +34,17 @@ class Voice:
     severe: float = 10.0
     decimals: dict[str, int] = field(default_factory=dict)
     lights: Lights = Lights()
-    previous: str = ""          # "1-5月": the span month-over-month changes are stated against
+    previous: str = ""  # "1-5月": the span month-over-month changes are stated against
 
     @classmethod
-    def of(cls, results: Results, near: float = 2.0, severe: float = 10.0, decimals: dict | None = None,
-           lights: Lights | None = None) -> Voice:
+    def of(
+        cls,
+        results: Results,
+        near: float = 2.0,
+        severe: float = 10.0,
+        decimals: dict | None = None,
+        lights: Lights | None = None,
+    ) -> Voice:
         """The voice of one period's report: changes are worded only when month N−1 was read."""
         previous = "" if results.month == 1 or results.previous_month_missing else nb.span(results.month - 1)
         return cls(near, severe, decimals or {}, lights or Lights(), previous)
@@ -65,7 +78,9 @@ def next_goal(month: int) -> str:
     return f"确保实现“{CHECKPOINTS[upcoming]}”"
 
 
-def indicator_sentence(r: IndicatorResult, near: float = 2.0, severe: float = 10.0, digits: int | None = None) -> str:
+def indicator_sentence(
+    r: IndicatorResult, near: float = 2.0, severe: float = 10.0, digits: int | None = None
+) -> str:
     """One clause about one indicator, worded by its kind's registry entry."""
     return sentence(r, Wording(near, severe, digits))
 
@@ -78,17 +93,30 @@ def indicator_row(r: IndicatorResult, near: float, severe: float, digits: int | 
     target = _target_text(r.target, kind.rate, places)
     if r.stretch is not None:
         target += f"/{_target_text(r.stretch, kind.rate, places)}"
-    elif r.target_label == STRETCH_LABEL:   # only a 力争 target: the column reads 全年目标/力争
+    elif r.target_label == STRETCH_LABEL:  # only a 力争 target: the column reads 全年目标/力争
         target = f"—/{target}"
     return dict(
-        id=r.id, name=r.name, unit="%" if kind.rate else r.unit, kind=r.kind, owner=r.owner, group=r.group,
-        target=target, actual=kind.actual_text(r, w),
+        id=r.id,
+        name=r.name,
+        unit="%" if kind.rate else r.unit,
+        kind=r.kind,
+        owner=r.owner,
+        group=r.group,
+        target=target,
+        actual=kind.actual_text(r, w),
         completion=nb.percent_revealing(r.completion, 1.0) if kind.prorated else "—",
         time_progress=nb.percent(r.time_progress) if kind.prorated else "—",
         gap=nb.signed_points(r.gap) if kind.prorated or kind.rate else "—",
-        yoy="—" if r.yoy is None else nb.rate(r.yoy), light=r.light, light_name=nb.status_name(r),
-        color=nb.LIGHT_COLORS.get(r.light, "FFFFFF"), verdict=verdict(r, w), red_line=kind.red_line,
-        sentence=sentence(r, w), note=r.note, source=r.source)
+        yoy="—" if r.yoy is None else nb.rate(r.yoy),
+        light=r.light,
+        light_name=nb.status_name(r),
+        color=nb.LIGHT_COLORS.get(r.light, "FFFFFF"),
+        verdict=verdict(r, w),
+        red_line=kind.red_line,
+        sentence=sentence(r, w),
+        note=r.note,
+        source=r.source,
+    )
 
 
 def _target_text(value: float | None, rate: bool, digits: int) -> str:
@@ -102,13 +130,26 @@ def _target_text(value: float | None, rate: bool, digits: int) -> str:
 
 
 def _group_row(g: LedgerGroup, unit: str) -> dict:
-    return dict(name=g.name, projects=g.projects, started=g.started, start_base=g.start_base,
-                started_all=g.started_all, start_rate=nb.percent(g.start_rate),
-                total_investment=nb.number(g.total_investment, 2), annual_plan=nb.number(g.annual_plan, 2),
-                completed=nb.number(g.completed, 2), completion=nb.percent(g.completion), overdue=g.overdue,
-                unit=unit, with_plan=g.with_plan, ahead=g.ahead, ahead_share=nb.percent(g.ahead_share),
-                also_start_base=g.also_start_base, also_started=g.also_started,
-                also_start_rate=nb.percent(g.also_start_rate))
+    return dict(
+        name=g.name,
+        projects=g.projects,
+        started=g.started,
+        start_base=g.start_base,
+        started_all=g.started_all,
+        start_rate=nb.percent(g.start_rate),
+        total_investment=nb.number(g.total_investment, 2),
+        annual_plan=nb.number(g.annual_plan, 2),
+        completed=nb.number(g.completed, 2),
+        completion=nb.percent(g.completion),
+        overdue=g.overdue,
+        unit=unit,
+        with_plan=g.with_plan,
+        ahead=g.ahead,
+        ahead_share=nb.percent(g.ahead_share),
+        also_start_base=g.also_start_base,
+        also_started=g.also_started,
+        also_start_rate=nb.percent(g.also_start_rate),
+    )
 
 
 def start_rate_sentence(ledger: LedgerResult, t: LedgerGroup | None = None) -> str:
@@ -116,12 +157,16 @@ def start_rate_sentence(ledger: LedgerResult, t: LedgerGroup | None = None) -> s
     also_start_rate_base the second rate follows under its own name ('；计划年内开工的100个项目已开工81个，
     年度开工率81.0%'), so 应开工/其中已开工/开工率 keep naming the main base only."""
     t = t or ledger.total
-    text = (f"{nb.START_BASE_TEXT[ledger.start_rate_base]}（{nb.START_BASE}）{t.start_base}个，"
-            f"{nb.STARTED_IN_BASE}{t.started}个，开工率{nb.percent(t.start_rate)}")
+    text = (
+        f"{nb.START_BASE_TEXT[ledger.start_rate_base]}（{nb.START_BASE}）{t.start_base}个，"
+        f"{nb.STARTED_IN_BASE}{t.started}个，开工率{nb.percent(t.start_rate)}"
+    )
     also = ledger.also_start_rate_base
     if also:
-        text += (f"；{nb.START_BASE_COUNTED[also].format(n=t.also_start_base)}已开工{t.also_started}个，"
-                 f"{nb.START_RATE_NAMES[also]}{nb.percent(t.also_start_rate)}")
+        text += (
+            f"；{nb.START_BASE_COUNTED[also].format(n=t.also_start_base)}已开工{t.also_started}个，"
+            f"{nb.START_RATE_NAMES[also]}{nb.percent(t.also_start_rate)}"
+        )
     return text
 
 
@@ -131,8 +176,10 @@ def ahead_sentence(ledger: LedgerResult, t: LedgerGroup | None = None) -> str:
     t = t or ledger.total
     if not t.with_plan or ledger.time_progress is None:
         return ""
-    text = (f"{nb.WITH_PLAN}的{t.with_plan}个项目中，{t.ahead}个投资完成率达到序时进度"
-            f"（{nb.percent(ledger.time_progress)}），占{nb.percent(t.ahead_share)}")
+    text = (
+        f"{nb.WITH_PLAN}的{t.with_plan}个项目中，{t.ahead}个投资完成率达到序时进度"
+        f"（{nb.percent(ledger.time_progress)}），占{nb.percent(t.ahead_share)}"
+    )
     if t.plan_unreported:
         text += f"（{t.plan_unreported}个未填报完成投资，未计入）"
     return text
@@ -154,28 +201,46 @@ def overdue_breakdown(ledger: LedgerResult, projects=None) -> str:
         return ""
     keys = list(counts)
     if by_level:
+
         def rank(name: str) -> int:
             return next((i for i, w in enumerate(LEVEL_ORDER) if name.startswith(w)), len(LEVEL_ORDER))
-        keys.sort(key=rank)                              # stable: unknown levels keep their order of appearance
+
+        keys.sort(key=rank)  # stable: unknown levels keep their order of appearance
     return "、".join(f"{k}{counts[k]}个" for k in keys)
 
 
 def ledger_summary(ledger: LedgerResult, span: str, collective: str = "全区") -> str:
     t, u = ledger.total, ledger.unit
     ahead = ahead_sentence(ledger)
-    text = (f"{collective}{ledger.title}{t.projects}个，{nb.STARTED_ALL}{t.started_all}个；总投资{nb.amount(t.total_investment, u)}，"
-            f"年度计划投资{nb.amount(t.annual_plan, u)}，{span}完成投资{nb.amount(t.completed, u)}，"
-            f"完成年度计划的{nb.percent(t.completion)}{'；' + ahead if ahead else ''}。{start_rate_sentence(ledger)}")
+    text = (
+        f"{collective}{ledger.title}{t.projects}个，{nb.STARTED_ALL}{t.started_all}个；总投资{nb.amount(t.total_investment, u)}，"
+        f"年度计划投资{nb.amount(t.annual_plan, u)}，{span}完成投资{nb.amount(t.completed, u)}，"
+        f"完成年度计划的{nb.percent(t.completion)}{'；' + ahead if ahead else ''}。{start_rate_sentence(ledger)}"
+    )
     if not t.overdue:
         return text + "，均按计划开工。"
     breakdown = overdue_breakdown(ledger)
-    return text + f"；逾期未开工{t.overdue}个（已过计划开工时间仍未开工）{'：' + breakdown if breakdown else ''}。"
+    return (
+        text
+        + f"；逾期未开工{t.overdue}个（已过计划开工时间仍未开工）{'：' + breakdown if breakdown else ''}。"
+    )
 
 
-def report_context(results: Results, *, near: float = 2.0, severe: float = 10.0, key_indicators: list[str] = (),
-                   decimals: dict[str, int] | None = None, lights: Lights | None = None,
-                   sections: dict[str, bool] | None = None, notes: list[str] = (), title: str = "",
-                   issuer: str = "", report_date: date | None = None, grouped: bool = True) -> dict:
+def report_context(
+    results: Results,
+    *,
+    near: float = 2.0,
+    severe: float = 10.0,
+    key_indicators: list[str] = (),
+    decimals: dict[str, int] | None = None,
+    lights: Lights | None = None,
+    sections: dict[str, bool] | None = None,
+    notes: list[str] = (),
+    title: str = "",
+    issuer: str = "",
+    report_date: date | None = None,
+    grouped: bool = True,
+) -> dict:
     """Everything the Word template may use (documented in README 'Word 模板变量').
 
     `grouped`: the config names indicator groups; without them the indicator table has no group bands.
@@ -192,51 +257,96 @@ def report_context(results: Results, *, near: float = 2.0, severe: float = 10.0,
     ledgers = []
     for ledger in results.ledgers:
         overdue = sorted(ledger.overdue, key=lambda p: -(p.months_late or 0))
-        ledgers.append(dict(
-            name=ledger.title, unit=ledger.unit, summary=ledger_summary(ledger, span, results.collective),
-            base_text=nb.START_BASE_TEXT[ledger.start_rate_base],
-            also_base_text=nb.START_BASE_TEXT.get(ledger.also_start_rate_base, ""),
-            also_rate_name=nb.START_RATE_NAMES.get(ledger.also_start_rate_base, ""),
-            time_progress=nb.percent(ledger.time_progress), overdue_breakdown=overdue_breakdown(ledger),
-            total=_group_row(ledger.total, ledger.unit),
-            categories=[_group_row(g, ledger.unit) for g in ledger.by_category],
-            departments=[_group_row(g, ledger.unit) for g in ledger.by_department],
-            overdue=[dict(name=p.name, owner=p.owner, category=p.category,
-                          planned_start=nb.month_text(p.planned_start), months_late=p.months_late or 0,
-                          total_investment=nb.number(p.total_investment, 2), issues=p.issues or "—",
-                          leader=p.leader or "—") for p in overdue]))
+        ledgers.append(
+            dict(
+                name=ledger.title,
+                unit=ledger.unit,
+                summary=ledger_summary(ledger, span, results.collective),
+                base_text=nb.START_BASE_TEXT[ledger.start_rate_base],
+                also_base_text=nb.START_BASE_TEXT.get(ledger.also_start_rate_base, ""),
+                also_rate_name=nb.START_RATE_NAMES.get(ledger.also_start_rate_base, ""),
+                time_progress=nb.percent(ledger.time_progress),
+                overdue_breakdown=overdue_breakdown(ledger),
+                total=_group_row(ledger.total, ledger.unit),
+                categories=[_group_row(g, ledger.unit) for g in ledger.by_category],
+                departments=[_group_row(g, ledger.unit) for g in ledger.by_department],
+                overdue=[
+                    dict(
+                        name=p.name,
+                        owner=p.owner,
+                        category=p.category,
+                        planned_start=nb.month_text(p.planned_start),
+                        months_late=p.months_late or 0,
+                        total_investment=nb.number(p.total_investment, 2),
+                        issues=p.issues or "—",
+                        leader=p.leader or "—",
+                    )
+                    for p in overdue
+                ],
+            )
+        )
 
     departments = [department_row(d, results) for d in results.departments]
     red_lines = [r for r in results.indicators if kind_of(r.kind).red_line and r.on_track is False]
     lagging = lagging_results(results)
-    project_issues = [f"{p['name']}（{p['owner']}，计划{p['planned_start']}开工，"
-                      + (f"已逾期{p['months_late']}个月）" if p["months_late"] else "本月应开工尚未开工）")
-                      + (f"：{p['issues'].rstrip('。；;，,')}。" if p["issues"] != "—" else "。")
-                      for lg in ledgers for p in lg["overdue"]]
-    present = [key for key, there in (("red_lines", red_lines), ("lagging", True), ("projects", project_issues),
-                                      ("suggestions", True)) if there]
-    subheads = {key: f"（{'一二三四五'[present.index(key)]}）" if key in present else "" for key in
-                ("red_lines", "lagging", "projects", "suggestions")}
+    project_issues = [
+        f"{p['name']}（{p['owner']}，计划{p['planned_start']}开工，"
+        + (f"已逾期{p['months_late']}个月）" if p["months_late"] else "本月应开工尚未开工）")
+        + (f"：{p['issues'].rstrip('。；;，,')}。" if p["issues"] != "—" else "。")
+        for lg in ledgers
+        for p in lg["overdue"]
+    ]
+    present = [
+        key
+        for key, there in (
+            ("red_lines", red_lines),
+            ("lagging", True),
+            ("projects", project_issues),
+            ("suggestions", True),
+        )
+        if there
+    ]
+    subheads = {
+        key: f"（{'一二三四五'[present.index(key)]}）" if key in present else ""
+        for key in ("red_lines", "lagging", "projects", "suggestions")
+    }
     return dict(
-        zone=results.zone, year=results.year, month=results.month, period=f"{results.year}-{results.month:02d}",
-        span=span, title=title or f"{results.zone}{results.year}年{span}重点指标完成情况通报", issuer=issuer,
-        date=nb.date_text(report_date or date.today()), time_progress=nb.percent(results.time_progress),
-        stage=stage_name(results.month), checkpoint_reached=results.checkpoint is not None,
+        zone=results.zone,
+        year=results.year,
+        month=results.month,
+        period=f"{results.year}-{results.month:02d}",
+        span=span,
+        title=title or f"{results.zone}{results.year}年{span}重点指标完成情况通报",
+        issuer=issuer,
+        date=nb.date_text(report_date or date.today()),
+        time_progress=nb.percent(results.time_progress),
+        stage=stage_name(results.month),
+        checkpoint_reached=results.checkpoint is not None,
         show={name: (sections or {}).get(name, True) for name in SECTIONS},
         lead=f"现将{span}份{results.zone}重点指标完成情况通报如下：",
         # The ledger summary opens 三、; it goes into 一、 only when that section is switched off.
-        overview=overview_paragraphs(results, keys, say, with_ledgers=not (sections or {}).get("projects", True),
-                                     lights=voice.lights),
+        overview=overview_paragraphs(
+            results, keys, say, with_ledgers=not (sections or {}).get("projects", True), lights=voice.lights
+        ),
         indicator_intro=_indicator_intro(results),
-        groups=[dict(name=k, rows=v) for k, v in groups.items()], indicators=rows,
-        ledgers=ledgers, departments=departments, department_summary=department_summary(results),
+        groups=[dict(name=k, rows=v) for k, v in groups.items()],
+        indicators=rows,
+        ledgers=ledgers,
+        departments=departments,
+        department_summary=department_summary(results),
         ranking_header=RANKING_HEADER[results.ranking_by],
         red_lines=[f"{r.owner}：{say[r.id]}{escalation_note(r)}。" for r in red_lines],
-        lagging=[f"{r.owner}：{say[r.id]}（{nb.light_name(r.light)}{escalation_note(r, bracket=False)}）。"
-                 for r in lagging],
-        project_issues=project_issues, subheads=subheads,
-        suggestions=[escalation_summary(results)] * bool(escalation_summary(results)) + suggestions(results, voice),
-        notes=list(notes), data_notes=list(results.problems), results=results,
+        lagging=[
+            f"{r.owner}：{say[r.id]}（{nb.light_name(r.light)}{escalation_note(r, bracket=False)}）。"
+            for r in lagging
+        ],
+        project_issues=project_issues,
+        subheads=subheads,
+        suggestions=[escalation_summary(results)] * bool(escalation_summary(results))
+        + suggestions(results, voice),
+        notes=list(notes),
+        data_notes=list(results.problems),
+        results=results,
     )
 
 
@@ -260,7 +370,7 @@ def escalation_note(r: IndicatorResult, bracket: bool = True) -> str:
     """'，连续3个月亮灯，约谈' — the supervision level from months 1..N (metrics/changes.py)."""
     if not r.escalation:
         return ""
-    running = r.flagged_months > 1 and not kind_of(r.kind).red_line   # a breach is not a run of lagging months
+    running = r.flagged_months > 1 and not kind_of(r.kind).red_line  # a breach is not a run of lagging months
     text = (f"连续{r.flagged_months}个月亮灯，" if running else "") + r.escalation
     return f"（{text}）" if bracket else f"，{text}"
 
@@ -273,8 +383,11 @@ def escalation_summary(results: Results) -> str:
             levels.setdefault(r.escalation, []).append(f"{r.name}（{r.owner}）")
     if not levels:
         return ""
-    parts = [f"{level}{len(levels[level])}项：{'、'.join(levels[level])}" for level in ("约谈", "督办", "提醒")
-             if level in levels]
+    parts = [
+        f"{level}{len(levels[level])}项：{'、'.join(levels[level])}"
+        for level in ("约谈", "督办", "提醒")
+        if level in levels
+    ]
     return "按督办规则（黄灯提醒；红灯或连续亮灯督办；连续红灯约谈），本期" + "；".join(parts) + "。"
 
 
@@ -283,16 +396,30 @@ def department_row(d: DepartmentResult, results: Results) -> dict:
         rank = "—"
     else:
         rank = f"{d.rank}{'（并列）' if d.tied else ''}{'（一票否决）' if d.vetoed else ''}"
-    score = "—" if d.score is None else (nb.signed_points(d.score) if results.ranking_by == "gap"
-                                         else nb.rate(d.score))
-    return dict(rank=rank, name=d.name, indicators=d.indicators, ranked_indicators=d.ranked_indicators,
-                rank_change=d.rank_change or "—",
-                green=d.green, yellow=d.yellow, red=d.red, no_data=d.no_data, on_track=d.on_track,
-                score=score, average_completion=nb.percent(d.average_completion),
-                average_gap=nb.signed_points(d.average_gap), red_line="突破" if d.red_lines else "—",
-                projects=d.projects,
-                projects_started=f"{d.projects_started}/{d.projects}" if d.projects else "—",
-                investment_completion=nb.percent(d.investment_completion))
+    score = (
+        "—"
+        if d.score is None
+        else (nb.signed_points(d.score) if results.ranking_by == "gap" else nb.rate(d.score))
+    )
+    return dict(
+        rank=rank,
+        name=d.name,
+        indicators=d.indicators,
+        ranked_indicators=d.ranked_indicators,
+        rank_change=d.rank_change or "—",
+        green=d.green,
+        yellow=d.yellow,
+        red=d.red,
+        no_data=d.no_data,
+        on_track=d.on_track,
+        score=score,
+        average_completion=nb.percent(d.average_completion),
+        average_gap=nb.signed_points(d.average_gap),
+        red_line="突破" if d.red_lines else "—",
+        projects=d.projects,
+        projects_started=f"{d.projects_started}/{d.projects}" if d.projects else "—",
+        investment_completion=nb.percent(d.investment_completion),
+    )
 
 
 def lights_definition(lights: Lights) -> str:
@@ -300,16 +427,27 @@ def lights_definition(lights: Lights) -> str:
     green, yellow = lights.bounds
     if green >= 0:
         green_text = "达到序时进度或目标" if green == 0 else f"超序时进度{green:g}个百分点及以上"
-        yellow_text = f"落后序时进度{-yellow:g}个百分点以内" if green == 0 else f"差距在{yellow:g}至{green:g}个百分点之间"
+        yellow_text = (
+            f"落后序时进度{-yellow:g}个百分点以内"
+            if green == 0
+            else f"差距在{yellow:g}至{green:g}个百分点之间"
+        )
     else:
         green_text = f"落后序时进度不超过{-green:g}个百分点"
         yellow_text = f"落后{-green:g}至{-yellow:g}个百分点"
-    return (f"绿灯为{green_text}，黄灯为{yellow_text}（增速、占比类为低于目标{-lights.rate_yellow:g}个百分点以内），"
-            f"红灯为落后更多或突破底线")
+    return (
+        f"绿灯为{green_text}，黄灯为{yellow_text}（增速、占比类为低于目标{-lights.rate_yellow:g}个百分点以内），"
+        f"红灯为落后更多或突破底线"
+    )
 
 
-def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict[str, str],
-                        with_ledgers: bool = True, lights: Lights | None = None) -> list[str]:
+def overview_paragraphs(
+    results: Results,
+    keys: list[IndicatorResult],
+    say: dict[str, str],
+    with_ledgers: bool = True,
+    lights: Lights | None = None,
+) -> list[str]:
     """一、总体情况: progress verdict (底线 kept apart), the lights with their rule, 底线, key figures."""
     span = nb.span(results.month)
     names = {r.id: r.name for r in results.indicators}
@@ -345,13 +483,17 @@ def overview_paragraphs(results: Results, keys: list[IndicatorResult], say: dict
     if results.missing:
         head += f"；截至报告生成时，{'、'.join(results.missing)}缺报，相关指标按未报送处理"
     head += "。" + progress_definition(results) + lights_definition(lights or Lights()) + "。"
-    head += f"本期绿灯{results.count('green')}项、黄灯{results.count('yellow')}项、红灯{results.count('red')}项"
+    head += (
+        f"本期绿灯{results.count('green')}项、黄灯{results.count('yellow')}项、红灯{results.count('red')}项"
+    )
     none = results.count("none")
     head += (f"、未报送{none}项" if none else "") + "。"
     green_behind = [r.name for r in counted if r.light == "green" and r.on_track is False]
-    if green_behind:   # a lenient light profile: green although behind 序时 — say why it is not "实现"
-        head += (f"其中{'、'.join(green_behind)}未达到序时进度，按本区亮灯口径落后幅度在绿灯范围内，"
-                 f"仍计入未达到序时进度的指标。")
+    if green_behind:  # a lenient light profile: green although behind 序时 — say why it is not "实现"
+        head += (
+            f"其中{'、'.join(green_behind)}未达到序时进度，按本区亮灯口径落后幅度在绿灯范围内，"
+            f"仍计入未达到序时进度的指标。"
+        )
     red = [r for r in results.indicators if r.light == "red" and not kind_of(r.kind).red_line]
     if red:
         head += "亮红灯的是：" + "、".join(f"{r.name}（{r.owner}）" for r in red) + "。"
@@ -371,9 +513,14 @@ def progress_definition(results: Results) -> str:
     span = nb.span(results.month)
     zone = results.time_progress
     planned = abs(zone - results.month / 12) > 1e-9
-    text = f"序时进度为{span}应完成全年目标的比例，本期为{nb.percent(zone)}" + ("（按本区序时计划）" if planned else "")
-    own = [f"{r.name}{nb.percent(r.time_progress)}" for r in results.indicators
-           if kind_of(r.kind).prorated and r.time_progress is not None and abs(r.time_progress - zone) > 1e-9]
+    text = f"序时进度为{span}应完成全年目标的比例，本期为{nb.percent(zone)}" + (
+        "（按本区序时计划）" if planned else ""
+    )
+    own = [
+        f"{r.name}{nb.percent(r.time_progress)}"
+        for r in results.indicators
+        if kind_of(r.kind).prorated and r.time_progress is not None and abs(r.time_progress - zone) > 1e-9
+    ]
     if own:
         text += f"，按各自计划或天数考核的{'、'.join(own)}"
     return text + "；"
@@ -399,12 +546,20 @@ def red_line_sentence(results: Results, say: dict[str, str]) -> str:
 
 def _indicator_intro(results: Results) -> str:
     span = nb.span(results.month)
-    text = (f"{span}序时进度为{nb.percent(results.time_progress)}（按计划或按天考核的指标见表中“序时进度”列）。"
-            if not any(kind_of(r.kind).prorated and r.time_progress is not None
-                       and abs(r.time_progress - results.time_progress) > 1e-9 for r in results.indicators)
-            else f"{span}各指标的序时进度见表中“序时进度”列（本区为{nb.percent(results.time_progress)}）。")
-    text += (f"数量和金额类指标按“完成率−序时进度”判断，增速、占比类按是否达到目标判断，控制类为底线指标，"
-            f"只判断是否突破；表中“差距”单位为百分点。")
+    text = (
+        f"{span}序时进度为{nb.percent(results.time_progress)}（按计划或按天考核的指标见表中“序时进度”列）。"
+        if not any(
+            kind_of(r.kind).prorated
+            and r.time_progress is not None
+            and abs(r.time_progress - results.time_progress) > 1e-9
+            for r in results.indicators
+        )
+        else f"{span}各指标的序时进度见表中“序时进度”列（本区为{nb.percent(results.time_progress)}）。"
+    )
+    text += (
+        "数量和金额类指标按“完成率−序时进度”判断，增速、占比类按是否达到目标判断，控制类为底线指标，"
+        "只判断是否突破；表中“差距”单位为百分点。"
+    )
     if results.month > 1 and results.previous_month_missing:
         text += f"{nb.span(results.month - 1)}数据未找到，本期不与上月比较。"
     elif results.month > 1:
@@ -448,7 +603,9 @@ def department_summary(results: Results) -> str:
             text += f"；{d.name}突破底线指标（{names}），{rule}"
     red = [d for d in results.departments if d.red - len(d.red_lines) > 0]
     if red:
-        text += "。有红灯进度指标的单位：" + "、".join(f"{d.name}（{d.red - len(d.red_lines)}项）" for d in red)
+        text += "。有红灯进度指标的单位：" + "、".join(
+            f"{d.name}（{d.red - len(d.red_lines)}项）" for d in red
+        )
     return text + "。"
 
 
@@ -459,8 +616,10 @@ def suggestions(results: Results, voice: Voice) -> list[str]:
     out = []
     for r in results.indicators:
         if kind_of(r.kind).red_line and r.on_track is False:
-            out.append(f"请{r.owner}针对{r.name}突破控制目标的问题，深入查找原因，全面排查整治隐患，"
-                       f"依规报告处置情况，坚决守住底线。")
+            out.append(
+                f"请{r.owner}针对{r.name}突破控制目标的问题，深入查找原因，全面排查整治隐患，"
+                f"依规报告处置情况，坚决守住底线。"
+            )
     grades: dict[str, dict[str, list[str]]] = {"severe": {}, "behind": {}, "slight": {}}
     slight_rate: dict[str, bool] = {}
     for r in lagging_results(results):
@@ -477,8 +636,10 @@ def suggestions(results: Results, voice: Voice) -> list[str]:
         out.append(f"{'、'.join(items)}{behind}，请{owner}持续跟踪，确保尽快追上。")
     for ledger in results.ledgers:
         if ledger.total.overdue:
-            out.append(f"对{ledger.total.overdue}个逾期未开工的{ledger.title}，请各责任单位逐个梳理要素保障问题，"
-                       f"明确开工时间，按月调度。")
+            out.append(
+                f"对{ledger.total.overdue}个逾期未开工的{ledger.title}，请各责任单位逐个梳理要素保障问题，"
+                f"明确开工时间，按月调度。"
+            )
     return out
 
 

@@ -29,15 +29,28 @@ def check_excel_template(path: Path) -> None:
 # docxtpl's clean-up before Jinja2 sees the XML: tags split across runs are joined, XML removed inside tags.
 _SPLIT_BRACE = re.compile(r"(?<={)(<[^>]*>)+(?=[\{%\#])|(?<=[%\}\#])(<[^>]*>)+(?=\})", re.S)
 _INSIDE_TAG = re.compile(r"{%(?:(?!%}).)*|{#(?:(?!#}).)*|{{(?:(?!}}).)*", re.S)
-_ENTITIES = {"&quot;": '"', "&apos;": "'", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&#8216;": "'", "&#8217;": "'",
-             "&#8220;": '"', "&#8221;": '"', "‘": "'", "’": "'", "“": '"', "”": '"'}
+_ENTITIES = {
+    "&quot;": '"',
+    "&apos;": "'",
+    "&lt;": "<",
+    "&gt;": ">",
+    "&amp;": "&",
+    "&#8216;": "'",
+    "&#8217;": "'",
+    "&#8220;": '"',
+    "&#8221;": '"',
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+}
 
 
 def _jinja_source(xml: str) -> str:
     xml = _SPLIT_BRACE.sub("", xml)
     xml = _INSIDE_TAG.sub(lambda m: re.sub(r"</w:t>.*?(<w:t>|<w:t [^>]*>)", "", m.group(0), flags=re.S), xml)
-    xml = re.sub(r"<[^>]+>", " ", xml)                                   # only the text matters from here
-    xml = re.sub(r"{%\s*(?:p|tr|tc|r)\s", "{% ", xml)                   # paragraph/row/cell/run level tags
+    xml = re.sub(r"<[^>]+>", " ", xml)  # only the text matters from here
+    xml = re.sub(r"{%\s*(?:p|tr|tc|r)\s", "{% ", xml)  # paragraph/row/cell/run level tags
     xml = re.sub(r"{%\s*(?:cellbg|colspan)\s+([^%]*)%}", r"{{ \1 }}", xml)
     xml = re.sub(r"{%\s*(?:vm|hm)\s*%}", "", xml)
 
@@ -64,17 +77,22 @@ def check_word_template(path: Path, known: set[str]) -> None:
             parts = [n for n in z.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
             source = "\n".join(_jinja_source(z.read(n).decode("utf-8", "replace")) for n in sorted(parts))
     except (zipfile.BadZipFile, KeyError, OSError):
-        raise TemplateError(f"Word 模板 {path.name} 无法打开：须为 Word 2007 及以上的 .docx 文件，"
-                            f"WPS 中请“另存为 .docx”") from None
+        raise TemplateError(
+            f"Word 模板 {path.name} 无法打开：须为 Word 2007 及以上的 .docx 文件，WPS 中请“另存为 .docx”"
+        ) from None
     env = Environment()
     env.filters.update(FILTERS)
     try:
         tree = env.parse(source)
-        unknown = meta.find_undeclared_variables(tree) - known     # compiles: unknown filters fail here
-    except TemplateSyntaxError as e:    # TemplateAssertionError (unknown filter) included
-        near = " ".join(source.splitlines()[max((e.lineno or 1) - 2, 0):(e.lineno or 1) + 1]).strip()
+        unknown = meta.find_undeclared_variables(tree) - known  # compiles: unknown filters fail here
+    except TemplateSyntaxError as e:  # TemplateAssertionError (unknown filter) included
+        near = " ".join(source.splitlines()[max((e.lineno or 1) - 2, 0) : (e.lineno or 1) + 1]).strip()
         near = re.sub(r"\s+", " ", near)[:120]
-        raise TemplateError(f"Word 模板 {path.name} 语法错误：{explain(e.message)}；出错位置附近的文字：“{near}”") from None
+        raise TemplateError(
+            f"Word 模板 {path.name} 语法错误：{explain(e.message)}；出错位置附近的文字：“{near}”"
+        ) from None
     if unknown:
-        raise TemplateError(f"Word 模板 {path.name} 使用了不存在的变量：{'、'.join(sorted(unknown))}"
-                            f"（可用变量见 README“Word 模板”一节）")
+        raise TemplateError(
+            f"Word 模板 {path.name} 使用了不存在的变量：{'、'.join(sorted(unknown))}"
+            f"（可用变量见 README“Word 模板”一节）"
+        )

@@ -10,13 +10,18 @@ from pathlib import Path
 from ..errors import TemplateError
 from . import numbers as nb
 
-PAGE_WIDTH_MM = 156   # A4 210 mm − 28 mm − 26 mm margins
+PAGE_WIDTH_MM = 156  # A4 210 mm − 28 mm − 26 mm margins
 NUMERALS = "一二三四五六七八九十"
-HEADINGS = {"overview": "总体情况", "indicators": "主要指标完成情况", "projects": "重点项目推进情况",
-            "departments": "各责任单位完成情况", "issues": "存在问题及下步建议"}
+HEADINGS = {
+    "overview": "总体情况",
+    "indicators": "主要指标完成情况",
+    "projects": "重点项目推进情况",
+    "departments": "各责任单位完成情况",
+    "issues": "存在问题及下步建议",
+}
 
 
-STOCK_TEMPLATE = Path(__file__).with_name("stock") / "月度报告.docx"   # built by `make samples`
+STOCK_TEMPLATE = Path(__file__).with_name("stock") / "月度报告.docx"  # built by `make samples`
 
 
 @lru_cache(maxsize=1)
@@ -50,8 +55,10 @@ def _template(template: Path | None):
         tpl = DocxTemplate(str(template))
         tpl.init_docx()
     except Exception as e:  # python-docx raises several types for a non-docx file
-        raise TemplateError(f"Word 模板 {template.name} 无法打开（{type(e).__name__}）：须为 Word 2007 及以上的 .docx 文件，"
-                            f"WPS 中请“另存为 .docx”") from e
+        raise TemplateError(
+            f"Word 模板 {template.name} 无法打开（{type(e).__name__}）：须为 Word 2007 及以上的 .docx 文件，"
+            f"WPS 中请“另存为 .docx”"
+        ) from e
     return tpl, template.name
 
 
@@ -82,7 +89,9 @@ def add_numbering(context: dict) -> dict:
     return {**context, "headings": headings, "tables": tables}
 
 
-def write_report(context: dict, path: Path, template: Path | None = None, charts: dict[str, Path] | None = None) -> Path:
+def write_report(
+    context: dict, path: Path, template: Path | None = None, charts: dict[str, Path] | None = None
+) -> Path:
     """Render the template with `context` (+ chart images) to `path`; template mistakes raise TemplateError."""
     from docx.shared import Mm
     from docxtpl import InlineImage
@@ -110,8 +119,10 @@ def write_report(context: dict, path: Path, template: Path | None = None, charts
     except TemplateSyntaxError as e:
         raise TemplateError(f"Word 模板 {name} 语法错误：{explain(e.message)}{_near(e)}") from e
     except UndefinedError as e:
-        raise TemplateError(f"Word 模板 {name} 使用了不存在的变量：{explain(e.message)}{_near(e)}"
-                            f"（可用变量见 README“Word 模板”一节）") from e
+        raise TemplateError(
+            f"Word 模板 {name} 使用了不存在的变量：{explain(e.message)}{_near(e)}"
+            f"（可用变量见 README“Word 模板”一节）"
+        ) from e
     except JinjaError as e:
         raise TemplateError(f"Word 模板 {name} 无法填充：{explain(str(e))}{_near(e)}") from e
     tpl.save(str(path))
@@ -130,14 +141,22 @@ def explain(message: str | None) -> str:
     m = re.search(r"no filter named '([^']+)'", message, re.I)
     if m:
         return f"没有名为“{m.group(1)}”的过滤器（可用：{'、'.join(sorted(nb.FILTERS))}）"
-    m = re.search(r"Unexpected end of template.*?looking for the following tags: (.+?)\. The innermost block "
-                  r"that needs to be closed is '(\w+)'", message, re.S)
+    m = re.search(
+        r"Unexpected end of template.*?looking for the following tags: (.+?)\. The innermost block "
+        r"that needs to be closed is '(\w+)'",
+        message,
+        re.S,
+    )
     if m:
-        return (f"模板结束时仍有未关闭的 {{% {m.group(2)} %}}（缺少 {{%p end{m.group(2)} %}} 之类的结束标签；"
-                f"Jinja 期望：{m.group(1).replace(' or ', '、')}）")
+        return (
+            f"模板结束时仍有未关闭的 {{% {m.group(2)} %}}（缺少 {{%p end{m.group(2)} %}} 之类的结束标签；"
+            f"Jinja 期望：{m.group(1).replace(' or ', '、')}）"
+        )
     m = re.search(r"Encountered unknown tag '(\w+)'", message)
     if m:
-        return f"无法识别的标签“{m.group(1)}”（是否多了或少了 {{% endif %}}/{{% endfor %}}，或拼错了 if/for？）"
+        return (
+            f"无法识别的标签“{m.group(1)}”（是否多了或少了 {{% endif %}}/{{% endfor %}}，或拼错了 if/for？）"
+        )
     m = re.search(r"expected token '([^']+)', got '([^']+)'", message)
     if m:
         return f"标签写法有误：此处应为“{m.group(1)}”，却是“{m.group(2)}”（检查括号、引号和 }}}} 是否成对）"

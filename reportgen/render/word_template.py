@@ -25,27 +25,74 @@ from docx.shared import Mm, Pt
 FIXED_TIME = datetime(2024, 1, 1)
 LATIN = "Times New Roman"
 # Font → fallback Word/WPS use when the first is not installed (GB2312 faces are often missing on new PCs).
-FALLBACKS = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "华文中宋", "黑体": "SimHei",
-             "仿宋": "FangSong", "楷体": "KaiTi", "宋体": "SimSun"}
+FALLBACKS = {
+    "仿宋_GB2312": "仿宋",
+    "楷体_GB2312": "楷体",
+    "方正小标宋简体": "华文中宋",
+    "黑体": "SimHei",
+    "仿宋": "FangSong",
+    "楷体": "KaiTi",
+    "宋体": "SimSun",
+}
 SIZES = {"二号": 22, "三号": 16, "小三": 15, "四号": 14, "小四": 12, "五号": 10.5, "小五": 9}
 
-INDICATOR_COLUMNS = [("指标", 30, "name"), ("单位", 14, "unit"), ("全年目标/力争", 22, "target"),
-                     ("{{ span }}完成", 17, "actual"), ("完成率", 14, "completion"), ("序时进度", 14, "time_progress"),
-                     ("差距（百分点）", 15, "gap"), ("同比", 16, "yoy"), ("状态", 14, "light_name")]
+INDICATOR_COLUMNS = [
+    ("指标", 30, "name"),
+    ("单位", 14, "unit"),
+    ("全年目标/力争", 22, "target"),
+    ("{{ span }}完成", 17, "actual"),
+    ("完成率", 14, "completion"),
+    ("序时进度", 14, "time_progress"),
+    ("差距（百分点）", 15, "gap"),
+    ("同比", 16, "yoy"),
+    ("状态", 14, "light_name"),
+]
 # Ledger counts carry the labels of render/numbers.py (STARTED_ALL, START_BASE, STARTED_IN_BASE): one label, one set.
-GROUP_COLUMNS = [("{{ label }}", 20, "name"), ("项目数", 11, "projects"), ("已开工（含续建）", 15, "started_all"),
-                 ("应开工", 13, "start_base"), ("其中已开工", 14, "started"), ("开工率", 15, "start_rate"),
-                 ("年度计划投资", 18, "annual_plan"), ("完成投资", 17, "completed"), ("完成率", 15, "completion"),
-                 ("逾期未开工", 16, "overdue")]
+GROUP_COLUMNS = [
+    ("{{ label }}", 20, "name"),
+    ("项目数", 11, "projects"),
+    ("已开工（含续建）", 15, "started_all"),
+    ("应开工", 13, "start_base"),
+    ("其中已开工", 14, "started"),
+    ("开工率", 15, "start_rate"),
+    ("年度计划投资", 18, "annual_plan"),
+    ("完成投资", 17, "completed"),
+    ("完成率", 15, "completion"),
+    ("逾期未开工", 16, "overdue"),
+]
 # 154 of the 156 mm text width: 有年度计划投资 / 投资达到序时进度 (with_plan, ahead) do not fit and are shown in the
 # summary sentence and the Excel 项目汇总 only (README 计算口径).
-OVERDUE_COLUMNS = [("序号", 12, None), ("项目名称", 38, "name"), ("责任单位", 20, "owner"),
-                   ("计划开工", 25, "planned_start"), ("逾期（月）", 16, "months_late"), ("存在问题", 45, "issues")]
-DEPARTMENT_COLUMNS = [("排名", 18, "rank"), ("较上月", 12, "rank_change"), ("责任单位", 22, "name"),
-                      ("{{ ranking_header }}", 20, "score"), ("参与排名指标", 14, "ranked_indicators"),
-                      ("绿灯", 11, "green"), ("黄灯", 11, "yellow"), ("红灯", 11, "red"), ("底线", 11, "red_line"),
-                      ("已开工（含续建）/项目数", 22, "projects_started")]
-TEXT_FIELDS = {"name", "owner", "issues", "unit", "planned_start", "light_name", "rank", "red_line", "rank_change"}
+OVERDUE_COLUMNS = [
+    ("序号", 12, None),
+    ("项目名称", 38, "name"),
+    ("责任单位", 20, "owner"),
+    ("计划开工", 25, "planned_start"),
+    ("逾期（月）", 16, "months_late"),
+    ("存在问题", 45, "issues"),
+]
+DEPARTMENT_COLUMNS = [
+    ("排名", 18, "rank"),
+    ("较上月", 12, "rank_change"),
+    ("责任单位", 22, "name"),
+    ("{{ ranking_header }}", 20, "score"),
+    ("参与排名指标", 14, "ranked_indicators"),
+    ("绿灯", 11, "green"),
+    ("黄灯", 11, "yellow"),
+    ("红灯", 11, "red"),
+    ("底线", 11, "red_line"),
+    ("已开工（含续建）/项目数", 22, "projects_started"),
+]
+TEXT_FIELDS = {
+    "name",
+    "owner",
+    "issues",
+    "unit",
+    "planned_start",
+    "light_name",
+    "rank",
+    "red_line",
+    "rank_change",
+}
 
 
 def _fonts(element, east_asia: str, latin: str = LATIN) -> None:
@@ -61,9 +108,21 @@ def _fonts(element, east_asia: str, latin: str = LATIN) -> None:
         fonts.attrib.pop(qn(theme), None)  # theme fonts would override the names above
 
 
-def _style(doc, name: str, font: str, size: str, *, bold: bool = False, align=None, indent: bool = False,
-           line: float | None = 28, before: float = 0, after: float = 0, base: str | None = None,
-           kind=WD_STYLE_TYPE.PARAGRAPH):
+def _style(
+    doc,
+    name: str,
+    font: str,
+    size: str,
+    *,
+    bold: bool = False,
+    align=None,
+    indent: bool = False,
+    line: float | None = 28,
+    before: float = 0,
+    after: float = 0,
+    base: str | None = None,
+    kind=WD_STYLE_TYPE.PARAGRAPH,
+):
     styles = doc.styles
     style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, kind)
     if base:
@@ -104,7 +163,7 @@ def _font_table(doc) -> None:
         alt_el = etree.SubElement(font, qn("w:altName"))
         alt_el.set(qn("w:val"), alt)
         charset = etree.SubElement(font, qn("w:charset"))
-        charset.set(qn("w:val"), "86")   # GB2312: tells Word/WPS this is a Chinese face
+        charset.set(qn("w:val"), "86")  # GB2312: tells Word/WPS this is a Chinese face
         family = etree.SubElement(font, qn("w:family"))
         family.set(qn("w:val"), "modern" if "黑" in name else "roman")
     font_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -185,8 +244,17 @@ def _narrow_margins(table) -> None:
     tblpr.append(margins)
 
 
-def _table(doc, columns, loop: str, item: str, *, first_cell_prefix: str = "", total: str | None = None,
-           light_column: str | None = None, group_loop: str | None = None):
+def _table(
+    doc,
+    columns,
+    loop: str,
+    item: str,
+    *,
+    first_cell_prefix: str = "",
+    total: str | None = None,
+    light_column: str | None = None,
+    group_loop: str | None = None,
+):
     """A table with a repeated header row, optional group band rows, a {%tr for %} data row, and a total row."""
     rows = 1 + (4 if group_loop else 0) + 3 + (1 if total else 0)
     table = doc.add_table(rows=rows, cols=len(columns))
@@ -194,7 +262,7 @@ def _table(doc, columns, loop: str, item: str, *, first_cell_prefix: str = "", t
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for i, (_, width, _) in enumerate(columns):
-        table.columns[i].width = Mm(width)   # w:gridCol: what LibreOffice and WPS lay out by
+        table.columns[i].width = Mm(width)  # w:gridCol: what LibreOffice and WPS lay out by
         for cell in table.columns[i].cells:
             cell.width = Mm(width)
     _narrow_margins(table)
@@ -226,8 +294,11 @@ def _table(doc, columns, loop: str, item: str, *, first_cell_prefix: str = "", t
         text = f"{{{{ {item}.{field} }}}}"
         if field == light_column:
             text = f"{{% cellbg {item}.color %}}{text}"
-        align = WD_ALIGN_PARAGRAPH.LEFT if field in ("name", "issues") else (
-            WD_ALIGN_PARAGRAPH.CENTER if field in TEXT_FIELDS else WD_ALIGN_PARAGRAPH.RIGHT)
+        align = (
+            WD_ALIGN_PARAGRAPH.LEFT
+            if field in ("name", "issues")
+            else (WD_ALIGN_PARAGRAPH.CENTER if field in TEXT_FIELDS else WD_ALIGN_PARAGRAPH.RIGHT)
+        )
         _cell(cell, first_cell_prefix + text if field == columns[0][2] else text, "表格文字", align)
     end = table.rows[r + 2].cells[0].merge(table.rows[r + 2].cells[-1])
     _cell(end, "{%tr endfor %}", "表格文字", WD_ALIGN_PARAGRAPH.LEFT)
@@ -239,9 +310,17 @@ def _table(doc, columns, loop: str, item: str, *, first_cell_prefix: str = "", t
         _cell(cell, "{%tr endfor %}", "表格文字", WD_ALIGN_PARAGRAPH.LEFT)
     if total:
         for cell, (_, _, field) in zip(table.rows[r].cells, columns):
-            text = "合计" if field == columns[0][2] else ("" if field is None else f"{{{{ {total}.{field} }}}}")
-            _cell(cell, text, "表头", WD_ALIGN_PARAGRAPH.CENTER if field in TEXT_FIELDS or text == "合计"
-                  else WD_ALIGN_PARAGRAPH.RIGHT)
+            text = (
+                "合计" if field == columns[0][2] else ("" if field is None else f"{{{{ {total}.{field} }}}}")
+            )
+            _cell(
+                cell,
+                text,
+                "表头",
+                WD_ALIGN_PARAGRAPH.CENTER
+                if field in TEXT_FIELDS or text == "合计"
+                else WD_ALIGN_PARAGRAPH.RIGHT,
+            )
     return table
 
 
@@ -304,10 +383,18 @@ def build_document():
     _para(doc, "{{ headings.projects }}", "Heading 1")
     _para(doc, "{%p for lg in ledgers %}")
     _para(doc, "{{ lg.summary }}")
-    _para(doc, "表{{ lg.tables.categories }}　{{ lg.name }}分类别推进情况（应开工指{{ lg.base_text }}；金额单位：{{ lg.unit }}）", "图表标题")
+    _para(
+        doc,
+        "表{{ lg.tables.categories }}　{{ lg.name }}分类别推进情况（应开工指{{ lg.base_text }}；金额单位：{{ lg.unit }}）",
+        "图表标题",
+    )
     _para(doc, "{%p set label = '类别' %}")
     _table(doc, GROUP_COLUMNS, "lg.categories", "c", total="lg.total")
-    _para(doc, "表{{ lg.tables.departments }}　{{ lg.name }}分责任单位推进情况（应开工指{{ lg.base_text }}；金额单位：{{ lg.unit }}）", "图表标题")
+    _para(
+        doc,
+        "表{{ lg.tables.departments }}　{{ lg.name }}分责任单位推进情况（应开工指{{ lg.base_text }}；金额单位：{{ lg.unit }}）",
+        "图表标题",
+    )
     _para(doc, "{%p set label = '责任单位' %}")
     _table(doc, GROUP_COLUMNS, "lg.departments", "c", total="lg.total")
     _para(doc, "{%p if lg.chart %}")

@@ -7,8 +7,16 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from ..config.model import (LEDGER_FIELDS, VIRTUAL_FIELDS, CellSource, Config, LedgerSource,
-                            MilestoneIndicator, PartialSource, SheetTarget)
+from ..config.model import (
+    LEDGER_FIELDS,
+    VIRTUAL_FIELDS,
+    CellSource,
+    Config,
+    LedgerSource,
+    MilestoneIndicator,
+    PartialSource,
+    SheetTarget,
+)
 from ..errors import Location, SourceError
 from ..inputs import LedgerData, PeriodData, Reading
 from ..period import Period
@@ -26,13 +34,20 @@ LAST_YEAR_LABELS = {"last_year_completion": "去年同期完成率", "last_year_
 
 def period_formatter(period: Period):
     """Substitute {year}, {month}, {month:02d}, {last_year}, {span} (1-6月; 1月 in January) in names."""
-    values = {"year": str(period.year), "month": str(period.month), "month:02d": f"{period.month:02d}",
-              "last_year": str(period.year - 1), "span": period.label}
+    values = {
+        "year": str(period.year),
+        "month": str(period.month),
+        "month:02d": f"{period.month:02d}",
+        "last_year": str(period.year - 1),
+        "span": period.label,
+    }
     return lambda text: _PLACEHOLDER.sub(lambda m: values[m.group(1)], text) if text else text
 
 
 def period_dir(config: Config, period: Period) -> Path:
-    return config.resolve(config.data.dir) / config.data.period_dir.format(year=period.year, month=period.month)
+    return config.resolve(config.data.dir) / config.data.period_dir.format(
+        year=period.year, month=period.month
+    )
 
 
 def find_input(folder: Path, name: str) -> Path:
@@ -49,7 +64,9 @@ def find_input(folder: Path, name: str) -> Path:
         same = sorted(p for p in folder.glob(name) if p in files)
     if not same:
         stem = _file_key(Path(name).stem)
-        same = [p for p in files if _file_key(p.stem) == stem and p.suffix.lower() in EXCEL_SUFFIXES | {".csv"}]
+        same = [
+            p for p in files if _file_key(p.stem) == stem and p.suffix.lower() in EXCEL_SUFFIXES | {".csv"}
+        ]
     if len(same) == 1:
         return same[0]
     if len(same) > 1:
@@ -118,7 +135,9 @@ def read_period(config: Config, period: Period) -> PeriodData:
     def problem(e: SourceError, indicator) -> None:
         if str(e) not in reported:  # one missing file is one problem, not one per indicator
             reported.add(str(e))
-            data.problems.append(SourceError(e.location, e.message + (f"（指标：{indicator.name}）" if indicator else "")))
+            data.problems.append(
+                SourceError(e.location, e.message + (f"（指标：{indicator.name}）" if indicator else ""))
+            )
 
     for ind in config.indicators:
         if isinstance(ind, MilestoneIndicator):
@@ -137,24 +156,37 @@ def read_period(config: Config, period: Period) -> PeriodData:
                 full = _merge(source, partial)
                 store[ind.id] = _read_cell(reader, full, wanted, ind, problem, percent=attr == "yoy")
             elif isinstance(partial, (int, float)):
-                store[ind.id] = Reading(float(partial), Location("配置文件", None, f"indicators.{ind.id}.{attr}"))
+                store[ind.id] = Reading(
+                    float(partial), Location("配置文件", None, f"indicators.{ind.id}.{attr}")
+                )
         for attr, store in (("target", data.targets), ("stretch", data.stretches)):
             spec = getattr(ind, attr, None)
             if isinstance(spec, SheetTarget):
-                store[ind.id] = _read_target(reader, source, spec, TARGET_LABELS[attr], wanted, ind, problem,
-                                             reported)
-        for attr, store in (("last_year_completion", data.last_year_completion),
-                            ("last_year_target", data.last_year_targets)):
+                store[ind.id] = _read_target(
+                    reader, source, spec, TARGET_LABELS[attr], wanted, ind, problem, reported
+                )
+        for attr, store in (
+            ("last_year_completion", data.last_year_completion),
+            ("last_year_target", data.last_year_targets),
+        ):
             spec = getattr(ind, attr, None)
             if isinstance(spec, PartialSource):
                 store[ind.id] = _read_last_year(reader, source, spec, attr, wanted, ind, problem, reported)
             elif isinstance(spec, (int, float)):
-                store[ind.id] = Reading(float(spec), Location("配置文件", None, f"indicators.{ind.id}.{attr}"))
+                store[ind.id] = Reading(
+                    float(spec), Location("配置文件", None, f"indicators.{ind.id}.{attr}")
+                )
 
     data.missing = missing_submissions(config, period)
     for name, ledger in config.ledgers.items():
-        extra = sorted({k for ind in config.indicators if isinstance(getattr(ind, "source", None), LedgerSource)
-                        and ind.source.ledger == name for k in _filter_keys(ind.source)})
+        extra = sorted(
+            {
+                k
+                for ind in config.indicators
+                if isinstance(getattr(ind, "source", None), LedgerSource) and ind.source.ledger == name
+                for k in _filter_keys(ind.source)
+            }
+        )
         try:
             grid = reader.book(ledger.file).grid(fmt(ledger.sheet) if ledger.sheet else None)
             projects = read_ledger(grid, ledger, extra, config.year, fmt, data.problems, config.department_of)
@@ -165,8 +197,16 @@ def read_period(config: Config, period: Period) -> PeriodData:
     return data
 
 
-def _read_target(reader: _Reader, source, spec: SheetTarget, label: str, wanted: dict, indicator, problem,
-                 reported: set[str]) -> Reading:
+def _read_target(
+    reader: _Reader,
+    source,
+    spec: SheetTarget,
+    label: str,
+    wanted: dict,
+    indicator,
+    problem,
+    reported: set[str],
+) -> Reading:
     """A 确保/力争 target from the indicator's own row, in the indicator's unit (growth: %, share: 百分点).
 
     Unreadable -> Reading(None) with a problem: the indicator is then not judged (never against zero).
@@ -176,40 +216,53 @@ def _read_target(reader: _Reader, source, spec: SheetTarget, label: str, wanted:
     fallback = "该指标不作评价" if spec.value is None else f"按配置的 {plain_figure(spec.value)}{unit} 计算"
 
     def target_problem(e: SourceError, ind) -> None:
-        if str(e) not in reported:   # a missing file or row is already reported for the indicator's value
+        if str(e) not in reported:  # a missing file or row is already reported for the indicator's value
             tail = "" if e.message.endswith(fallback) else f"，{fallback}"
             problem(SourceError(e.location, f"{label}未读到：{e.message}{tail}"), ind)
 
     rate = indicator.kind in ("growth", "share")
-    reading = _read_cell(reader, _merge(source, spec), wanted, indicator, target_problem, percent=rate,
-                         blank_note=fallback)
+    reading = _read_cell(
+        reader, _merge(source, spec), wanted, indicator, target_problem, percent=rate, blank_note=fallback
+    )
     if reading.value is not None and indicator.kind in ("cumulative", "count") and reading.value <= 0:
         reason = f"{plain_figure(reading.value)}{unit} 不是正数，不能作为目标"
         problem(SourceError(reading.location, f"{label}未读到：{reason}，{fallback}"), indicator)
         return Reading(None, reading.location, reason)
-    if spec.value is not None and reading.value is not None and \
-            abs(reading.value - spec.value) > 1e-9 * max(1.0, abs(spec.value)):
+    if (
+        spec.value is not None
+        and reading.value is not None
+        and abs(reading.value - spec.value) > 1e-9 * max(1.0, abs(spec.value))
+    ):
         sheet, config = plain_figure(reading.value) + unit, plain_figure(spec.value) + unit
         message = f"{label}与配置不一致：报表为 {sheet}，配置为 {config}；按配置的 {config} 计算"
         problem(SourceError(reading.location, message), indicator)
     return reading
 
 
-def _read_last_year(reader: _Reader, source, spec: PartialSource, attr: str, wanted: dict, indicator, problem,
-                    reported: set[str]) -> Reading:
+def _read_last_year(
+    reader: _Reader,
+    source,
+    spec: PartialSource,
+    attr: str,
+    wanted: dict,
+    indicator,
+    problem,
+    reported: set[str],
+) -> Reading:
     """去年同期完成率 (a percentage: "73.2%", 73.2, or 0.732 in a %-formatted cell) or 上年目标 (in the
     indicator's unit) from the indicator's own row. Unreadable -> Reading(None) with a problem: nothing is
     compared then."""
     label, fallback = LAST_YEAR_LABELS[attr], "不与去年同期完成率比较"
 
     def labelled(e: SourceError, ind) -> None:
-        if str(e) not in reported:   # a missing file or row is already reported for the indicator's value
+        if str(e) not in reported:  # a missing file or row is already reported for the indicator's value
             tail = "" if e.message.endswith(fallback) else f"，{fallback}"
             problem(SourceError(e.location, f"{label}未读到：{e.message}{tail}"), ind)
 
     percent = attr == "last_year_completion"
-    reading = _read_cell(reader, _merge(source, spec), wanted, indicator, labelled, percent=percent,
-                         blank_note=fallback)
+    reading = _read_cell(
+        reader, _merge(source, spec), wanted, indicator, labelled, percent=percent, blank_note=fallback
+    )
     if reading.value is not None and not percent and reading.value <= 0:
         reason = f"{plain_figure(reading.value)}{indicator.unit} 不是正数，不能作为上年目标"
         problem(SourceError(reading.location, f"{label}未读到：{reason}，{fallback}"), indicator)
@@ -247,16 +300,31 @@ def _wanted_headers(config: Config) -> dict[tuple, list[str]]:
 
 def _merge(source, partial: PartialSource) -> CellSource:
     base = source.model_dump() if isinstance(source, CellSource) else {}
-    update = {k: v for k, v in partial.model_dump().items()
-              if k in CellSource.model_fields and v is not None and v is not False}   # not a target's `value`
+    update = {
+        k: v
+        for k, v in partial.model_dump().items()
+        if k in CellSource.model_fields and v is not None and v is not False
+    }  # not a target's `value`
     return CellSource(**{**base, **update})
 
 
-def _read_cell(reader: _Reader, source: CellSource, wanted: dict, indicator, problem, *, percent: bool = False,
-               flag: bool = False, year: int = 0, blank_note: str = "按未报送处理（不计为 0）") -> Reading:
+def _read_cell(
+    reader: _Reader,
+    source: CellSource,
+    wanted: dict,
+    indicator,
+    problem,
+    *,
+    percent: bool = False,
+    flag: bool = False,
+    year: int = 0,
+    blank_note: str = "按未报送处理（不计为 0）",
+) -> Reading:
     fmt = reader.fmt
     try:
-        table = reader.table(source.file, source.sheet, wanted.get((source.file, source.sheet), [source.column]))
+        table = reader.table(
+            source.file, source.sheet, wanted.get((source.file, source.sheet), [source.column])
+        )
         column = table.find_column(fmt(source.column))
         label_col = table.label_column(fmt(source.label_column) if source.label_column else None)
         row = table.find_row(label_col, fmt(source.row))
@@ -269,20 +337,29 @@ def _read_cell(reader: _Reader, source: CellSource, wanted: dict, indicator, pro
         if flag:
             return Reading(_milestone_value(raw, year), where)
         unit = table.row_unit(row, label_col) or column.unit or table.sheet_unit or source.unit
-        amounts_for_growth = (indicator.kind == "growth" and getattr(indicator, "last_year", None) is not None
-                              and not percent)
+        amounts_for_growth = (
+            indicator.kind == "growth" and getattr(indicator, "last_year", None) is not None and not percent
+        )
         if amounts_for_growth and not percent:
             to_unit = base_unit(unit)  # this year's and last year's amounts meet in one unit
         elif percent or indicator.unit == "%" or column.unit == "%":
             unit = to_unit = None
         else:
             to_unit = indicator.unit or None
-        as_fraction = source.percent_as_fraction or (to_unit is None and not amounts_for_growth and
-                                                    reader.is_percent_cell(table, row, column.index, raw))
+        as_fraction = source.percent_as_fraction or (
+            to_unit is None
+            and not amounts_for_growth
+            and reader.is_percent_cell(table, row, column.index, raw)
+        )
         value = parse_number(raw, unit, to_unit, fraction_percent=as_fraction)
         if value is None:
-            problem(SourceError(where, f"“{raw}”表示未填报，{blank_note}" if str(raw).strip()
-                                else f"单元格为空，{blank_note}"), indicator)
+            problem(
+                SourceError(
+                    where,
+                    f"“{raw}”表示未填报，{blank_note}" if str(raw).strip() else f"单元格为空，{blank_note}",
+                ),
+                indicator,
+            )
             return Reading(None, where, "未填报")
         return Reading(value, where, unit=(to_unit or "") if amounts_for_growth else "")
     except (NotANumber, ValueError) as e:
@@ -353,8 +430,9 @@ def input_files(config: Config, period: Period) -> list[Path]:
     folder = period_dir(config, period)
     fmt = period_formatter(period)
     found = []
-    for file, _ in expected_submissions(config.model_copy(update={"data": config.data.model_copy(
-            update={"expected": None})})):
+    for file, _ in expected_submissions(
+        config.model_copy(update={"data": config.data.model_copy(update={"expected": None})})
+    ):
         try:
             found.append(find_input(folder, fmt(file)))
         except SourceError:

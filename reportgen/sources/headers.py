@@ -12,10 +12,28 @@ from .workbook import Grid, cell_name
 
 HEADER_SCAN_ROWS = 40
 LABEL_HEADERS = ("指标名称", "指标", "指标项目", "项目名称", "项目", "名称", "主要指标")
-FOOTER_WORDS = ("填报单位", "填报人", "审核人", "联系电话", "联系人", "说明", "注:", "注：", "备注:", "备注：", "制表",
-                "单位负责人", "统计负责人", "负责人:", "负责人：", "数据来源")
+FOOTER_WORDS = (
+    "填报单位",
+    "填报人",
+    "审核人",
+    "联系电话",
+    "联系人",
+    "说明",
+    "注:",
+    "注：",
+    "备注:",
+    "备注：",
+    "制表",
+    "单位负责人",
+    "统计负责人",
+    "负责人:",
+    "负责人：",
+    "数据来源",
+)
 TOTAL_WORDS = ("合计", "总计", "小计", "全区合计", "累计合计")
-BAND = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[类部])")
+BAND = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[类部])"
+)
 _NUMBERING = re.compile(r"^(?:\d+[、.．]|[(（]?[一二三四五六七八九十\d]+[)）、.．]|其中[:：]?|[-—•·])+")
 
 
@@ -56,8 +74,17 @@ class Table:
             except SourceError:
                 pass
         path = tuple(p for p in wanted.split("/") if p)
-        exact = [c for c in self.columns if c.parts and (
-            c.parts[-1] == wanted or c.label == wanted or c.parts[-len(path):] == path or wanted in c.parts)]
+        exact = [
+            c
+            for c in self.columns
+            if c.parts
+            and (
+                c.parts[-1] == wanted
+                or c.label == wanted
+                or c.parts[-len(path) :] == path
+                or wanted in c.parts
+            )
+        ]
         found = exact or [c for c in self.columns if c.parts and wanted in c.label]
         if len(found) > 1:
             visible = [c for c in found if not c.hidden]
@@ -68,9 +95,13 @@ class Table:
         if len(found) == 1:
             return found[0]
         if found:
-            cols = "、".join(f"{cell_name(self.header_top, c.index)[:-len(str(self.header_top + 1))]}列“{c.label}”"
-                            for c in found)
-            raise SourceError(self.grid.location(), f"表头“{name}”对应多列：{cols}；请写出完整表头，如“上级表头/{wanted}”")
+            cols = "、".join(
+                f"{cell_name(self.header_top, c.index)[: -len(str(self.header_top + 1))]}列“{c.label}”"
+                for c in found
+            )
+            raise SourceError(
+                self.grid.location(), f"表头“{name}”对应多列：{cols}；请写出完整表头，如“上级表头/{wanted}”"
+            )
         raise SourceError(self.grid.location(), f"找不到表头“{name}”，现有表头：{self.describe()}")
 
     def describe(self) -> str:
@@ -96,9 +127,14 @@ class Table:
                     return c
         for c in self.columns:  # the first column holding text below the header (not 序号)
             values = [self.grid.value(r, c.index) for r in list(self.data_rows())[:20]]
-            if sum(isinstance(v, str) and not v.strip().isdigit() and v.strip() != "" for v in values) >= len(values) / 2:
+            if (
+                sum(isinstance(v, str) and not v.strip().isdigit() and v.strip() != "" for v in values)
+                >= len(values) / 2
+            ):
                 return c
-        raise SourceError(self.grid.location(), "找不到指标名称所在的列；请在 source.label_column 写明该列表头")
+        raise SourceError(
+            self.grid.location(), "找不到指标名称所在的列；请在 source.label_column 写明该列表头"
+        )
 
     def row_unit(self, row: int, label_col: Column) -> str | None:
         """A unit stated for one row: in its label ('实到外资（万美元）') or in a 单位 column."""
@@ -127,7 +163,9 @@ class Table:
             cells = "、".join(cell_name(r, label_col.index) for r in found)
             raise SourceError(where, f"“{label}”在“{label_col.label}”列出现多次（{cells}），无法确定取哪一行")
         names = [str(self.grid.value(r, label_col.index)).strip() for r in rows][:20]
-        raise SourceError(where, f"在“{label_col.label}”列找不到“{label}”这一行，现有：{'、'.join(n for n in names if n)}")
+        raise SourceError(
+            where, f"在“{label_col.label}”列找不到“{label}”这一行，现有：{'、'.join(n for n in names if n)}"
+        )
 
 
 def fill_merges(grid: Grid) -> None:
@@ -174,7 +212,9 @@ def locate_table(grid: Grid, wanted: list[str]) -> Table:
         if best is not None:
             break
     if best is None:
-        raise SourceError(grid.location(), f"前 {HEADER_SCAN_ROWS} 行中找不到表头（应含：{'、'.join(sorted(wanted))}）")
+        raise SourceError(
+            grid.location(), f"前 {HEADER_SCAN_ROWS} 行中找不到表头（应含：{'、'.join(sorted(wanted))}）"
+        )
     top = bottom = best
     changed = True
     while changed:  # merged header cells that reach into the block widen it
@@ -236,11 +276,17 @@ def _is_leaf_row(grid: Grid, header: int, lower: int) -> bool:
     texts = [(c, v) for c, v in enumerate(below) if str(v).strip()]
     if len(texts) < 2 or any(not isinstance(v, str) or _NUMBER_TEXT.match(v.strip()) for _, v in texts):
         return False
-    if any(normalize_text(v).startswith(FOOTER_WORDS + TOTAL_WORDS) or BAND.match(normalize_text(v)) for _, v in texts):
+    if any(
+        normalize_text(v).startswith(FOOTER_WORDS + TOTAL_WORDS) or BAND.match(normalize_text(v))
+        for _, v in texts
+    ):
         return False
+
     def spanning(c: int) -> bool:
         here = str(upper[c]).strip()
-        return bool(here) and any(0 <= n < len(upper) and str(upper[n]).strip() == here for n in (c - 1, c + 1))
+        return bool(here) and any(
+            0 <= n < len(upper) and str(upper[n]).strip() == here for n in (c - 1, c + 1)
+        )
 
     under = [c for c, _ in texts if c >= len(upper) or not str(upper[c]).strip() or spanning(c)]
     return bool(under) and any(str(upper[c]).strip() for c, _ in texts if c < len(upper))

@@ -15,8 +15,15 @@ from .workbook import Grid
 DATE_FIELDS = ("planned_start", "actual_start")
 
 
-def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int, period_text,
-                problems: list[SourceError], department_of=None) -> list[Project]:
+def read_ledger(
+    grid: Grid,
+    ledger: Ledger,
+    extra_headers: list[str],
+    year: int,
+    period_text,
+    problems: list[SourceError],
+    department_of=None,
+) -> list[Project]:
     """Projects of one ledger sheet. Unreadable cells are added to `problems` and left empty."""
     mapping = {f: period_text(h) for f, h in ledger.columns.model_dump().items() if h}
     extra = [period_text(h) for h in extra_headers if h not in mapping]
@@ -39,10 +46,10 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
     category_band = ""
     unknown_owners: set[str] = set()
     name_col = columns["name"].index
-    resolved: dict[str, str | None] = {}          # owner cell text → department (thousands of rows, few names)
-    amounts = []                                   # (field, column, unit, factor): plain numbers only need scaling
-    others = []                                    # (field, column, cache): text, date and flag columns repeat a
-    for f, c in columns.items():                   # handful of values over thousands of rows, converted once each
+    resolved: dict[str, str | None] = {}  # owner cell text → department (thousands of rows, few names)
+    amounts = []  # (field, column, unit, factor): plain numbers only need scaling
+    others = []  # (field, column, cache): text, date and flag columns repeat a
+    for f, c in columns.items():  # handful of values over thousands of rows, converted once each
         if f == "name":
             continue
         unit = c.unit or table.sheet_unit or ledger.unit
@@ -50,7 +57,7 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
             try:
                 factor = parse_number(1.0, unit, ledger.amount_unit)
             except ValueError:
-                factor = None                      # incompatible units: parse_number reports it per cell
+                factor = None  # incompatible units: parse_number reports it per cell
             amounts.append((f, c.index, unit, factor))
         else:
             others.append((f, c.index, {}))
@@ -61,7 +68,7 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
         name = str(name_raw).strip() if not is_placeholder(name_raw) else ""
         head = row[: max(name_col + 2, 3)]
         if name and head[0].__class__ in (int, float) and name_raw.__class__ is str:
-            texts = ()                              # 序号 then a name: a project row, not a total or band
+            texts = ()  # 序号 then a name: a project row, not a total or band
         else:
             texts = [normalize_text(v) for v in head if isinstance(v, str) and v.strip()]
         if any(t.startswith(TOTAL_WORDS) or t in TOTAL_WORDS for t in texts):
@@ -81,7 +88,9 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
             try:
                 values[field_name] = parse_number(raw, unit, ledger.amount_unit)
             except (NotANumber, ValueError) as e:
-                problems.append(SourceError(grid.location(r, c), f"{e}（{LEDGER_FIELDS.get(field_name, field_name)}）"))
+                problems.append(
+                    SourceError(grid.location(r, c), f"{e}（{LEDGER_FIELDS.get(field_name, field_name)}）")
+                )
         for field_name, c, cache in others:
             raw = row[c] if c < width else ""
             got = cache.get(raw)
@@ -93,21 +102,33 @@ def read_ledger(grid: Grid, ledger: Ledger, extra_headers: list[str], year: int,
             if got.__class__ is dict:
                 values.update(got)
             else:
-                problems.append(SourceError(grid.location(r, c), f"{got}（{LEDGER_FIELDS.get(field_name, field_name)}）"))
+                problems.append(
+                    SourceError(grid.location(r, c), f"{got}（{LEDGER_FIELDS.get(field_name, field_name)}）")
+                )
         owner = values.get("owner", "")
         if "owner" in columns:
             if owner and department_of:
-                known = resolved[owner] if owner in resolved else resolved.setdefault(owner, department_of(owner))
+                known = (
+                    resolved[owner] if owner in resolved else resolved.setdefault(owner, department_of(owner))
+                )
                 if known is None and owner not in unknown_owners:
                     unknown_owners.add(owner)
-                    problems.append(SourceError(grid.location(r, columns["owner"].index),
-                                                f"责任单位“{owner}”不在配置的 departments 中（可在 aliases 中加上这种写法）"))
+                    problems.append(
+                        SourceError(
+                            grid.location(r, columns["owner"].index),
+                            f"责任单位“{owner}”不在配置的 departments 中（可在 aliases 中加上这种写法）",
+                        )
+                    )
                 owner = known or owner
             values["owner"] = owner
         if "category" not in columns or not values.get("category"):
             values["category"] = category_band
-        values["extra"] = {h: _filter_value(grid.value(r, c.index), c.unit or table.sheet_unit or ledger.unit,
-                                            ledger.amount_unit) for h, c in extra_columns.items()}
+        values["extra"] = {
+            h: _filter_value(
+                grid.value(r, c.index), c.unit or table.sheet_unit or ledger.unit, ledger.amount_unit
+            )
+            for h, c in extra_columns.items()
+        }
         projects.append(Project(location=grid.location(r, name_col), **values))
     return projects
 
@@ -146,4 +167,3 @@ def _band_name(band: str) -> str:
     """'一、产业项目（45个）' -> '产业项目'."""
     text = BAND.sub("", band)
     return re.sub(r"[(（][^)）]*[)）]$", "", text).strip()
-

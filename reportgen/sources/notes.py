@@ -23,7 +23,9 @@ def read_notes(path: Path) -> list[str]:
         try:
             return [p.text.strip() for p in Document(str(path)).paragraphs if p.text.strip()]
         except Exception as e:  # python-docx raises several types for a damaged package
-            raise SourceError(Location(str(path)), f"无法打开说明文件（{type(e).__name__}），请用 Word 另存为 .docx") from e
+            raise SourceError(
+                Location(str(path)), f"无法打开说明文件（{type(e).__name__}），请用 Word 另存为 .docx"
+            ) from e
     from ..text import decode_submitted
 
     text = decode_submitted(path.read_bytes())

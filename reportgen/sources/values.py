@@ -8,14 +8,50 @@ from datetime import date, datetime
 from ..text import normalize_text
 
 # Cells that mean "not reported" — never zero.
-PLACEHOLDERS = {"", "-", "—", "——", "–", "－", "/", "／", "\\", "无", "暂无", "…", "……", "...", "......", "未填报",
-                "未报", "不适用", "n/a", "na", "null", "none", "#n/a", "#div/0!", "#value!", "#ref!"}
+PLACEHOLDERS = {
+    "",
+    "-",
+    "—",
+    "——",
+    "–",
+    "－",
+    "/",
+    "／",
+    "\\",
+    "无",
+    "暂无",
+    "…",
+    "……",
+    "...",
+    "......",
+    "未填报",
+    "未报",
+    "不适用",
+    "n/a",
+    "na",
+    "null",
+    "none",
+    "#n/a",
+    "#div/0!",
+    "#value!",
+    "#ref!",
+}
 
 # Amount units by currency, as multiples of the base unit.
 _FACTORS = {
-    "元": ("CNY", 1), "千元": ("CNY", 1e3), "万元": ("CNY", 1e4), "百万元": ("CNY", 1e6), "亿元": ("CNY", 1e8),
-    "美元": ("USD", 1), "万美元": ("USD", 1e4), "百万美元": ("USD", 1e6), "亿美元": ("USD", 1e8),
-    "平方米": ("AREA", 1), "万平方米": ("AREA", 1e4), "亩": ("AREA", 666.6667), "公顷": ("AREA", 1e4),
+    "元": ("CNY", 1),
+    "千元": ("CNY", 1e3),
+    "万元": ("CNY", 1e4),
+    "百万元": ("CNY", 1e6),
+    "亿元": ("CNY", 1e8),
+    "美元": ("USD", 1),
+    "万美元": ("USD", 1e4),
+    "百万美元": ("USD", 1e6),
+    "亿美元": ("USD", 1e8),
+    "平方米": ("AREA", 1),
+    "万平方米": ("AREA", 1e4),
+    "亩": ("AREA", 666.6667),
+    "公顷": ("AREA", 1e4),
 }
 # A bare multiplier typed after a number ("1.2亿", "8000万") keeps the column's currency.
 _MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3}
@@ -78,8 +114,9 @@ class NotANumber(ValueError):
     """The cell holds text that is neither a number nor a 'not reported' placeholder."""
 
 
-def parse_number(raw: object, unit: str | None = None, to_unit: str | None = None,
-                 fraction_percent: bool = False) -> float | None:
+def parse_number(
+    raw: object, unit: str | None = None, to_unit: str | None = None, fraction_percent: bool = False
+) -> float | None:
     """A cell value as a number in `to_unit`, or None when it is a placeholder for 'not reported'.
 
     `unit` is the unit the cell is written in (from its header or the sheet); a suffix typed in the
@@ -127,8 +164,37 @@ def parse_number(raw: object, unit: str | None = None, to_unit: str | None = Non
     return convert(float(text) * multiplier, cell_unit, to_unit)
 
 
-_DONE_WORDS = ("已完成", "完成", "已开工", "开工", "是", "√", "✓", "✔", "yes", "y", "done", "已办结", "已竣工", "竣工")
-_NOT_DONE_WORDS = ("未完成", "未开工", "否", "×", "✗", "no", "n", "推进中", "进行中", "前期", "未", "暂未开工", "待开工")
+_DONE_WORDS = (
+    "已完成",
+    "完成",
+    "已开工",
+    "开工",
+    "是",
+    "√",
+    "✓",
+    "✔",
+    "yes",
+    "y",
+    "done",
+    "已办结",
+    "已竣工",
+    "竣工",
+)
+_NOT_DONE_WORDS = (
+    "未完成",
+    "未开工",
+    "否",
+    "×",
+    "✗",
+    "no",
+    "n",
+    "推进中",
+    "进行中",
+    "前期",
+    "未",
+    "暂未开工",
+    "待开工",
+)
 
 
 def parse_flag(raw: object) -> bool | None:

@@ -67,10 +67,15 @@ class Workbook:
                 raise SourceError(Location(self.display), _unreadable(path)) from None
             meta = self._book.sheets_metadata
             self.sheet_names = [m.name for m in meta]
-            self.visible = [m.name for m in meta if str(m.visible).endswith("Visible")
-                            and str(m.typ).endswith("WorkSheet")] or list(self.sheet_names)
+            self.visible = [
+                m.name
+                for m in meta
+                if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")
+            ] or list(self.sheet_names)
         else:
-            raise SourceError(Location(self.display), f"不支持的文件类型“{path.suffix}”（支持 xlsx、xls、csv）")
+            raise SourceError(
+                Location(self.display), f"不支持的文件类型“{path.suffix}”（支持 xlsx、xls、csv）"
+            )
 
     def find_sheet(self, wanted: str | None) -> str:
         """The configured sheet (spacing and full-width forms ignored), or the first visible sheet."""
@@ -84,7 +89,9 @@ class Workbook:
         for name in self.sheet_names:
             if normalize_text(name) == normalize_text(wanted):
                 return name
-        raise SourceError(Location(self.display, wanted), f"工作表“{wanted}”不存在，现有：{'、'.join(self.sheet_names)}")
+        raise SourceError(
+            Location(self.display, wanted), f"工作表“{wanted}”不存在，现有：{'、'.join(self.sheet_names)}"
+        )
 
     @property
     def _meta(self):

@@ -8,7 +8,7 @@ import zipfile
 from functools import cached_property
 from pathlib import Path
 
-BUILTIN_PERCENT = {9, 10}   # 0% and 0.00%
+BUILTIN_PERCENT = {9, 10}  # 0% and 0.00%
 
 
 class XlsxMeta:
@@ -67,8 +67,11 @@ class XlsxMeta:
                 styles = z.read("xl/styles.xml").decode("utf-8", "replace")
         except (KeyError, zipfile.BadZipFile, OSError):
             return frozenset()
-        custom = {int(m.group(1)) for m in re.finditer(r'<(?:\w+:)?numFmt\b[^>]*numFmtId="(\d+)"[^>]*formatCode="([^"]*)"',
-                                                          styles) if "%" in _strip_literals(m.group(2))}
+        custom = {
+            int(m.group(1))
+            for m in re.finditer(r'<(?:\w+:)?numFmt\b[^>]*numFmtId="(\d+)"[^>]*formatCode="([^"]*)"', styles)
+            if "%" in _strip_literals(m.group(2))
+        }
         xfs = re.search(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", styles, re.S)
         out = set()
         for i, xf in enumerate(re.finditer(r"<(?:\w+:)?xf\b([^>]*)/?>", xfs.group(1) if xfs else "")):
@@ -88,8 +91,9 @@ class XlsxMeta:
                 return False
             with zipfile.ZipFile(self.path) as z:
                 xml = self._sheet_xml[sheet] = z.read(target).decode("utf-8", "replace")
-        m = re.search(r'<(?:\w+:)?c\b[^>]*\br="%s"[^>]*>' % cell, xml) or \
-            re.search(r'<(?:\w+:)?c\b[^>]*\br="%s"[^>]*/>' % cell, xml)
+        m = re.search(rf'<(?:\w+:)?c\b[^>]*\br="{cell}"[^>]*>', xml) or re.search(
+            rf'<(?:\w+:)?c\b[^>]*\br="{cell}"[^>]*/>', xml
+        )
         style = re.search(r'\bs="(\d+)"', m.group(0)) if m else None
         return bool(style) and int(style.group(1)) in self._percent_styles
 
@@ -100,5 +104,10 @@ def _strip_literals(code: str) -> str:
 
 
 def _unescape(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
-            .replace("&amp;", "&"))
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
