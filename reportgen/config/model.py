@@ -465,6 +465,18 @@ class ZoneProgress(Strict):
     plan: dict[int, float] | list[float] | None = None
     monthly: float | None = Field(None, gt=0)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _word(cls, v):
+        """`progress: month` / `progress: day` are the short forms of {mode: …}."""
+        if isinstance(v, str):
+            if v.strip() not in ("month", "day"):
+                raise ValueError(
+                    f"应为 month（按月）、day（按天），或 {{monthly: 10}}、{{plan: […]}} 这样的计划，现为 {v!r}"
+                )
+            return {"mode": v.strip()}
+        return v
+
     @model_validator(mode="after")
     def _one_plan(self):
         if self.mode == "plan" and (self.plan is None) == (self.monthly is None):
@@ -706,7 +718,7 @@ class Config(Strict):
     indicators: list[Indicator] = Field(min_length=1)
     ledgers: dict[str, Ledger] = {}
     collective: str = "全区"  # the zone's own word in sentences: 全区 / 全县 / 全市 / 全园区
-    progress: Literal["month", "day"] | ZoneProgress = "month"
+    progress: ZoneProgress = ZoneProgress(mode="month")
     lights: Lights = Lights()
     ranking: Ranking = Ranking()
     escalation: Escalation = Escalation()
@@ -720,7 +732,9 @@ class Config(Strict):
     def _weights_known(self):
         unknown = sorted(set(self.ranking.weights) - {i.id for i in self.indicators})
         if unknown:
-            raise ValueError(f"ranking.weights 中的指标编号不存在：{'、'.join(unknown)}")
+            raise KeyProblem(
+                "ranking.weights", f"指标编号不存在：{'、'.join(unknown)}（应为 indicators 中的 id）"
+            )
         return self
 
     @property

@@ -27,10 +27,9 @@ def time_progress(mode: str, period: Period, target: float, plan: dict[int, floa
 
 def zone_time_progress(zone, period: Period) -> float:
     """The zone's own 序时进度 for the period (config `progress`): N/12, elapsed days, or the zone plan."""
-    mode = zone if isinstance(zone, str) else zone.mode
-    if mode == "plan":
+    if zone.mode == "plan":
         return time_progress("plan", period, 100.0, zone.percent_points())
-    return time_progress(mode, period, 1.0, {})
+    return time_progress(zone.mode, period, 1.0, {})
 
 
 def with_zone_progress(ind, zone, target: float | None):
@@ -38,11 +37,15 @@ def with_zone_progress(ind, zone, target: float | None):
     of the target becomes the indicator's plan in its own units). Pure: returns a copy, or `ind` unchanged."""
     from ..kinds import kind_of
 
-    if not kind_of(ind.kind).prorated or ind.progress is not None or ind.plan is not None or zone == "month":
+    if (
+        not kind_of(ind.kind).prorated
+        or ind.progress is not None
+        or ind.plan is not None
+        or zone.mode == "month"
+    ):
         return ind
-    mode = zone if isinstance(zone, str) else zone.mode
-    if mode != "plan":
-        return ind.model_copy(update={"progress": mode})
+    if zone.mode != "plan":
+        return ind.model_copy(update={"progress": zone.mode})
     if target is None:
         return ind
     return ind.model_copy(
