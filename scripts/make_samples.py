@@ -1506,8 +1506,25 @@ lights:
   near: 2                         # 差距在此范围内表述为“略低于序时进度”
   severe: 10                      # 落后超过此值表述为“明显低于序时进度”
 
+# 全区序时进度：month 按月（N/12，默认）/ day 按天 / {monthly: 10} 每月完成年度计划的10% / {plan: [...]} 各月累计%
+progress: month
+collective: 全区                  # 正文中本区的自称：全区 / 全县 / 全市 / 全园区
+
+# 单位排名：默认按进度类指标（金额、数量）与各自序时进度的平均差距，与亮灯一致
+ranking:
+  by: gap                         # gap 平均差距（百分点）/ completion 平均完成率
+  min_indicators: 2               # 进度类指标少于 2 项的单位列出但不排名
+  red_line: mark                  # 突破底线（控制类指标）：mark 标注“底线” / veto 一票否决，排在最后
+  # weights: {fai: 2}             # 按指标加权，未列出的权重为 1
+
+# 督办升级：黄灯提醒；红灯或连续亮灯督办；连续红灯约谈
+escalation:
+  supervise_after_yellow_months: 2
+  interview_after_red_months: 3
+
 output:
   dir: @OUTPUT_DIR@               # 报告输出目录，每期生成一个子目录（如 2024-06/）
+  precision: {rates: 1}           # 百分比、百分点的小数位：1 或 2（如 12.85%）；amounts 可按单位指定金额小数位
   excel:
     enabled: true                 # 是否生成 Excel 汇总表
     name: "{zone}{year}年{span}重点指标完成情况.xlsx"   # 文件名：{zone} 园区、{year} 年度、{span} 如“1-6月”
