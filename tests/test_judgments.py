@@ -453,3 +453,17 @@ def test_a_missing_previous_month_is_said_once_and_nothing_is_compared(tmp_path)
     assert "比1-5月" not in text and "较上月↑" not in text
     ranking = _table(Document(str(result.report)), "排名")
     assert {r.cells[1].text for r in ranking.rows[1:]} == {"—"}
+
+
+def test_a_trend_with_missing_months_says_which(september):
+    from reportgen.charts import chart_specs
+
+    _, result = september
+    series = {"fai": [None] * 5 + [112.4, 130.0, 145.0, 160.6, None, None, None]}
+    spec = next(s for s in chart_specs(result.results, series, ["fai"]) if s.kind == "trend")
+    assert spec.title == "重点指标逐月累计完成情况（1-5月数据未找到）"
+    full = {"fai": [10.0 * m for m in range(1, 10)] + [None] * 3}
+    assert (
+        next(s for s in chart_specs(result.results, full, ["fai"]) if s.kind == "trend").title
+        == "重点指标逐月累计完成情况"
+    )
