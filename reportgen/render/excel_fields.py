@@ -241,7 +241,6 @@ DEFAULT_SHEETS = {
             "red",
             "no_data",
             "average_completion",
-            "average_gap",
             "projects",
             "projects_started",
             "investment_completion",
