@@ -130,3 +130,52 @@ def write_inflating_xlsx(path: Path, megabytes: int = 1024) -> Path:
             )
         )
     return path
+
+
+def refusal(kind: str, folder: Path) -> dict:
+    """Run in a fresh process (`python -m benchmarks.bombs KIND FOLDER`): time and peak RSS of refusing one
+    hostile input, the alias bomb (`yaml`) or a sheet inflating to 1 GB (`xlsx`)."""
+    import resource
+    import time
+
+    from reportgen.errors import ReportgenError
+
+    if kind == "yaml":
+        from reportgen.config import load_config
+        from reportgen.config.model import Config  # noqa: F401  (startup, not refusal)
+
+        path = folder / "billion-laughs.yaml"
+        path.write_text(BILLION_LAUGHS, encoding="utf-8")
+        refuse = lambda: load_config(path)  # noqa: E731
+    else:
+        from reportgen.sources.workbook import Workbook
+
+        path = write_inflating_xlsx(folder / "inflating.xlsx", 1024)
+        from reportgen.config.model import InputLimits
+
+        InputLimits()  # the model's import is startup, not refusal
+        refuse = lambda: Workbook(path)  # noqa: E731
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    try:
+        refuse()
+        refused = False
+    except ReportgenError:
+        refused = True
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "input": kind,
+        "bytes": path.stat().st_size,
+        "refused": refused,
+        "seconds": seconds,
+        "peak_rss_mb": peak,
+        "rss_before_mb": before,
+    }
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(refusal(sys.argv[1], Path(sys.argv[2]))))
