@@ -45,11 +45,15 @@ def _holder(path: Path) -> dict:
 def period_lock(folder: Path, period: str, wait: float = 5.0, now: datetime | None = None):
     """Hold `<folder>/<period>.lock` for the block; wait up to `wait` seconds for another run to finish,
     then raise ReportgenError naming its process and start time."""
-    folder.mkdir(parents=True, exist_ok=True)
+    created = not folder.exists()
     path = folder / f"{period}.lock"
     deadline = time.monotonic() + wait
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        except FileNotFoundError:  # another run removed the folder it had made, just now: make it again
+            continue
         if _try_lock(fd):
             try:  # the file may have been removed by the previous holder between our open and our lock
                 same = sys.platform == "win32" or os.path.samestat(os.fstat(fd), os.stat(path))
@@ -79,3 +83,8 @@ def period_lock(folder: Path, period: str, wait: float = 5.0, now: datetime | No
             except OSError:
                 pass
         os.close(fd)
+        if created:  # a run that failed before writing anything leaves no output folder behind
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
