@@ -87,6 +87,35 @@ def measure(size: str, repeat: int) -> dict:
     return row
 
 
+def hostile() -> list[dict]:
+    """Refusing the alias bomb and a sheet inflating to 1 GB, each in a fresh process (time, peak RSS)."""
+    folder = WORK / "hostile"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for kind in ("yaml", "xlsx"):
+        child = subprocess.run(
+            [sys.executable, "-m", "benchmarks.bombs", kind, str(folder)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        out.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
+def hostile_table(rows: list[dict]) -> str:
+    lines = ["hostile input              bytes  refused  seconds  peak RSS MB"]
+    names = {"yaml": "YAML alias bomb", "xlsx": "sheet inflating to 1 GB"}
+    for r in rows:
+        lines.append(
+            f"{names[r['input']]:<24} {r['bytes']:>8,}  {'yes' if r['refused'] else 'NO':>7}"
+            f"  {r['seconds']:>7.3f}  {r['peak_rss_mb']:>11.0f}"
+        )
+    return "\n".join(lines)
+
+
 def table(rows: list[dict], startup: dict) -> str:
     def f(v, digits=2):
         return "—" if v is None else f"{v:.{digits}f}"
@@ -139,6 +168,8 @@ def main() -> None:
     for size in args.sizes.split(","):
         print(f"… {size}", file=sys.stderr, flush=True)
         rows.append(measure(size, args.repeat))
+    print("… hostile inputs", file=sys.stderr, flush=True)
+    refusals = hostile()
     report = {
         "machine": {
             "python": platform.python_version(),
@@ -148,6 +179,7 @@ def main() -> None:
         "period": PERIOD,
         "startup": startup,
         "sizes": rows,
+        "hostile": refusals,
     }
     growth = {}
     by = {r["size"]: r for r in rows}
@@ -162,6 +194,7 @@ def main() -> None:
         json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     print(table(rows, startup))
+    print(hostile_table(refusals))
     print(f"已写出 {ROOT / 'output' / 'bench.json'}")
     shutil.rmtree(WORK / "out", ignore_errors=True)
 

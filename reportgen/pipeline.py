@@ -83,6 +83,43 @@ def run(
     pdf: bool | None = None,
     force: bool = True,
     progress: Callable[[str], None] = _quiet,
+    lock_wait: float = 5.0,
+) -> RunResult:
+    """One run of `period` at a time (see `_run`): holds `<output>/<period>.lock`, waiting up to `lock_wait`
+    seconds for another run of the period to finish before raising ReportgenError naming its process; then
+    removes staging folders a killed run of the period left behind, and runs."""
+    from .render.lock import period_lock
+    from .render.outputs import remove_leftovers
+
+    _check_year(config, period)
+    root = out_dir or config.resolve(config.output.dir)
+    with period_lock(root, str(period), lock_wait):
+        for leftover in remove_leftovers(root / str(period)):
+            progress(f"已清理上次中断的运行留下的临时目录 {leftover.name}")
+        return _run(
+            config,
+            period,
+            root,
+            now=now,
+            config_path=config_path,
+            strict=strict,
+            pdf=pdf,
+            force=force,
+            progress=progress,
+        )
+
+
+def _run(
+    config: Config,
+    period: Period,
+    out_dir: Path | None = None,
+    *,
+    now: datetime | None = None,
+    config_path: Path | None = None,
+    strict: bool = False,
+    pdf: bool | None = None,
+    force: bool = True,
+    progress: Callable[[str], None] = _quiet,
 ) -> RunResult:
     """Read the period's submissions, compute, and write the period folder: Word report, charts, workbook,
     results.json and manifest.json, swapped in at once so a failed run leaves the previous folder intact.

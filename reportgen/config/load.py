@@ -36,6 +36,14 @@ def load_config(path: str | Path) -> Config:
     path = Path(path)
     name = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                "",
+                f"配置文件过大（{size / 2**20:.1f} MB，上限 {MAX_CONFIG_BYTES // 2**20} MB），已拒绝读取；"
+                f"配置只应写指标、目标和来源，数据请放在本期报表中",
+                file=name,
+            )
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError("", "配置文件不存在", file=name) from None
@@ -46,7 +54,12 @@ def load_config(path: str | Path) -> Config:
     # One parse gives both the nodes (line numbers) and the data; libyaml's parser when it is there.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
+        _check_aliases(text, name)
         node = loader.get_single_node()
+        lines: dict[tuple, int] = {}
+        problems: list[ConfigError] = []
+        # Indexed before construction, which folds merge keys (<<: *anchor) into the mapping's own keys.
+        _index_lines(node, (), lines, problems, name)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
@@ -59,9 +72,6 @@ def load_config(path: str | Path) -> Config:
         loader.dispose()
     if not isinstance(data, dict):
         raise ConfigError("", "配置文件应为键值对（zone: …、year: …、indicators: …）", file=name)
-    lines: dict[tuple, int] = {}
-    problems: list[ConfigError] = []
-    _index_lines(node, (), lines, problems, name)
     problems += [
         ConfigError(_dotted(keys), message, _line(lines, keys), name) for keys, message in cross_check(data)
     ]
@@ -88,6 +98,54 @@ def load_config(path: str | Path) -> Config:
             name,
         )
     return config
+
+
+MAX_CONFIG_BYTES = 2 * 2**20
+MAX_ALIAS_NODES = 10_000  # nodes that aliases add once expanded; a few anchored `source` dicts add dozens
+
+
+def _check_aliases(text: str, name: str) -> None:
+    """Refuse a config whose aliases (*anchor) would expand into more than MAX_ALIAS_NODES nodes — a
+    "billion laughs" text of a few hundred bytes expands to 10⁹ — or that refers to itself, before anything
+    walks the tree. Counted on the parser's events, so nothing is expanded to count it."""
+    sizes: dict[str, int] = {}  # anchor -> nodes in its expanded value
+    open_: list[tuple[str | None, int]] = []  # enclosing collections: (anchor, node count at their start)
+    total = added = 0
+    events = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        while (event := events.get_event()) is not None:
+            if isinstance(event, yaml.AliasEvent):
+                anchor = event.anchor
+                if any(a == anchor for a, _ in open_):
+                    raise ConfigError(
+                        "",
+                        f"YAML 别名 *{anchor} 引用了包含它自身的 &{anchor}（循环引用），已拒绝读取",
+                        event.start_mark.line + 1,
+                        name,
+                    )
+                grown = sizes.get(anchor, 1)
+                total += grown
+                added += grown
+                if added > MAX_ALIAS_NODES:
+                    raise ConfigError(
+                        "",
+                        f"配置文件使用了过多的 YAML 别名（*{anchor}），展开后超过 {MAX_ALIAS_NODES} 项，"
+                        f"已拒绝读取；请把重复的内容直接写出，或只用少量 &锚点/*别名",
+                        event.start_mark.line + 1,
+                        name,
+                    )
+            elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                total += 1
+                if isinstance(event, yaml.CollectionStartEvent):
+                    open_.append((event.anchor, total - 1))
+                elif event.anchor:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                anchor, start = open_.pop()
+                if anchor:
+                    sizes[anchor] = total - start
+    finally:
+        events.dispose()
 
 
 def _yaml_hint(text: str, line: int | None) -> str:

@@ -31,10 +31,20 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
+class InputLimits(Strict):
+    """What a submitted file may hold before it is read at all; a bigger one is refused with its name."""
+
+    max_sheet_mb: float = Field(
+        200, gt=0
+    )  # one sheet unpacked (.xlsx: its XML in the zip; .xls/.csv: the file)
+    max_rows: int = Field(200_000, gt=0)  # rows of one sheet (.xlsx: its <dimension>, before parsing)
+
+
 class DataConfig(Strict):
     dir: Path = Path("data")
     period_dir: str = "{year}-{month:02d}"
     expected: list[Expected] | None = None
+    limits: InputLimits = InputLimits()
 
     @field_validator("period_dir")
     @classmethod

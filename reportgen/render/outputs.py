@@ -45,6 +45,17 @@ def staged_folder(target: Path):
     shutil.rmtree(old, ignore_errors=True)
 
 
+def remove_leftovers(target: Path) -> list[Path]:
+    """Staging and old folders of `target` left by a run that was killed before it could tidy up. Call only
+    while holding the period's lock: a live run of the same period would be using its own."""
+    removed = []
+    for leftover in [*target.parent.glob(f".{target.name}.*.tmp"), target.with_name(f".{target.name}.old")]:
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+            removed.append(leftover)
+    return removed
+
+
 def fixed_zip_times(package: bytes, when: datetime) -> bytes:
     """The same Office package with every zip entry stamped `when`, so generated templates are byte-reproducible."""
     import io

@@ -82,8 +82,8 @@ def _file_key(name: str) -> str:
 class _Reader:
     """Opens each workbook and locates each table once, remembering failures so they are reported once."""
 
-    def __init__(self, folder: Path, data: PeriodData, fmt):
-        self.folder, self.data, self.fmt = folder, data, fmt
+    def __init__(self, folder: Path, data: PeriodData, fmt, limits=None):
+        self.folder, self.data, self.fmt, self.limits = folder, data, fmt, limits
         self.books: dict[str, Workbook | SourceError] = {}
         self.tables: dict[tuple, Table | SourceError] = {}
 
@@ -92,7 +92,7 @@ class _Reader:
         if file not in self.books:
             try:
                 path = find_input(self.folder, file)
-                self.books[file] = Workbook(path, f"{self.folder.name}/{path.name}")
+                self.books[file] = Workbook(path, f"{self.folder.name}/{path.name}", self.limits)
                 self.data.files.append(path)
             except SourceError as e:
                 self.books[file] = e
@@ -128,7 +128,7 @@ def read_period(config: Config, period: Period) -> PeriodData:
     folder = period_dir(config, period)
     data = PeriodData(period)
     fmt = period_formatter(period)
-    reader = _Reader(folder, data, fmt)
+    reader = _Reader(folder, data, fmt, config.data.limits)
     wanted = _wanted_headers(config)
     reported: set[str] = set()
 

@@ -6,10 +6,15 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Location, SourceError
 
+if TYPE_CHECKING:
+    from ..config.model import InputLimits
+
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
 
 
 def cell_name(row: int, col: int) -> str:
@@ -46,15 +51,24 @@ class Grid:
 class Workbook:
     """A submitted file. Sheets are read on first use and cached for the run."""
 
-    def __init__(self, path: Path, display: str | None = None):
+    def __init__(self, path: Path, display: str | None = None, limits: InputLimits | None = None):
+        if limits is None:
+            from ..config.model import InputLimits
+
+            limits = InputLimits()
         self.path = path
         self.display = display or path.name
+        self.limits = limits
         self._grids: dict[str, Grid] = {}
         self._book = None
         self._styled = None
         if not path.is_file():
             raise SourceError(Location(self.display), "文件不存在")
         self.suffix = path.suffix.lower()
+        if self.suffix in ZIP_SUFFIXES:
+            self._check_unpacked_sizes()
+        elif self.suffix in EXCEL_SUFFIXES | {".csv"}:
+            self._check_size(path.stat().st_size, None, "文件")
         if self.suffix == ".csv":
             self._csv_rows = _read_csv(path, self.display)
             self.sheet_names, self.visible = [path.stem], [path.stem]
@@ -76,6 +90,50 @@ class Workbook:
             raise SourceError(
                 Location(self.display), f"不支持的文件类型“{path.suffix}”（支持 xlsx、xls、csv）"
             )
+
+    def _check_size(self, size: int, sheet: str | None, what: str) -> None:
+        limit = self.limits.max_sheet_mb
+        if size > limit * 2**20:
+            raise SourceError(
+                Location(self.display, sheet),
+                f"{what}有 {size / 2**20:,.0f} MB，超过上限 {limit:g} MB，已拒绝读取（可能是异常或损坏的文件）；"
+                f"确属正常的大表，可在配置中调高 data.limits.max_sheet_mb",
+            )
+
+    def _check_rows(self, rows: int, sheet: str) -> None:
+        limit = self.limits.max_rows
+        if rows > limit:
+            raise SourceError(
+                Location(self.display, sheet),
+                f"工作表有 {rows:,} 行，超过上限 {limit:,} 行，已拒绝读取；"
+                f"确属正常的大表，可在配置中调高 data.limits.max_rows",
+            )
+
+    def _check_unpacked_sizes(self) -> None:
+        """Before calamine inflates anything: each part's unpacked size as the zip directory states it
+        (a 7 MB file can hold a sheet that inflates to gigabytes)."""
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(self.path) as z:
+                parts = z.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return  # not a zip after all: calamine's open fails and says why
+        biggest = max(parts, key=lambda p: p.file_size, default=None)
+        if biggest is None or biggest.file_size <= self.limits.max_sheet_mb * 2**20:
+            return
+        sheets = {}
+        index = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")  # read to name the sheet, when small
+        if all(p.file_size <= 2**20 for p in parts if p.filename in index):
+            from .xlsx_meta import XlsxMeta
+
+            try:
+                sheets = {part: name for name, part in XlsxMeta(self.path).sheet_parts().items()}
+            except (KeyError, zipfile.BadZipFile, OSError):
+                pass
+        sheet = sheets.get(biggest.filename)
+        what = "工作表解压后" if sheet else f"文件中的 {biggest.filename} 解压后"
+        self._check_size(biggest.file_size, sheet, what)
 
     def find_sheet(self, wanted: str | None) -> str:
         """The configured sheet (spacing and full-width forms ignored), or the first visible sheet."""
@@ -118,8 +176,14 @@ class Workbook:
 
     def _load(self, name: str) -> Grid:
         if self.suffix == ".csv":
+            self._check_rows(len(self._csv_rows), name)
             return Grid(self.display, name, self._csv_rows)
+        if self.suffix in (".xlsx", ".xlsm"):
+            declared = self._meta.dimension_rows(name)  # <dimension ref="A1:H20000">: known before parsing
+            if declared is not None:
+                self._check_rows(declared, name)
         sheet = self._book.get_sheet_by_name(name)
+        self._check_rows(sheet.height, name)
         rows = sheet.to_python(skip_empty_area=False)
         merges = list(sheet.merged_cell_ranges or [])
         hidden = self._meta.hidden_columns(name) if self.suffix in (".xlsx", ".xlsm") else frozenset()

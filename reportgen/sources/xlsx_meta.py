@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 BUILTIN_PERCENT = {9, 10}  # 0% and 0.00%
+HEAD_LIMIT = 4 << 20  # what comes before <sheetData> is a few kilobytes; stop reading a sheet that has none
 
 
 class XlsxMeta:
@@ -36,6 +37,19 @@ class XlsxMeta:
                 out[_unescape(attrs["name"])] = targets[rid]
         return out
 
+    def sheet_parts(self) -> dict[str, str]:
+        """Sheet name → its part name in the zip."""
+        return dict(self._targets)
+
+    def dimension_rows(self, sheet: str) -> int | None:
+        """The last row the sheet declares in <dimension ref="A1:H20000"/>, read before its data; None without."""
+        try:
+            head = self._head(sheet)
+        except (KeyError, zipfile.BadZipFile, OSError):
+            return None
+        m = re.search(r'<(?:\w+:)?dimension\b[^>]*\bref="[A-Za-z]*(\d+)(?::[A-Za-z]*(\d+))?"', head)
+        return int(m.group(2) or m.group(1)) if m else None
+
     def _head(self, sheet: str) -> str:
         """The sheet XML up to its data: enough for <cols>, without inflating a 20,000-row sheet."""
         target = self._targets.get(sheet)
@@ -43,7 +57,7 @@ class XlsxMeta:
             return ""
         with zipfile.ZipFile(self.path) as z, z.open(target) as f:
             head = b""
-            while b"<sheetData" not in head and (chunk := f.read(1 << 16)):
+            while b"<sheetData" not in head and len(head) < HEAD_LIMIT and (chunk := f.read(1 << 16)):
                 head += chunk
         return head.decode("utf-8", "replace").split("<sheetData")[0]
 
