@@ -537,8 +537,10 @@ class Validation:
 
 
 def validate(config: Config, period: Period | None = None) -> list[str]:
-    """Problems that would stop or spoil a run: template, and (with a period) every source file, sheet and cell."""
-    return check(config, period).problems
+    """Problems that would stop or spoil a run: template, and (with a period) every source file, sheet and cell;
+    cells marked as not reported are included (`check` keeps them apart as notices)."""
+    report = check(config, period)
+    return report.problems + report.notices
 
 
 def check(config: Config, period: Period | None = None) -> Validation:
