@@ -193,10 +193,15 @@ def cmd_validate(args) -> int:
     problems = report.problems
     for p in problems:
         print(f"错误：{p}", file=sys.stderr)
-    if problems:
-        _say(f"发现 {len(problems)} 个问题。")
+    for p in report.notices:
+        print(f"{'错误' if args.strict else '提示'}：{p}", file=sys.stderr)
+    if problems or (args.strict and report.notices):
+        count = len(problems) + (len(report.notices) if args.strict else 0)
+        _say(f"发现 {count} 个问题。")
         return 1
     what = f"，{period} 期的全部数据源可读" if period else ""
+    if report.notices:
+        what += f"（{len(report.notices)} 处标为未填报，运行时按未报送处理；--strict 时视为错误）"
     print(f"配置有效：{len(config.indicators)} 项指标、{len(config.ledgers)} 个台账{what}。")
     return 0
 
@@ -247,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
     p.add_argument("--period", "-p", help="同时检查该期数据，格式 YYYY-MM")
+    p.add_argument(
+        "--strict", action="store_true", help="标为未填报的单元格（—、/、无、空白）也算错误（默认只作提示）"
+    )
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser(

@@ -50,6 +50,11 @@ class SourceError(ReportgenError):
         return f"{self.location}：{self.message}"
 
 
+class NotReported(SourceError):
+    """A cell the department marked as not reported ("—", "/", "无") or left empty: shown as 未报送, never 0.
+    `validate` lists it as a notice (提示), an error only with --strict."""
+
+
 class TemplateError(ReportgenError):
     """A template that cannot be used."""
 

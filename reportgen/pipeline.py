@@ -11,7 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ProblemList, ReportgenError
+from .errors import NotReported, ProblemList, ReportgenError
+from .filenames import path_in
 from .period import Period
 from .sources.collect import period_dir, read_period
 
@@ -56,10 +57,17 @@ def _quiet(_: str) -> None:
 
 
 def output_name(pattern: str, config: Config, period: Period) -> str:
+    """An output file's name from its pattern; the zone's name is made safe (reportgen/filenames.py)."""
+    from .filenames import format_name
     from .render.numbers import span
 
-    return pattern.format(
-        zone=config.zone, year=period.year, month=period.month, span=span(period.month), period=str(period)
+    return format_name(
+        pattern,
+        zone=config.zone,
+        year=period.year,
+        month=period.month,
+        span=span(period.month),
+        period=str(period),
     )
 
 
@@ -194,25 +202,11 @@ def _run(
             progress(f"写入 {name}…")
             notes = _notes(config, period, progress)
             with _timed(timings, "word"):
-                from .render.report import report_context
                 from .render.word import write_report
 
-                context = report_context(
-                    results,
-                    near=config.lights.near,
-                    severe=config.lights.severe,
-                    key_indicators=word.key_indicators,
-                    decimals=decimals,
-                    lights=config.lights,
-                    sections=word.sections.model_dump(),
-                    notes=notes,
-                    grouped=bool(config.groups),
-                    title=output_name(word.title, config, period),
-                    issuer=word.issuer or "",
-                    report_date=stamp.date(),
-                )
+                context = _report_context(config, period, results, notes, stamp)
                 template = config.resolve(word.template) if word.template else None
-                files.append(write_report(context, staging / name, template, charts))
+                files.append(write_report(context, path_in(staging, name), template, charts))
             if want_pdf:
                 from .render.pdf import convert_to_pdf
 
@@ -251,6 +245,36 @@ def _run(
         warnings,
         timings,
         missing=list(results.missing),
+    )
+
+
+def _report_context(
+    config: Config, period: Period, results: Results, notes: list[str], stamp: datetime
+) -> dict:
+    from .render.numbers import span
+    from .render.report import report_context
+
+    word = config.output.word
+    decimals = {i.id: i.decimals for i in config.indicators if getattr(i, "decimals", None) is not None}
+    return report_context(
+        results,
+        near=config.lights.near,
+        severe=config.lights.severe,
+        key_indicators=word.key_indicators,
+        decimals=decimals,
+        lights=config.lights,
+        sections=word.sections.model_dump(),
+        notes=notes,
+        grouped=bool(config.groups),
+        title=word.title.format(
+            zone=config.zone,
+            year=period.year,
+            month=period.month,
+            span=span(period.month),
+            period=str(period),
+        ),
+        issuer=word.issuer or "",
+        report_date=stamp.date(),
     )
 
 
@@ -333,7 +357,7 @@ def _workbooks(
         template = config.resolve(config.output.excel.template) if config.output.excel.template else None
         write_workbook(
             results,
-            staging / name,
+            path_in(staging, name),
             template,
             near=config.lights.near,
             severe=config.lights.severe,
@@ -348,9 +372,12 @@ def _workbooks(
 
 
 def department_workbook_name(config: Config, period: Period, department: str) -> str:
+    """A department's 督办清单 file name; zone and department names are made safe (reportgen/filenames.py)."""
+    from .filenames import format_name
     from .render.numbers import span
 
-    return config.output.excel.department_name.format(
+    return format_name(
+        config.output.excel.department_name,
         zone=config.zone,
         year=period.year,
         month=period.month,
@@ -408,7 +435,7 @@ def _write_department_books(config, period, results, folder, template, decimals,
         mine = for_department(results, name)
         if not mine.indicators and not any(ledger.projects for ledger in mine.ledgers):
             continue
-        path = folder / department_workbook_name(config, period, name)
+        path = path_in(folder, department_workbook_name(config, period, name))
         write_workbook(
             mine,
             path,
@@ -534,17 +561,23 @@ def _notes(config: Config, period: Period, progress) -> list[str]:
 
 @dataclass
 class Validation:
-    """What `reportgen validate` reports: problems, and every target read from a submitted sheet."""
+    """What `reportgen validate` reports: problems, notices, and every target read from a submitted sheet.
+
+    Notices (提示) are cells a department marked as not reported ("—", "/", "无", empty): the run shows them as
+    未报送, so they fail `validate` only with --strict."""
 
     problems: list[str] = field(default_factory=list)
     targets: list[str] = field(
         default_factory=list
     )  # "固定资产投资 确保目标 200亿元 ← 指标.xlsx › 指标 › D7"
+    notices: list[str] = field(default_factory=list)
 
 
 def validate(config: Config, period: Period | None = None) -> list[str]:
-    """Problems that would stop or spoil a run: template, and (with a period) every source file, sheet and cell."""
-    return check(config, period).problems
+    """Problems that would stop or spoil a run: template, and (with a period) every source file, sheet and cell;
+    cells marked as not reported are included (`check` keeps them apart as notices)."""
+    report = check(config, period)
+    return report.problems + report.notices
 
 
 def check(config: Config, period: Period | None = None) -> Validation:
@@ -566,15 +599,49 @@ def check(config: Config, period: Period | None = None) -> Validation:
             check_word_template(config.resolve(config.output.word.template), CONTEXT_NAMES)
         except ReportgenError as e:
             problems += e.lines()
+    if config.mail is not None and config.mail.password_file is not None:
+        from .deliver.mail import read_password_file
+
+        try:
+            read_password_file(config.resolve(config.mail.password_file))
+        except ReportgenError as e:
+            problems += e.lines()
     if period is not None:
         try:
             _check_year(config, period)
         except ReportgenError as e:
             return Validation(problems + e.lines())
         data = read_period(config, period)
-        problems += [str(p) for p in data.problems]
-        return Validation(problems, target_lines(config, data))
+        problems += [str(p) for p in data.problems if not isinstance(p, NotReported)]
+        notices = [str(p) for p in data.problems if isinstance(p, NotReported)]
+        if not problems:
+            problems += check_word_render(config, period, data)
+        return Validation(problems, target_lines(config, data), notices)
+    if not problems:
+        problems += check_word_render(config, Period(config.year, 6))
     return Validation(problems)
+
+
+def check_word_render(config: Config, period: Period, data=None) -> list[str]:
+    """Fill the Word template in memory the way `run` does, in the same sandbox: with the period's data when
+    given, else with every indicator not reported. Catches what parsing alone cannot (a damaged package, a
+    tag the sandbox refuses at run time)."""
+    word = config.output.word
+    if not word.enabled or word.template is None:
+        return []
+    import io
+
+    from .inputs import PeriodData
+    from .metrics import evaluate
+    from .render.word import write_report
+
+    results = evaluate(config, data if data is not None else PeriodData(period))
+    context = _report_context(config, period, results, [], datetime(period.year, period.month, 28))
+    try:
+        write_report(context, io.BytesIO(), config.resolve(word.template))
+    except ReportgenError as e:
+        return e.lines()
+    return []
 
 
 def target_lines(config: Config, data) -> list[str]:

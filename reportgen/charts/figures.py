@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReportgenError
+from ..filenames import safe_name
 from ..render.numbers import number  # the report's half-up rounding: 16.235 is 16.24 in text and chart
 
 PAGE_WIDTH_IN = 6.1  # A4 minus GB/T 9704 margins (156 mm)
@@ -61,7 +62,7 @@ def draw(
                     f"图表“{spec.title}”：字体 {family} 缺少字形“{missing}”，"
                     f"请在 output.charts.font 指定含这些字的字体"
                 )
-            path = folder / f"{spec.name}.png"
+            path = folder / safe_name(f"{spec.name}.png")
             fig.savefig(path, dpi=dpi, metadata={"Software": None})
         finally:
             plt.close(fig)

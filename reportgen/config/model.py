@@ -18,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 
+from ..filenames import DEPARTMENT_FIELDS, PERIOD_FIELDS, check_pattern, name_problem, safe_name
+
 
 class KeyProblem(ValueError):
     """A model rule's error that belongs to one of its keys: shown at its path (indicators[1].target)."""
@@ -49,12 +51,7 @@ class DataConfig(Strict):
     @field_validator("period_dir")
     @classmethod
     def _pattern_formats(cls, v: str) -> str:
-        try:
-            v.format(year=2024, month=6)
-        except (KeyError, IndexError, ValueError) as e:
-            raise ValueError(
-                f'目录模式只能使用 {{year}} 和 {{month}}（如 "{{year}}-{{month:02d}}"）：{e}'
-            ) from None
+        check_pattern(v, ("year", "month"))
         return v
 
 
@@ -62,6 +59,32 @@ class Department(Strict):
     name: str
     aliases: list[str] = []
     email: list[str] = []
+
+    @field_validator("name")
+    @classmethod
+    def _file_name(cls, v: str) -> str:
+        return _usable_name(v)
+
+
+def _usable_name(v: str) -> str:
+    """A zone or department name ends up in file names: refuse one that leaves nothing once made safe."""
+    problem = name_problem(v)
+    if problem:
+        raise ValueError(problem)
+    return v
+
+
+def _file_pattern(allowed: tuple[str, ...]):
+    def check(cls, v: str) -> str:
+        check_pattern(v, allowed, file_name=True)
+        return v
+
+    return classmethod(check)
+
+
+def _text_pattern(cls, v: str) -> str:
+    check_pattern(v, PERIOD_FIELDS)
+    return v
 
 
 class CellSource(Strict):
@@ -557,6 +580,9 @@ class ExcelOutput(Strict):
     per_department: bool = True
     department_name: str = "{zone}{year}年{span}督办清单（{department}）.xlsx"
 
+    _name = field_validator("name")(_file_pattern(PERIOD_FIELDS))
+    _department_name = field_validator("department_name")(_file_pattern(DEPARTMENT_FIELDS))
+
 
 class WordSections(Strict):
     overview: bool = True  # 一、总体情况
@@ -576,6 +602,9 @@ class WordOutput(Strict):
     key_indicators: list[str] = []
     notes: str | None = None
     pdf: bool = False
+
+    _name = field_validator("name")(_file_pattern(PERIOD_FIELDS))
+    _title = field_validator("title")(classmethod(_text_pattern))
 
     @field_validator("notes")
     @classmethod
@@ -706,6 +735,8 @@ class MailConfig(Strict):
     backoff_seconds: float = Field(30, ge=0)
     subject: str = "{zone}{year}年{span}重点指标完成情况"
 
+    _subject = field_validator("subject")(classmethod(_text_pattern))
+
     @property
     def smtp_port(self) -> int:
         return self.port or {"ssl": 465, "starttls": 587, "none": 25}[self.security]
@@ -737,6 +768,28 @@ class Config(Strict):
     mail: MailConfig | None = None
     base_dir: Path = Field(Path("."), exclude=True)
     _department_index: dict[str, str] | None = PrivateAttr(default=None)
+
+    @field_validator("zone")
+    @classmethod
+    def _zone_file_name(cls, v: str) -> str:
+        return _usable_name(v)
+
+    @field_validator("departments")
+    @classmethod
+    def _department_file_names(cls, v: list) -> list:
+        seen: dict[str, str] = {}
+        for d in v:
+            name = d if isinstance(d, str) else d.name
+            problem = name_problem(name)
+            if problem:
+                raise ValueError(problem)
+            safe = safe_name(name)
+            if safe in seen and seen[safe] != name:
+                raise ValueError(
+                    f"责任单位“{seen[safe]}”与“{name}”在文件名中都写作“{safe}”，督办清单会互相覆盖"
+                )
+            seen[safe] = name
+        return v
 
     @model_validator(mode="after")
     def _weights_known(self):

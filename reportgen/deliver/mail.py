@@ -209,11 +209,7 @@ def smtp_password(config) -> str | None:
     """From the file (outside the config) or the environment variable; never from the YAML itself."""
     mail = config.mail
     if mail.password_file is not None:
-        path = config.resolve(mail.password_file)
-        try:
-            return path.read_text(encoding="utf-8").strip()
-        except OSError as e:
-            raise ReportgenError(f"mail.password_file：无法读取密码文件 {path}（{e.strerror}）") from None
+        return read_password_file(config.resolve(mail.password_file))
     if mail.password_env:
         value = os.environ.get(mail.password_env)
         if value is None and mail.username:
@@ -222,3 +218,23 @@ def smtp_password(config) -> str | None:
             )
         return value
     return None
+
+
+def read_password_file(path: Path) -> str:
+    """The SMTP password from a UTF-8 text file (a BOM and surrounding blanks are ignored)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ReportgenError(f"mail.password_file：无法读取密码文件 {path}（{e.strerror}）") from None
+    try:
+        return raw.decode("utf-8-sig").strip()
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw.decode("gbk")
+        found = "看起来是 GBK（ANSI）编码"
+    except UnicodeDecodeError:
+        found = "既不是 UTF-8 也不是 GBK 编码"
+    raise ReportgenError(
+        f"mail.password_file：密码文件 {path} {found}，请用记事本“另存为”UTF-8 编码后重试"
+    ) from None

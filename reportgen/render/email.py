@@ -82,16 +82,18 @@ HTML = """\
 
 @lru_cache(maxsize=1)
 def _env():
-    from jinja2 import Environment, StrictUndefined
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    env = Environment(undefined=StrictUndefined, keep_trailing_newline=True)
+    # Sandboxed like the Word report: mail bodies may one day be templates staff edit.
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters.update(nb.FILTERS)
     return env
 
 
 def _html(text: str) -> str:
     """The plain body as HTML: paragraphs, numbered lines as a list (escaped)."""
-    from jinja2 import Environment
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     blocks: list = []
     for para in text.strip().split("\n\n"):
@@ -102,7 +104,7 @@ def _html(text: str) -> str:
         ]
         blocks += ["".join(head)] if head else []
         blocks += [items] if items else []
-    return Environment(autoescape=True).from_string(HTML).render(blocks=blocks)
+    return ImmutableSandboxedEnvironment(autoescape=True).from_string(HTML).render(blocks=blocks)
 
 
 def _numbered(line: str) -> bool:

@@ -37,9 +37,12 @@ def default_template_bytes() -> bytes:
 
 
 def _environment():
-    from jinja2 import Environment, StrictUndefined
+    """The sandbox every Word template renders in (run and validate alike): a template may read the report's
+    data and use the filters, but not reach Python internals (`__class__`, `__globals__`…) or change the data."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    env = Environment(undefined=StrictUndefined, autoescape=True)
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     env.filters.update(nb.FILTERS)
     return env
 
@@ -96,6 +99,7 @@ def write_report(
     from docx.shared import Mm
     from docxtpl import InlineImage
     from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
     from jinja2.exceptions import TemplateError as JinjaError
 
     tpl, name = _template(template)
@@ -116,6 +120,8 @@ def write_report(
     env.globals["chart"] = chart
     try:
         tpl.render({**context, "charts": images}, jinja_env=env, autoescape=True)
+    except SecurityError as e:
+        raise TemplateError(refused_message(name, template, str(e))) from None
     except TemplateSyntaxError as e:
         raise TemplateError(f"Word 模板 {name} 语法错误：{explain(e.message)}{_near(e)}") from e
     except UndefinedError as e:
@@ -125,8 +131,33 @@ def write_report(
         ) from e
     except JinjaError as e:
         raise TemplateError(f"Word 模板 {name} 无法填充：{explain(str(e))}{_near(e)}") from e
-    tpl.save(str(path))
+    except Exception as e:  # a damaged part (missing styles, broken XML) surfaces while docxtpl works on it
+        raise TemplateError(f"Word 模板 {name} 已损坏，无法填充（{type(e).__name__}：{e}）") from e
+    try:
+        tpl.save(path if isinstance(path, io.BytesIO) else str(path))
+    except OSError:
+        raise
+    except Exception as e:
+        raise TemplateError(f"Word 模板 {name} 已损坏，无法保存（{type(e).__name__}：{e}）") from e
     return path
+
+
+def refused_message(name: str, template: Path | None, error: str) -> str:
+    """A sandbox refusal as one line: which tag of the template, and what it tried to reach."""
+    from .template_check import refused_tag, template_source
+
+    m = re.search(r"attribute '([^']+)' of '([^']+)' object", error)
+    try:
+        source = template_source(template if template is not None else default_template_bytes())
+    except TemplateError:
+        source = ""
+    place = refused_tag(source, m.group(1) if m else None)
+    where = f"第 {place[0]} 个标签 {place[1]} " if place else "某个标签"
+    what = f"不允许的属性“{m.group(1)}”（{m.group(2)} 对象）" if m else f"不允许的操作（{error}）"
+    return (
+        f"Word 模板 {name}：{where}试图访问{what}，已被沙箱拒绝"
+        f"（模板只能使用报告变量与过滤器，见 README“Word 模板”）"
+    )
 
 
 def explain(message: str | None) -> str:

@@ -17,7 +17,7 @@ from ..config.model import (
     PartialSource,
     SheetTarget,
 )
-from ..errors import Location, SourceError
+from ..errors import Location, NotReported, SourceError
 from ..inputs import LedgerData, PeriodData, Reading
 from ..period import Period
 from .headers import Table, locate_table
@@ -136,7 +136,7 @@ def read_period(config: Config, period: Period) -> PeriodData:
         if str(e) not in reported:  # one missing file is one problem, not one per indicator
             reported.add(str(e))
             data.problems.append(
-                SourceError(e.location, e.message + (f"（指标：{indicator.name}）" if indicator else ""))
+                type(e)(e.location, e.message + (f"（指标：{indicator.name}）" if indicator else ""))
             )
 
     for ind in config.indicators:
@@ -218,7 +218,7 @@ def _read_target(
     def target_problem(e: SourceError, ind) -> None:
         if str(e) not in reported:  # a missing file or row is already reported for the indicator's value
             tail = "" if e.message.endswith(fallback) else f"，{fallback}"
-            problem(SourceError(e.location, f"{label}未读到：{e.message}{tail}"), ind)
+            problem(type(e)(e.location, f"{label}未读到：{e.message}{tail}"), ind)
 
     rate = indicator.kind in ("growth", "share")
     reading = _read_cell(
@@ -257,7 +257,7 @@ def _read_last_year(
     def labelled(e: SourceError, ind) -> None:
         if str(e) not in reported:  # a missing file or row is already reported for the indicator's value
             tail = "" if e.message.endswith(fallback) else f"，{fallback}"
-            problem(SourceError(e.location, f"{label}未读到：{e.message}{tail}"), ind)
+            problem(type(e)(e.location, f"{label}未读到：{e.message}{tail}"), ind)
 
     percent = attr == "last_year_completion"
     reading = _read_cell(
@@ -354,7 +354,7 @@ def _read_cell(
         value = parse_number(raw, unit, to_unit, fraction_percent=as_fraction)
         if value is None:
             problem(
-                SourceError(
+                NotReported(
                     where,
                     f"“{raw}”表示未填报，{blank_note}" if str(raw).strip() else f"单元格为空，{blank_note}",
                 ),
