@@ -90,6 +90,11 @@ LAYOUTS = {
         ("A1:I1", "A3:I3", "A6:I6"),
         (2, 0, 0, 0),
     ),
+    "merged, bare name: 大健康": (
+        [HEADER, ["大健康"] + [None] * 8, *HEALTH, ["新材料"] + [None] * 8, *MATERIALS],
+        ("A2:I2", "A5:I5"),
+        (2, 0, 0, 0),
+    ),
     "unmerged, in the name column: 新材料类": (
         [HEADER, _band("大健康类"), *HEALTH, _band("新材料类"), *MATERIALS],
         (),
