@@ -40,6 +40,10 @@ def cmd_run(args) -> int:
         for p in result.problems:
             _say(f"  - {p}")
     results = result.results
+    if results.notices:
+        _say("读取情况：")
+        for line in results.notices:
+            _say(f"  · {line}")
     cp = results.checkpoint
     summary = (
         f"{results.year}年{period.label}：{len(results.indicators)} 项指标，绿灯 {results.count('green')}、"

@@ -46,11 +46,34 @@ class Project:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
+@dataclass(frozen=True)
+class RowCounts:
+    """What the reader made of each non-blank row below a ledger's header: nothing is skipped uncounted."""
+
+    projects: int = 0
+    bands: int = 0  # category rows (一、产业项目（45个）, 新材料类…)
+    totals: int = 0  # 合计/小计 rows
+    headers: int = 0  # header or column-number rows repeated mid-sheet
+    notes: int = 0  # footers and notes (填报人、说明…)
+    unclassified: int = 0  # rows that are none of these: never counted, each one a problem
+
+    def summary(self) -> str:
+        """'60 个项目，4 个分类行，5 个小计/合计行，0 个无法识别' (repeated headers and notes when there are any)."""
+        parts = [f"{self.projects} 个项目", f"{self.bands} 个分类行", f"{self.totals} 个小计/合计行"]
+        if self.headers:
+            parts.append(f"{self.headers} 个重复表头行")
+        if self.notes:
+            parts.append(f"{self.notes} 个表尾/说明行")
+        parts.append(f"{self.unclassified} 个无法识别")
+        return "，".join(parts)
+
+
 @dataclass
 class LedgerData:
     name: str
     location: Location | None
     projects: list[Project]
+    rows: RowCounts | None = None  # None when the ledger could not be read
 
 
 @dataclass
@@ -70,5 +93,8 @@ class PeriodData:
     milestones: dict[str, list[Reading]] = field(default_factory=dict)
     ledgers: dict[str, LedgerData] = field(default_factory=dict)
     problems: list[SourceError] = field(default_factory=list)
+    # What was read as it stands but is worth saying (rows the ledger reader skipped, "3000余" read as 3000,
+    # no 上年同期): shown with the problems, not counted among them.
+    notices: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     missing: list[tuple[str, list[str]]] = field(default_factory=list)  # 缺报: (file, departments sending it)

@@ -6,6 +6,7 @@ import pytest
 
 from reportgen.sources.values import (
     NotANumber,
+    approximate_note,
     convert,
     is_placeholder,
     parse_flag,
@@ -93,11 +94,27 @@ def test_zero_is_a_number_not_a_placeholder():
     assert parse_number("0") == 0.0
 
 
-@pytest.mark.parametrize("raw", ["待核实", "1,2x3", "约100", "12..5"])
+@pytest.mark.parametrize("raw", ["待核实", "1,2x3", "约", "余100", "12..5"])
 def test_text_that_is_not_a_number(raw):
     with pytest.raises(NotANumber) as exc:
         parse_number(raw)
     assert raw in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "raw, number, note",
+    [
+        ("约100", 100.0, "原填“约100”，按100计"),
+        ("3000余", 3000.0, "原填“3000余”，按3000计"),
+        ("近1.2亿", 12000.0, "原填“近1.2亿”，按1.2亿计"),  # in a 万元 column
+        ("3,000多", 3000.0, "原填“3,000多”，按3000计"),
+        ("3000", 3000.0, None),
+    ],
+)
+def test_approximate_numbers_are_read_with_a_note(raw, number, note):
+    """Issue 10 item 3: "约100" once made a reported figure 未报送; it is 100, and the note says so."""
+    assert parse_number(raw, "万元", "万元") == pytest.approx(number)
+    assert approximate_note(raw) == note
 
 
 @pytest.mark.parametrize("raw", [True, False])

@@ -80,6 +80,7 @@ def evaluate(config: Config, data: PeriodData) -> Results:
         ),
         ledgers=tuple(ledgers),
         problems=tuple(str(p) for p in data.problems),
+        notices=tuple(data.notices),
         missing=tuple(f"{'、'.join(depts) or '台账'}（{file}）" for file, depts in data.missing),
         ranking_by=config.ranking.by,
         min_indicators=config.ranking.min_indicators,

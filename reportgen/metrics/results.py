@@ -190,6 +190,9 @@ class Results:
     departments: tuple[DepartmentResult, ...]
     ledgers: tuple[LedgerResult, ...]
     problems: tuple[str, ...] = field(default=())
+    notices: tuple[str, ...] = field(
+        default=()
+    )  # read as it stands but worth saying (rows skipped, "3000余")
     missing: tuple[str, ...] = field(default=())  # 缺报 submissions, e.g. "招商局（招商引资完成情况.xls）"
     ranking_by: str = "gap"  # the departments' ranking basis (config ranking.by)
     min_indicators: int = 2  # fewer ranked indicators: listed, not ranked
@@ -261,6 +264,7 @@ def results_from_plain(data: dict) -> Results:
         ),
         ledgers=tuple(ledgers),
         problems=tuple(data.get("problems", ())),
+        notices=tuple(data.get("notices", ())),
         missing=tuple(data.get("missing", ())),
         **{
             k: data[k]

@@ -128,7 +128,8 @@ def write_workbook(
         "group": [("按类别", g) for ledger in results.ledgers for g in (*ledger.by_category, ledger.total)]
         + [("按责任单位", g) for ledger in results.ledgers for g in ledger.by_department],
         "department": list(results.departments),
-        "problem": list(results.problems) or ["本期未发现数据问题"],
+        "problem": (list(results.problems) or ["本期未发现数据问题"])
+        + [f"（读取情况）{n}" for n in results.notices],
     }
     for ws in wb.worksheets:
         has_filter = any("{filter}" in str(c.value) for row in ws.iter_rows() for c in row if c.value)

@@ -22,7 +22,7 @@ from ..inputs import LedgerData, PeriodData, Reading
 from ..period import Period
 from .headers import Table, locate_table
 from .ledger import read_ledger
-from .values import NotANumber, base_unit, parse_flag, parse_month, parse_number
+from .values import NotANumber, approximate_note, base_unit, parse_flag, parse_month, parse_number
 from .workbook import EXCEL_SUFFIXES, Workbook
 
 _PLACEHOLDER = re.compile(r"\{(year|month|month:02d|last_year|span)\}")
@@ -101,6 +101,21 @@ class _Reader:
             raise got
         return got
 
+    def grid(self, file: str, sheet: str | None):
+        """A sheet as a grid, with the formula cells the file holds no result for (xlsx) marked on it."""
+        book = self.book(file)
+        grid = book.grid(sheet)
+        if not getattr(grid, "_formulas_read", False):
+            grid._formulas_read = True
+            if book.suffix in (".xlsx", ".xlsm"):
+                from .xlsx_meta import XlsxMeta
+
+                grid.unsaved_formulas = XlsxMeta(book.path).formulas_without_value(grid.sheet)
+                for r, _ in grid.unsaved_formulas:  # calamine drops trailing rows that only hold such cells
+                    while len(grid.rows) <= r:
+                        grid.rows.append([])
+        return grid
+
     def is_percent_cell(self, table: Table, row: int, col: int, raw) -> bool:
         """A number shown with a % format in Excel holds a fraction (8.2% is stored as 0.082)."""
         if not isinstance(raw, float) or isinstance(raw, bool):
@@ -112,7 +127,7 @@ class _Reader:
         key = (self.fmt(file), self.fmt(sheet) if sheet else None)
         if key not in self.tables:
             try:
-                grid = self.book(file).grid(key[1])
+                grid = self.grid(file, key[1])
                 grid.file_key = key[0]
                 self.tables[key] = locate_table(grid, list(dict.fromkeys(self.fmt(w) for w in wanted)))
             except SourceError as e:
@@ -154,7 +169,15 @@ def read_period(config: Config, period: Period) -> PeriodData:
             partial = getattr(ind, attr, None)
             if isinstance(partial, PartialSource):
                 full = _merge(source, partial)
-                store[ind.id] = _read_cell(reader, full, wanted, ind, problem, percent=attr == "yoy")
+                store[ind.id] = _read_cell(
+                    reader,
+                    full,
+                    wanted,
+                    ind,
+                    problem,
+                    percent=attr == "yoy",
+                    on_blank=None if ind.kind == "growth" else _no_yoy(data, ind, attr),
+                )
             elif isinstance(partial, (int, float)):
                 store[ind.id] = Reading(
                     float(partial), Location("配置文件", None, f"indicators.{ind.id}.{attr}")
@@ -188,13 +211,26 @@ def read_period(config: Config, period: Period) -> PeriodData:
             }
         )
         try:
-            grid = reader.book(ledger.file).grid(fmt(ledger.sheet) if ledger.sheet else None)
-            projects = read_ledger(grid, ledger, extra, config.year, fmt, data.problems, config.department_of)
-            data.ledgers[name] = LedgerData(name, grid.location(), projects)
+            grid = reader.grid(ledger.file, fmt(ledger.sheet) if ledger.sheet else None)
+            projects, counts = read_ledger(
+                grid, ledger, extra, config.year, fmt, data.problems, config.department_of, data.notices
+            )
+            data.ledgers[name] = LedgerData(name, grid.location(), projects, counts)
+            data.notices.append(f"{grid.location()}：{counts.summary()}")
         except SourceError as e:
             problem(e, None)
             data.ledgers[name] = LedgerData(name, None, [])
     return data
+
+
+def _no_yoy(data: PeriodData, indicator, attr: str):
+    """A blank 上年同期 (or 同比) of an indicator that is not itself a growth rate: no 同比 for it, said once."""
+    label = "上年同期" if attr == "last_year" else "同比"
+
+    def say(where: Location, raw) -> None:
+        data.notices.append(f"{where}：{label}未填，{indicator.name}不计算同比")
+
+    return say
 
 
 def _read_target(
@@ -319,6 +355,7 @@ def _read_cell(
     flag: bool = False,
     year: int = 0,
     blank_note: str = "按未报送处理（不计为 0）",
+    on_blank=None,
 ) -> Reading:
     fmt = reader.fmt
     try:
@@ -333,6 +370,9 @@ def _read_cell(
         return Reading(None, e.location if isinstance(e.location, Location) else None, e.message)
     raw = table.grid.value(row, column.index)
     where = table.grid.location(row, column.index)
+    if unsaved := table.grid.unsaved(row, column.index):
+        problem(SourceError(where, f"{unsaved}；{blank_note}"), indicator)
+        return Reading(None, where, unsaved)
     try:
         if flag:
             return Reading(_milestone_value(raw, year), where)
@@ -352,6 +392,9 @@ def _read_cell(
             and reader.is_percent_cell(table, row, column.index, raw)
         )
         value = parse_number(raw, unit, to_unit, fraction_percent=as_fraction)
+        if value is None and on_blank is not None:
+            on_blank(where, raw)
+            return Reading(None, where, "未填报")
         if value is None:
             problem(
                 NotReported(
@@ -361,6 +404,8 @@ def _read_cell(
                 indicator,
             )
             return Reading(None, where, "未填报")
+        if note := approximate_note(raw):
+            reader.data.notices.append(f"{where}：{note}（指标：{indicator.name}）")
         return Reading(value, where, unit=(to_unit or "") if amounts_for_growth else "")
     except (NotANumber, ValueError) as e:
         err = SourceError(where, str(e))

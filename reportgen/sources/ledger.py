@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-import re
+from collections import Counter
 from datetime import date, datetime
 
 from ..config.model import AMOUNT_FIELDS, LEDGER_FIELDS, Ledger
 from ..errors import SourceError
-from ..inputs import Project
-from .headers import BAND, TOTAL_WORDS, locate_table
-from .values import NotANumber, is_placeholder, normalize_text, parse_flag, parse_month, parse_number
+from ..inputs import Project, RowCounts
+from .headers import locate_table
+from .rows import Layout, RowKind, classify_rows
+from .values import (
+    NotANumber,
+    approximate_note,
+    is_placeholder,
+    normalize_text,
+    parse_flag,
+    parse_month,
+    parse_number,
+)
 from .workbook import Grid
 
 DATE_FIELDS = ("planned_start", "actual_start")
@@ -23,8 +32,12 @@ def read_ledger(
     period_text,
     problems: list[SourceError],
     department_of=None,
-) -> list[Project]:
-    """Projects of one ledger sheet. Unreadable cells are added to `problems` and left empty."""
+    notices: list[str] | None = None,
+) -> tuple[list[Project], RowCounts]:
+    """Projects of one ledger sheet and what every other row was (see rows.classify_row).
+
+    Unreadable cells and unclassified rows are added to `problems` (cells left empty, rows not counted);
+    numbers read as approximations ("3000余") are said in `notices`."""
     mapping = {f: period_text(h) for f, h in ledger.columns.model_dump().items() if h}
     extra = [period_text(h) for h in extra_headers if h not in mapping]
     table = locate_table(grid, [*mapping.values(), *extra])
@@ -41,7 +54,7 @@ def read_ledger(
         except SourceError as e:
             problems.append(e)
     if "name" not in columns:
-        return []
+        return [], RowCounts()
     projects: list[Project] = []
     category_band = ""
     unknown_owners: set[str] = set()
@@ -61,29 +74,33 @@ def read_ledger(
             amounts.append((f, c.index, unit, factor))
         else:
             others.append((f, c.index, {}))
-    for r in table.data_rows():
+    layout = Layout(
+        name_col,
+        tuple(c for _, c, _, _ in amounts),
+        tuple(frozenset(c.parts) for c in table.columns),
+    )
+    counts: Counter[RowKind] = Counter()
+    for r, kind in classify_rows(grid, table.data_start, layout):
+        counts[kind.kind] += 1
+        if kind.kind is RowKind.BAND:
+            category_band = kind.band
+            continue
+        if kind.kind is RowKind.UNCLASSIFIED:
+            problems.append(_unclassified(grid, r, name_col, kind.problem))
+            continue
+        if kind.kind is not RowKind.PROJECT:
+            continue
         row = grid.rows[r]
         width = len(row)
-        name_raw = row[name_col] if name_col < width else ""
-        name = str(name_raw).strip() if not is_placeholder(name_raw) else ""
-        head = row[: max(name_col + 2, 3)]
-        if name and head[0].__class__ in (int, float) and name_raw.__class__ is str:
-            texts = ()  # 序号 then a name: a project row, not a total or band
-        else:
-            texts = [normalize_text(v) for v in head if isinstance(v, str) and v.strip()]
-        if any(t.startswith(TOTAL_WORDS) or t in TOTAL_WORDS for t in texts):
-            continue
-        band = next((t for t in texts if BAND.match(t)), None)
-        if band and (not name or normalize_text(name) == band):
-            category_band = _band_name(band)
-            continue
-        if not name or isinstance(name_raw, (int, float)):
-            continue
+        name = str(row[name_col]).strip()
         values: dict = {"name": name}
         for field_name, c, unit, factor in amounts:
             raw = row[c] if c < width else ""
             if raw.__class__ is float and factor is not None:
                 values[field_name] = raw * factor
+                continue
+            if unsaved := grid.unsaved(r, c):
+                problems.append(SourceError(grid.location(r, c), unsaved))
                 continue
             try:
                 values[field_name] = parse_number(raw, unit, ledger.amount_unit)
@@ -91,8 +108,16 @@ def read_ledger(
                 problems.append(
                     SourceError(grid.location(r, c), f"{e}（{LEDGER_FIELDS.get(field_name, field_name)}）")
                 )
+                continue
+            if notices is not None and (note := approximate_note(raw)):
+                notices.append(
+                    f"{grid.location(r, c)}：{note}（{LEDGER_FIELDS.get(field_name, field_name)}）"
+                )
         for field_name, c, cache in others:
             raw = row[c] if c < width else ""
+            if unsaved := grid.unsaved(r, c):
+                problems.append(SourceError(grid.location(r, c), unsaved))
+                continue
             got = cache.get(raw)
             if got is None:
                 try:
@@ -130,7 +155,25 @@ def read_ledger(
             for h, c in extra_columns.items()
         }
         projects.append(Project(location=grid.location(r, name_col), **values))
-    return projects
+    return projects, RowCounts(
+        projects=len(projects),
+        bands=counts[RowKind.BAND],
+        totals=counts[RowKind.TOTAL],
+        headers=counts[RowKind.HEADER],
+        notes=counts[RowKind.NOTE],
+        unclassified=counts[RowKind.UNCLASSIFIED],
+    )
+
+
+def _unclassified(grid: Grid, row: int, name_col: int, why: str) -> SourceError:
+    """A row that is neither a project, a band, a total, a header nor a footer: not counted, and said so."""
+    if unsaved := grid.unsaved(row, name_col):
+        return SourceError(grid.location(row, name_col), f"{unsaved}（这一行未计入项目）")
+    return SourceError(
+        grid.location(row, name_col),
+        f"第 {row + 1} 行无法识别：{why}；应为项目行（有项目名称）、分类行、小计/合计行或表尾说明，"
+        "这一行未计入项目",
+    )
 
 
 def _convert(field_name: str, raw, year: int) -> dict:
@@ -161,9 +204,3 @@ def _date_field(field_name: str, raw, year: int) -> dict:
         if field_name == "actual_start":
             return {"started_flag": parse_flag(raw)}
         raise
-
-
-def _band_name(band: str) -> str:
-    """'一、产业项目（45个）' -> '产业项目'."""
-    text = BAND.sub("", band)
-    return re.sub(r"[(（][^)）]*[)）]$", "", text).strip()

@@ -110,6 +110,38 @@ def unit_in_line(text: str) -> str | None:
     return None
 
 
+# "3000余", "约3000", "3000多", "近3000", "3000左右": a number the clerk only knew roughly. It is read as the
+# number, with a note saying so, rather than lost as 未报送.
+_APPROX_BEFORE = ("大约", "约", "近", "将近")
+_APPROX_AFTER = ("余", "多", "左右")
+
+
+def _strip_approximation(text: str) -> tuple[str, bool]:
+    """'约3000' -> ('3000', True); the marker may sit before the number or after it (before a unit)."""
+    for word in sorted(_APPROX_BEFORE, key=len, reverse=True):
+        if text.startswith(word) and len(text) > len(word):
+            return text[len(word) :], True
+    for word in sorted(_APPROX_AFTER, key=len, reverse=True):
+        i = text.find(word)
+        if i > 0 and text[i - 1].isdigit():
+            return text[:i] + text[i + len(word) :], True
+    return text, False
+
+
+def approximate_note(raw: object) -> str | None:
+    """'原填“3000余”，按3000计' for a cell read as an approximate number; None for anything else."""
+    if not isinstance(raw, str):
+        return None
+    text, approx = _strip_approximation(normalize_text(raw).replace(",", "").replace("，", ""))
+    if not approx:
+        return None
+    try:
+        parse_number(text)
+    except (NotANumber, ValueError):
+        return None
+    return f"原填“{raw.strip()}”，按{text}计"
+
+
 class NotANumber(ValueError):
     """The cell holds text that is neither a number nor a 'not reported' placeholder."""
 
@@ -135,6 +167,7 @@ def parse_number(
     if is_placeholder(raw):
         return None
     text = normalize_text(raw).replace(",", "").replace("，", "")
+    text, _ = _strip_approximation(text)  # said by approximate_note: the caller adds it to the notices
     cell_unit = unit
     if text.endswith(("%", "‰")):
         scale = 1 if text.endswith("%") else 0.1

@@ -37,6 +37,13 @@ class Grid:
     merges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     hidden_columns: frozenset[int] = frozenset()
     file_key: str = ""
+    unsaved_formulas: frozenset[tuple[int, int]] = frozenset()  # formula cells without a saved result
+
+    def unsaved(self, row: int, col: int) -> str | None:
+        """The problem of a formula cell the file holds no result for (calamine reads it as empty), else None."""
+        if (row, col) not in self.unsaved_formulas:
+            return None
+        return f"{cell_name(row, col)} 是公式，但文件中没有保存计算结果：请在 Excel/WPS 中打开并保存后再报送"
 
     def location(self, row: int | None = None, col: int | None = None) -> Location:
         cell = cell_name(row, col) if row is not None and col is not None else None

@@ -94,22 +94,66 @@ class XlsxMeta:
                 out.add(i)
         return frozenset(out)
 
-    def is_percent(self, sheet: str, cell: str) -> bool:
-        """Whether the cell (A1 name) is formatted as a percentage."""
-        if not self._percent_styles:
-            return False
+    def _xml(self, sheet: str) -> str | None:
         xml = self._sheet_xml.get(sheet)
         if xml is None:
             target = self._targets.get(sheet)
             if target is None:
-                return False
+                return None
             with zipfile.ZipFile(self.path) as z:
                 xml = self._sheet_xml[sheet] = z.read(target).decode("utf-8", "replace")
+        return xml
+
+    def formulas_without_value(self, sheet: str) -> frozenset[tuple[int, int]]:
+        """0-based (row, col) of cells holding a formula but no saved result (<f> with no or an empty <v>).
+
+        Files written by programs (or saved with calculation off) have them; calamine reads them as empty.
+        """
+        try:
+            xml = self._xml(sheet)
+        except (KeyError, zipfile.BadZipFile, OSError):
+            return frozenset()
+        if not xml or "<f" not in xml:
+            return frozenset()
+        out = set()
+        for m in _CELL.finditer(xml):
+            body = m.group(2) or ""
+            if not _FORMULA.search(body):
+                continue
+            value = _VALUE.search(body)
+            if value is None or not value.group(1).strip():
+                out.add(_row_col(m.group(1)))
+        out.discard(None)
+        return frozenset(out)
+
+    def is_percent(self, sheet: str, cell: str) -> bool:
+        """Whether the cell (A1 name) is formatted as a percentage."""
+        if not self._percent_styles:
+            return False
+        xml = self._xml(sheet)
+        if xml is None:
+            return False
         m = re.search(rf'<(?:\w+:)?c\b[^>]*\br="{cell}"[^>]*>', xml) or re.search(
             rf'<(?:\w+:)?c\b[^>]*\br="{cell}"[^>]*/>', xml
         )
         style = re.search(r'\bs="(\d+)"', m.group(0)) if m else None
         return bool(style) and int(style.group(1)) in self._percent_styles
+
+
+_CELL = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_FORMULA = re.compile(r"<(?:\w+:)?f\b")
+_VALUE = re.compile(r"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_REF = re.compile(r'\br="([A-Z]+)(\d+)"')
+
+
+def _row_col(attrs: str) -> tuple[int, int] | None:
+    m = _REF.search(attrs)
+    if not m:
+        return None
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
 
 
 def _strip_literals(code: str) -> str:
