@@ -50,7 +50,11 @@ def cmd_run(args) -> int:
         f"黄灯 {results.count('yellow')}、红灯 {results.count('red')}、未报送 {results.count('none')}"
     )
     if cp:
-        summary += f"；“{cp.name}”{'已实现' if cp.met else f'未全部实现（{cp.met_count}/{cp.total}）'}"
+        from .render.report import checkpoint_event
+
+        summary += f"；{cp.met_count}/{cp.total} 项进度指标{checkpoint_event(cp.name)}"
+        if cp.unreported:
+            summary += f"，{len(cp.unreported)} 项未报送"
     _say(summary)
     print(f"已生成：{result.folder}")
     for f in result.files:
