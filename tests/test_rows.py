@@ -381,3 +381,34 @@ def test_band_name_strips_ordinal_count_and_class_word():
         "大健康",
         "精细化工",
     ]
+
+
+def test_an_approximate_figure_is_explained_in_the_word_report(tmp_path):
+    from docx import Document
+
+    from reportgen.config import load_config
+    from reportgen.period import Period
+    from reportgen.pipeline import run
+
+    from conftest import data_dir, write_config, write_xlsx
+
+    write_config(
+        tmp_path,
+        """
+        zone: 测试区
+        year: 2024
+        departments: [经发局]
+        indicators:
+          - {id: firms, name: 新增市场主体, kind: count, unit: 户, owner: 经发局, target: 6000,
+             source: {file: 指标.xlsx, row: 新增市场主体, column: 累计}}
+        output:
+          charts: {enabled: false}
+        """,
+    )
+    write_xlsx(
+        data_dir(tmp_path, Period(2024, 6)) / "指标.xlsx", [["指标", "累计"], ["新增市场主体", "3000余"]]
+    )
+    result = run(load_config(tmp_path / "config.yaml"), Period(2024, 6), tmp_path / "out")
+    text = "\n".join(p.text for p in Document(str(result.report)).paragraphs)
+    assert "新增市场主体3000户，完成年度目标的50.0%" in text
+    assert "读取说明：以下数据按说明处理：" in text and "原填“3000余”，按3000计" in text

@@ -346,6 +346,8 @@ def report_context(
         + suggestions(results, voice),
         notes=list(notes),
         data_notes=list(results.problems),
+        # How a figure was read ("原填“3000余”，按3000计", no 同比 without last year); the row accounting is for staff
+        reading_notes=[n for n in results.notices if "个无法识别" not in n],
         results=results,
     )
 

@@ -34,4 +34,5 @@ CONTEXT_NAMES = {
     "red_lines",
     "ranking_header",
     "subheads",
+    "reading_notes",
 }

@@ -447,6 +447,12 @@ def build_document():
     _para(doc, "{{ text }}", "表格文字")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endif %}")
+    _para(doc, "{%p if reading_notes %}")
+    _para(doc, "读取说明：以下数据按说明处理：", "正文无缩进")
+    _para(doc, "{%p for text in reading_notes %}")
+    _para(doc, "{{ text }}", "表格文字")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endif %}")
     _para(doc, "{%p endif %}")
 
     _para(doc, "")
