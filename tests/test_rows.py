@@ -384,13 +384,12 @@ def test_band_name_strips_ordinal_count_and_class_word():
 
 
 def test_an_approximate_figure_is_explained_in_the_word_report(tmp_path):
+    from conftest import data_dir, write_config, write_xlsx
     from docx import Document
 
     from reportgen.config import load_config
     from reportgen.period import Period
     from reportgen.pipeline import run
-
-    from conftest import data_dir, write_config, write_xlsx
 
     write_config(
         tmp_path,
