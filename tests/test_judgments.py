@@ -103,9 +103,9 @@ def test_a_breach_is_worded_as_a_breach_on_page_one_and_never_as_progress(septem
     ) in overview
     progress_verdict = overview.split("。")[0]
     assert "生产安全事故死亡人数" not in progress_verdict  # not among those behind 序时 / 未达到
-    for line in text.splitlines():
-        if "生产安全事故死亡" in line:
-            assert not re.search("进展滞后|倒排工期|挂图作战|落后|滞后|确保完成", line), line
+    for clause in re.split("[。；\n]", text):
+        if "生产安全事故死亡" in clause:
+            assert not re.search("进展滞后|倒排工期|挂图作战|落后|滞后|确保完成", clause), clause
     assert "请应急局针对生产安全事故死亡人数突破控制目标的问题" in text
     section = text[text.index("五、存在问题及下步建议") :]
     assert section.index("（一）底线指标") < section.index("（二）落后指标")
@@ -356,7 +356,7 @@ def test_too_few_indicators_listed_not_ranked_and_one_ranked_is_not_a_top_three(
     assert by["经发局"].rank == 1 and by["商务局"].rank is None
     text = department_summary(res)
     assert "参与排名的单位仅经发局（0.0个百分点）" in text and "前三位" not in text
-    assert "商务局的进度类指标不足2项，列出但不排名" in text
+    assert "商务局、建设局、应急局的进度类指标不足2项，列出但不排名" in text  # every unranked one explained
 
 
 def test_a_breached_cap_stays_out_of_the_score_and_marks_or_vetoes(tmp_path):
@@ -467,3 +467,18 @@ def test_a_trend_with_missing_months_says_which(september):
         next(s for s in chart_specs(result.results, full, ["fai"]) if s.kind == "trend").title
         == "重点指标逐月累计完成情况"
     )
+
+
+def test_a_ledger_filter_on_a_missing_column_is_unreported_not_a_red_zero(demo, tmp_path):
+    text = (demo / "config.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "count_where: {建设性质: 新开工, started: true}", "count_where: {建设类型: 新开工, started: true}"
+    )
+    path = demo / "typo.yaml"
+    path.write_text(text, encoding="utf-8")
+    config = load_config(path)
+    results = evaluate(config, read_period(config, Period(2024, 6)))
+    starts = next(r for r in results.indicators if r.id == "new_starts")
+    assert starts.actual is None and starts.light == "none"
+    assert "台账中找不到列“建设类型”" in starts.note
+    assert "new_starts" in results.checkpoint.unreported and "new_starts" not in results.checkpoint.exceptions

@@ -141,3 +141,26 @@ def test_suggestions_are_graded_by_how_far_behind(tmp_path):
     assert "请住建局针对市重点项目投资进度落后的问题，制定追赶措施，加强调度" in section
     assert "请商务局针对实际利用外资明显滞后的问题，分析原因，倒排工期，挂图作战" in section
     assert "外贸进出口明显滞后" not in section and "针对外贸进出口" not in section
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ("progress: {plan: {3: 20, 6: 15, 12: 100}}", "应逐月不减：3月为 20%，6月却为 15%"),
+        ("progress: {monthly: 50}", "一年累计超过 200%"),
+    ],
+)
+def test_an_implausible_zone_plan_is_refused(tmp_path, extra, message):
+    write_config(tmp_path, COUNTY.format(extra=extra, output=""))
+    with pytest.raises(ReportgenError, match=message):
+        load_config(tmp_path / "config.yaml")
+
+
+def test_an_indicator_plan_that_falls_or_overshoots_is_refused(tmp_path):
+    base = COUNTY.format(extra="", output="")
+    write_config(tmp_path, base.replace("target: 1,\n", "target: 1, plan: {3: 0.5, 6: 0.3},\n"))
+    with pytest.raises(ReportgenError, match="plan 是各月累计计划，应逐月不减"):
+        load_config(tmp_path / "config.yaml")
+    write_config(tmp_path, base.replace("target: 1,\n", "target: 1, plan: {6: 120},\n"))
+    with pytest.raises(ReportgenError, match="超过 2亿元（目标的两倍）"):
+        load_config(tmp_path / "config.yaml")

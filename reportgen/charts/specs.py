@@ -58,7 +58,8 @@ def chart_specs(
                 unit=r.unit,
                 actual=history.get(ind_id, [None] * 12),
                 plan=plan,
-                stretch_plan=[r.stretch * m / 12 for m in range(1, 13)] if r.stretch else None,
+                # the 力争 line follows the same 序时 shape as the target's plan line
+                stretch_plan=[v / r.target * r.stretch for v in plan] if r.stretch and r.target else None,
             )
         )
     if series:

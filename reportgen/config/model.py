@@ -271,6 +271,9 @@ class Prorated(IndicatorBase):
             raise ValueError(f"plan 写成列表时应有 12 个月的累计计划，现有 {len(plan)} 个")
         if isinstance(plan, dict) and not all(1 <= m <= 12 for m in plan):
             raise ValueError("plan 的键应为月份 1–12")
+        if plan is not None:
+            target = self.target if isinstance(self.target, (int, float)) else None
+            _check_cumulative(self.plan_points, "plan", self.unit, None if target is None else 2 * target)
         _need_row(self.source)
         _need_target(self, positive=True)
         return self
@@ -375,6 +378,23 @@ INDICATOR_MODELS = {
     get_args(m.model_fields["kind"].annotation)[0]: m
     for m in (Cumulative, Count, Growth, Share, Cap, MilestoneIndicator)
 }
+
+
+def _check_cumulative(points: dict[int, float], key: str, unit: str, ceiling: float | None) -> None:
+    """A cumulative plan never falls from one month to the next and stays plausible (a slip of a digit would
+    make every light and checkpoint wrong)."""
+    ordered = sorted(points.items())
+    for (m0, v0), (m1, v1) in zip(ordered, ordered[1:]):
+        if v1 < v0:
+            raise ValueError(
+                f"{key} 是各月累计计划，应逐月不减：{m0}月为 {v0:g}{unit}，{m1}月却为 {v1:g}{unit}"
+            )
+    if any(v < 0 for _, v in ordered):
+        raise ValueError(f"{key} 不能为负数")
+    if ceiling is not None and ordered and ordered[-1][1] > ceiling:
+        raise ValueError(
+            f"{key} 最后为 {ordered[-1][1]:g}{unit}，超过 {ceiling:g}{unit}（目标的两倍），请核对单位或数值"
+        )
 
 
 def _need_row(source: Source) -> None:
@@ -520,6 +540,12 @@ class ZoneProgress(Strict):
             raise ValueError(f"progress.plan 写成列表时应有 12 个月的累计百分比，现有 {len(self.plan)} 个")
         if isinstance(self.plan, dict) and not all(1 <= m <= 12 for m in self.plan):
             raise ValueError("progress.plan 的键应为月份 1–12")
+        if self.monthly is not None and self.monthly * 12 > 200:
+            raise ValueError(
+                f"progress.monthly 为每月完成全年目标的百分比，{self.monthly:g}% 一年累计超过 200%，请核对"
+            )
+        if self.plan is not None:
+            _check_cumulative(self.percent_points(), "progress.plan", "%", 200.0)
         return self
 
     def percent_points(self) -> dict[int, float]:

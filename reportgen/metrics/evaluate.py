@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..config.model import LEDGER_FIELDS, Config, DerivedSource, LedgerSource, MilestoneIndicator, SheetTarget
+from ..config.model import (
+    LEDGER_FIELDS,
+    VIRTUAL_FIELDS,
+    Config,
+    DerivedSource,
+    LedgerSource,
+    MilestoneIndicator,
+    SheetTarget,
+)
 from ..errors import Location
 from ..inputs import LedgerData, PeriodData, Reading
 from ..sources.values import convert
@@ -97,14 +105,40 @@ def _reading(ind, config: Config, data: PeriodData) -> Reading:
         ledger_data = data.ledgers.get(source.ledger) or LedgerData(source.ledger, None, [])
         if ledger_data.location is None:
             return Reading(None, None, f"台账“{source.ledger}”未读到")
-        value = ledger_figure(source, ledger_data, config.ledgers[source.ledger], data.period)
         where = Location(ledger_data.location.file, ledger_data.location.sheet, _describe(source))
+        missing = _missing_columns(source, ledger_data, config.ledgers[source.ledger])
+        if missing:  # a filter on a column that is not there would silently count nothing (or everything)
+            return Reading(
+                None,
+                where,
+                f"台账中找不到列“{'、'.join(missing)}”（筛选或求和所用），该指标按未报送处理；"
+                f"请核对 count_where / where / sum 中的列名",
+            )
+        value = ledger_figure(source, ledger_data, config.ledgers[source.ledger], data.period)
         if value == 0:
             return Reading(0.0, where, "台账中没有符合条件的项目（如属异常，请核对筛选条件）")
         return Reading(value, where)
     if isinstance(ind, MilestoneIndicator):
         return Reading(0.0)
     return data.readings.get(ind.id, Reading(None, None, "未配置来源"))
+
+
+def _missing_columns(source: LedgerSource, data: LedgerData, ledger) -> list[str]:
+    """Columns a ledger indicator filters or sums on that the ledger does not have (none when it has no rows)."""
+    if not data.projects:
+        return []
+    keys = [*(source.count_where if source.count_where is not None else source.where)]
+    keys += [source.sum] if source.sum else []
+    missing = []
+    for key in keys:
+        if key in VIRTUAL_FIELDS:
+            continue
+        if key in LEDGER_FIELDS:
+            if getattr(ledger.columns, key, None) is None:
+                missing.append(f"{key}（columns.{key} 未配置）")
+        elif not any(key in p.extra for p in data.projects):
+            missing.append(key)
+    return missing
 
 
 def _in_unit(reading: Reading, unit: str) -> Reading:

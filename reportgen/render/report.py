@@ -220,10 +220,9 @@ def ledger_summary(ledger: LedgerResult, span: str, collective: str = "全区") 
     if not t.overdue:
         return text + "，均按计划开工。"
     breakdown = overdue_breakdown(ledger)
-    return (
-        text
-        + f"；逾期未开工{t.overdue}个（已过计划开工时间仍未开工）{'：' + breakdown if breakdown else ''}。"
-    )
+    due_now = sum(1 for p in ledger.projects if p.start_overdue and not p.months_late)
+    what = "计划开工月份已到仍未开工" + (f"，其中本月应开工{due_now}个" if due_now else "")
+    return text + f"；逾期未开工{t.overdue}个（{what}）{'：' + breakdown if breakdown else ''}。"
 
 
 def report_context(
@@ -488,17 +487,24 @@ def overview_paragraphs(
     head += (
         f"本期绿灯{results.count('green')}项、黄灯{results.count('yellow')}项、红灯{results.count('red')}项"
     )
-    none = results.count("none")
-    head += (f"、未报送{none}项" if none else "") + "。"
+    unjudged = sum(1 for r in results.indicators if nb.unjudged(r))
+    none = results.count("none") - unjudged
+    head += (f"、未报送{none}项" if none else "") + (f"、未评价{unjudged}项" if unjudged else "") + "。"
     green_behind = [r.name for r in counted if r.light == "green" and r.on_track is False]
     if green_behind:  # a lenient light profile: green although behind 序时 — say why it is not "实现"
         head += (
             f"其中{'、'.join(green_behind)}未达到序时进度，按本区亮灯口径落后幅度在绿灯范围内，"
             f"仍计入未达到序时进度的指标。"
         )
-    red = [r for r in results.indicators if r.light == "red" and not kind_of(r.kind).red_line]
-    if red:
-        head += "亮红灯的是：" + "、".join(f"{r.name}（{r.owner}）" for r in red) + "。"
+    red = [r for r in results.indicators if r.light == "red"]
+    if red:  # every red named with its owner; a breach says so (its sentence follows)
+        head += (
+            "亮红灯的是："
+            + "、".join(
+                f"{r.name}（{r.owner}{'，突破底线' if kind_of(r.kind).red_line else ''}）" for r in red
+            )
+            + "。"
+        )
     paragraphs = [head]
     red_line = red_line_sentence(results, say)
     if red_line:
@@ -595,7 +601,7 @@ def department_summary(results: Results) -> str:
             ties.setdefault(d.rank, []).append(d.name)
     for rank, tied in ties.items():
         text += f"；{'、'.join(tied)}并列第{rank}位"
-    unranked = [d.name for d in results.departments if d.rank is None and d.indicators]
+    unranked = [d.name for d in results.departments if d.rank is None]
     if ranked and unranked:
         text += f"；{'、'.join(unranked)}的进度类指标不足{results.min_indicators}项，列出但不排名"
     for d in results.departments:
