@@ -100,6 +100,29 @@ LAYOUTS = {
         fmt="csv", header_rows=3, unit="cells", blank_rows=True, band="ordinal"
     ),
     "csv, shuffled, subtotal bands, footer": Shape(fmt="csv", shuffled=True, band="subtotal", footer=True),
+    "xlsx, subtotal bands over a hidden stale column, shuffled, units in cells": Shape(
+        band="subtotal", hidden_stale=True, shuffled=True, unit="cells", owners="merged", total="bottom"
+    ),
+    "xlsx, everything at once": Shape(
+        owners="merged",
+        header_rows=3,
+        unit="group",
+        total="top",
+        shuffled=True,
+        hidden_stale=True,
+        blank_rows=True,
+        text_numbers=True,
+        footer=True,
+    ),
+    "xlsx, shuffled, （一） bands, three header rows, 单位 line": Shape(
+        band="paren", shuffled=True, header_rows=3, unit="line"
+    ),
+    "xls, shuffled, 大健康类, units in cells, 合计 top, blank rows": Shape(
+        fmt="xls", band="lei", shuffled=True, unit="cells", total="top", blank_rows=True
+    ),
+    "csv, shuffled, three header rows, subtotal bands, 合计 top": Shape(
+        fmt="csv", band="subtotal", shuffled=True, header_rows=3, total="top"
+    ),
 }
 
 EXPECTED_PROJECTS = {

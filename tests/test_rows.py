@@ -381,3 +381,11 @@ def test_band_name_strips_ordinal_count_and_class_word():
         "大健康",
         "精细化工",
     ]
+
+
+def test_a_hidden_column_is_no_evidence_of_a_project():
+    """A band with its subtotals, also in a hidden column of last month's figures: still a band."""
+    cells = [None, "大健康", None, 18000, 7000, 3000, 2400]
+    hidden = Layout(LAYOUT.name_col, LAYOUT.amount_cols, LAYOUT.header, hidden=frozenset({6}))
+    assert classify_row(cells, hidden, below=[18000, 7000, 3000]).kind is RowKind.BAND
+    assert classify_row(cells, LAYOUT, below=[18000, 7000, 3000]).kind is RowKind.PROJECT  # visible: its own
