@@ -103,10 +103,11 @@ class Shape:
     blank_rows: bool = False
     text_numbers: bool = False  # "12,000" and full-width "８０００" typed as text
     footer: bool = False
+    filled: bool = False  # merges undone, each value copied into every cell it covered (WPS 取消合并并填充)
 
     def __post_init__(self):
         assert not (self.hidden_stale and self.fmt != "xlsx"), "only .xlsx keeps hidden columns"
-        assert not (self.owners == "merged" and self.fmt == "csv"), (
+        assert not (self.owners == "merged" and self.fmt == "csv" and not self.filled), (
             "a csv keeps a merged owner in one row only"
         )
         assert self.unit != "group" or self.header_rows > 1
@@ -288,6 +289,16 @@ def indicator_sheet(shape: Shape) -> Sheet:
 
 def _a1(r0: int, r1: int, c0: int, c1: int) -> str:
     return f"{cell_name(r0, c0)}:{cell_name(r1, c1)}"
+
+
+def unmerge_and_fill(sheet: Sheet) -> Sheet:
+    """The sheet after 取消合并并填充: no merged ranges, the value in every cell of each."""
+    rows = [list(r) for r in sheet.rows]
+    for r0, r1, c0, c1 in sheet.merges:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                rows[r][c] = sheet.rows[r0][c0]
+    return Sheet(rows, [], sheet.hidden, sheet.cells)
 
 
 def write_sheet(path: Path, sheet: Sheet, name: str) -> Path:
