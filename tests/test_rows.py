@@ -411,3 +411,11 @@ def test_an_approximate_figure_is_explained_in_the_word_report(tmp_path):
     text = "\n".join(p.text for p in Document(str(result.report)).paragraphs)
     assert "新增市场主体3000户，完成年度目标的50.0%" in text
     assert "读取说明：以下数据按说明处理：" in text and "原填“3000余”，按3000计" in text
+
+
+def test_a_hidden_column_is_no_evidence_of_a_project():
+    """A band with its subtotals, also in a hidden column of last month's figures: still a band."""
+    cells = [None, "大健康", None, 18000, 7000, 3000, 2400]
+    hidden = Layout(LAYOUT.name_col, LAYOUT.amount_cols, LAYOUT.header, hidden=frozenset({6}))
+    assert classify_row(cells, hidden, below=[18000, 7000, 3000]).kind is RowKind.BAND
+    assert classify_row(cells, LAYOUT, below=[18000, 7000, 3000]).kind is RowKind.PROJECT  # visible: its own

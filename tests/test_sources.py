@@ -894,3 +894,50 @@ def test_text_only_first_data_row_is_not_taken_for_a_header_row(tmp_path):
     )
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value == pytest.approx(112.4) and data.problems == []
+
+
+def test_first_data_row_with_amounts_typed_with_units_is_not_a_header_row(tmp_path):
+    write_xlsx(
+        data_dir(tmp_path) / "指标.xlsx",
+        [
+            ["指标名称", "完成情况", None],
+            [None, "1-6月累计", "上年同期"],
+            ["固定资产投资", "112.4亿", "99.8亿"],
+        ],
+        merges=("B1:C1",),
+    )
+    reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
+    assert reading.value == pytest.approx(112.4) and data.problems == []
+
+
+def test_band_merged_across_under_a_hidden_duplicate_column_is_not_a_header_row(tmp_path):
+    """Two neighbouring columns with the same header (the hidden one is last month's) look like a group
+    spanning them; the band row merged across below is still a band, not the header's leaf row."""
+    rows = [
+        [*LEDGER_HEADER[0][:5], LEDGER_HEADER[0][5], *LEDGER_HEADER[0][5:]],
+        ["一类项目（1个）"] + [None] * 9,
+        [1, "新能源电池项目", "新开工", 100000, 40000, 18000, 22000, "2024.3", "2024.4", "建设局"],
+    ]
+    projects, data = read_projects(tmp_path, rows, merges=("A2:J2",), hidden_columns=("F",))
+    assert data.problems == []
+    assert projects["新能源电池项目"].category == "一类项目"
+    assert projects["新能源电池项目"].completed == pytest.approx(2.2)
+
+
+def test_csv_header_with_column_names_over_two_unmerged_rows(tmp_path):
+    """Exported from a merged two- or three-row header: 序号/项目名称 in the top row, the leaves below it."""
+    lines = [
+        "序号,项目名称,建设性质,投资情况（万元）,,,开工时间,,责任单位",
+        ",,,总投资,年度计划投资,1-6月累计完成投资,计划开工时间,实际开工时间,",
+        "1,新能源电池项目,新开工,100000,40000,22000,2024.3,2024.4,建设局",
+    ]
+    (data_dir(tmp_path) / "重点项目.csv").write_bytes("\r\n".join(lines).encode("gb18030"))
+    projects, data = read_projects(tmp_path, None, file="重点项目.csv")
+    assert data.problems == []
+    assert projects["新能源电池项目"].completed == pytest.approx(2.2)
+    three = [lines[0].replace("投资情况（万元）", "项目推进情况（万元）").replace("开工时间", ""), *lines[1:]]
+    three[1:1] = [",,,投资情况,,,开工时间,,"]
+    (data_dir(tmp_path) / "重点项目.csv").write_bytes("\r\n".join(three).encode("gb18030"))
+    projects, data = read_projects(tmp_path, None, file="重点项目.csv")
+    assert data.problems == []
+    assert projects["新能源电池项目"].completed == pytest.approx(2.2)

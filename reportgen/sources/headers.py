@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..errors import SourceError
-from .values import normalize_text, split_unit, unit_in_line
+from .values import NotANumber, normalize_text, parse_number, split_unit, unit_in_line
 from .workbook import Grid, cell_name
 
 HEADER_SCAN_ROWS = 40
@@ -223,12 +223,13 @@ def locate_table(grid: Grid, wanted: list[str]) -> Table:
             if r0 < r1 and r0 <= bottom and r1 >= top and r1 - r0 <= 3 and (r0 < top or r1 > bottom):
                 if r0 >= top - 3 and r1 <= bottom + 3:
                     top, bottom, changed = min(top, r0), max(bottom, r1), True
-    # Without merge info (csv, some xls) a group row above is recognised by its gaps: it names fewer columns;
-    # a leaf row below by text under the gaps of the found row.
+    # Without merge info (csv, some xls) the rows above that only name columns join the block (up to three
+    # more: a merged header exported row by row); failing that, a leaf row below by text under its gaps.
     unmerged = not any(r0 <= bottom + 1 and r1 >= top - 1 for (r0, _), (r1, _) in grid.merges)
-    if unmerged and top > 0 and _is_group_row(grid, top - 1, top):
-        top -= 1
-    elif bottom + 1 < len(grid.rows) and _is_leaf_row(grid, bottom, bottom + 1):
+    grouped = False
+    while unmerged and top > 0 and bottom - top < 3 and _is_group_row(grid, top - 1, top, bottom):
+        top, grouped = top - 1, True
+    if not grouped and bottom + 1 < len(grid.rows) and _is_leaf_row(grid, bottom, bottom + 1):
         bottom += 1
     if unmerged and bottom > top:
         _spread_groups(grid, top, bottom)
@@ -257,16 +258,37 @@ def locate_table(grid: Grid, wanted: list[str]) -> Table:
     return Table(grid, columns, top, data_start, sheet_unit)
 
 
-def _is_group_row(grid: Grid, upper: int, header: int) -> bool:
+def _is_group_row(grid: Grid, upper: int, top: int, bottom: int) -> bool:
+    """An unmerged header row above the block: only column names, fewer than the block's first row, or some
+    of them over a gap of the block (序号、项目名称 written in the top row of a header whose leaves are below)."""
     above = [bool(str(v).strip()) for v in grid.rows[upper]]
-    below = [bool(str(v).strip()) for v in grid.rows[header]]
-    if not any(above) or sum(above) >= sum(below):
-        return False
+    below = [bool(str(v).strip()) for v in grid.rows[top]]
     texts = [v for v in grid.rows[upper] if isinstance(v, str) and v.strip()]
-    return len(texts) == sum(above) and not any(unit_in_line(t) for t in texts) and len(texts) > 1
+    if (
+        len(texts) < 2
+        or len(texts) != sum(above)
+        or any(unit_in_line(t) or ":" in normalize_text(t) for t in texts)
+    ):
+        return False
+    over_gaps = [
+        c
+        for c, filled in enumerate(above)
+        if filled and not any(str(grid.value(r, c)).strip() for r in range(top, bottom + 1))
+    ]
+    return sum(above) < sum(below) or bool(over_gaps)
 
 
 _NUMBER_TEXT = re.compile(r"^[-+]?[\d,，.]+%?$")
+
+
+def _is_figure(text: str) -> bool:
+    """'1,234', '73.2%', and amounts typed with their unit ('1.2亿', '8000万'): data, never a column name."""
+    if _NUMBER_TEXT.match(text.strip()):
+        return True
+    try:
+        return parse_number(text) is not None
+    except (NotANumber, ValueError):
+        return False
 
 
 def _is_leaf_row(grid: Grid, header: int, lower: int) -> bool:
@@ -274,7 +296,9 @@ def _is_leaf_row(grid: Grid, header: int, lower: int) -> bool:
     under a group name spanning several columns (merged only across, or not merged at all)."""
     upper, below = grid.rows[header], grid.rows[lower]
     texts = [(c, v) for c, v in enumerate(below) if str(v).strip()]
-    if len(texts) < 2 or any(not isinstance(v, str) or _NUMBER_TEXT.match(v.strip()) for _, v in texts):
+    if len(texts) < 2 or any(not isinstance(v, str) or _is_figure(v) for _, v in texts):
+        return False
+    if len({normalize_text(v) for _, v in texts}) == 1:  # merged across the table: a band or a title
         return False
     if any(
         normalize_text(v).startswith(FOOTER_WORDS + TOTAL_WORDS) or BAND.match(normalize_text(v))

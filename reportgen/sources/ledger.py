@@ -78,6 +78,7 @@ def read_ledger(
         name_col,
         tuple(c for _, c, _, _ in amounts),
         tuple(frozenset(c.parts) for c in table.columns),
+        frozenset(c.index for c in table.columns if c.hidden),
     )
     counts: Counter[RowKind] = Counter()
     for r, kind in classify_rows(grid, table.data_start, layout):

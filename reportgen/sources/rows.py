@@ -47,6 +47,7 @@ class Layout:
     name_col: int
     amount_cols: tuple[int, ...] = ()
     header: tuple[frozenset[str], ...] = ()  # per column, the texts of its header cells
+    hidden: frozenset[int] = frozenset()  # hidden columns (last month's figures…): no evidence of a project
 
 
 def band_name(text: str) -> str:
@@ -124,7 +125,7 @@ def classify_row(
     if seq:
         return RowClass(RowKind.PROJECT)
     amount_cols = set(layout.amount_cols)
-    others = [c for c, _ in filled if c > name_col and c not in amount_cols] + [
+    others = [c for c, _ in filled if c > name_col and c not in amount_cols and c not in layout.hidden] + [
         c for c in unsaved_cols if c not in amount_cols
     ]
     amounts = [c for c, _ in filled if c in amount_cols]
