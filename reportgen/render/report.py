@@ -341,8 +341,7 @@ def report_context(
         ],
         project_issues=project_issues,
         subheads=subheads,
-        suggestions=[escalation_summary(results)] * bool(escalation_summary(results))
-        + suggestions(results, voice),
+        suggestions=suggestions(results, voice),
         notes=list(notes),
         data_notes=list(results.problems),
         # How a figure was read ("原填“3000余”，按3000计", no 同比 without last year); the row accounting is for staff
@@ -621,7 +620,8 @@ def suggestions(results: Results, voice: Voice) -> list[str]:
     """Next steps graded by how far behind (a note for 略低于, measures for 落后, 倒排工期 for 明显低于 or red);
     a 底线 breach gets its own demand, never 倒排工期."""
     goal = next_goal(results.month)
-    out = []
+    summary = escalation_summary(results)
+    out = [summary] if summary else []
     for r in results.indicators:
         if kind_of(r.kind).red_line and r.on_track is False:
             out.append(
