@@ -178,6 +178,7 @@ def _run(
     with _timed(timings, "compute"):
         results = with_history(results, earlier, config.escalation)
     stamp = now or datetime.now().astimezone()
+    issued = report_date(config, period, stamp, last)
     files: list[Path] = []
     word = config.output.word
     decimals = {i.id: i.decimals for i in config.indicators if getattr(i, "decimals", None) is not None}
@@ -204,7 +205,7 @@ def _run(
             with _timed(timings, "word"):
                 from .render.word import write_report
 
-                context = _report_context(config, period, results, notes, stamp)
+                context = _report_context(config, period, results, notes, stamp, issued)
                 template = config.resolve(word.template) if word.template else None
                 files.append(write_report(context, path_in(staging, name), template, charts))
             if want_pdf:
@@ -234,6 +235,7 @@ def _run(
         )
         record["fingerprint"] = print_
         record["fingerprint_files"] = print_files
+        record["report_date"] = issued.isoformat()
         write_json(staging / "manifest.json", record)
     final = [folder / f.relative_to(staging) for f in files] + [folder / "manifest.json"]
     return RunResult(
@@ -249,7 +251,7 @@ def _run(
 
 
 def _report_context(
-    config: Config, period: Period, results: Results, notes: list[str], stamp: datetime
+    config: Config, period: Period, results: Results, notes: list[str], stamp: datetime, issued=None
 ) -> dict:
     from .render.numbers import span
     from .render.report import report_context
@@ -274,8 +276,32 @@ def _report_context(
             period=str(period),
         ),
         issuer=word.issuer or "",
-        report_date=stamp.date(),
+        recipients=word.recipients,
+        report_date=issued or stamp.date(),
     )
+
+
+def report_date(config: Config, period: Period, stamp: datetime, last: dict):
+    """成文日期 by output.word.date: the first run's date kept across regenerations (so a later correction does
+    not silently re-date the 通报), today's, a fixed date, or the Nth working day after the period."""
+    from datetime import date
+
+    rule = config.output.word.date
+    if rule == "today":
+        return stamp.date()
+    if rule == "first_run":
+        kept = last.get("report_date")
+        try:
+            return date.fromisoformat(kept) if isinstance(kept, str) else stamp.date()
+        except ValueError:
+            return stamp.date()
+    if rule.startswith("workday:"):
+        from .workdays import WorkCalendar
+
+        year, month = (period.year + 1, 1) if period.month == 12 else (period.year, period.month + 1)
+        calendar = WorkCalendar(config.schedule.holidays, config.schedule.workdays)
+        return calendar.nth_workday(year, month, int(rule.split(":")[1]))
+    return date.fromisoformat(rule)
 
 
 def fingerprint(

@@ -624,10 +624,33 @@ class WordOutput(Strict):
     template: Path | None = None
     title: str = "{zone}{year}年{span}重点指标完成情况通报"
     issuer: str | None = ""
+    recipients: str = ""  # 主送机关, e.g. "管委会各部门、各直属单位：" (flush left above the first paragraph)
+    date: str = (
+        "first_run"  # 成文日期: first_run (kept across regenerations) / today / 2024-07-05 / workday:5
+    )
     sections: WordSections = WordSections()
     key_indicators: list[str] = []
     notes: str | None = None
     pdf: bool = False
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_rule(cls, v) -> str:
+        import re
+
+        if isinstance(v, date):  # YAML reads an unquoted 2024-07-05 as a date
+            return v.isoformat()
+        v = str(v).strip()
+        if v in ("first_run", "today") or re.fullmatch(r"workday:\d{1,2}", v):
+            return v
+        try:
+            date.fromisoformat(v)
+        except ValueError:
+            raise ValueError(
+                f"成文日期应为 first_run（首次生成日，重新生成不变）、today（每次生成当天）、"
+                f"固定日期如 2024-07-05，或 workday:5（期末后第 5 个工作日），现为 {v!r}"
+            ) from None
+        return v
 
     _name = field_validator("name")(_file_pattern(PERIOD_FIELDS))
     _title = field_validator("title")(classmethod(_text_pattern))

@@ -238,6 +238,7 @@ def report_context(
     title: str = "",
     issuer: str = "",
     report_date: date | None = None,
+    recipients: str = "",
     grouped: bool = True,
 ) -> dict:
     """Everything the Word template may use (documented in README 'Word 模板变量').
@@ -318,6 +319,7 @@ def report_context(
         title=title or f"{results.zone}{results.year}年{span}重点指标完成情况通报",
         issuer=issuer,
         date=nb.date_text(report_date or date.today()),
+        recipients=recipients,
         time_progress=nb.percent(results.time_progress),
         stage=stage_name(results.month),
         checkpoint_reached=results.checkpoint is not None,

@@ -35,4 +35,5 @@ CONTEXT_NAMES = {
     "ranking_header",
     "subheads",
     "reading_notes",
+    "recipients",
 }

@@ -340,6 +340,10 @@ def build_document():
     _style(doc, "Title", "方正小标宋简体", "二号", align=WD_ALIGN_PARAGRAPH.CENTER, line=36, after=20)
     _style(doc, "Heading 1", "黑体", "三号", indent=True)
     _style(doc, "Heading 2", "楷体_GB2312", "三号", indent=True)
+    # python-docx's Title carries a blue rule underneath (w:pBdr); a 公文 title has none.
+    title_ppr = doc.styles["Title"].element.get_or_add_pPr()
+    for border in title_ppr.findall(qn("w:pBdr")):
+        title_ppr.remove(border)
     for name in ("Heading 1", "Heading 2", "Title"):
         st = doc.styles[name]
         st.font.color.rgb = None
@@ -357,7 +361,10 @@ def build_document():
     _page_number(section)
 
     _para(doc, "{{ title }}", "Title")
-    _para(doc, "{{ lead }}", "正文无缩进")
+    _para(doc, "{%p if recipients %}")
+    _para(doc, "{{ recipients }}", "正文无缩进")  # 主送机关: flush left, above the first paragraph
+    _para(doc, "{%p endif %}")
+    _para(doc, "{{ lead }}")  # the first paragraph is indented like every other
 
     _para(doc, "{%p if show.overview %}")
     _para(doc, "{{ headings.overview }}", "Heading 1")
