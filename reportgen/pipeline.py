@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -179,6 +179,7 @@ def _run(
         results = with_history(results, earlier, config.escalation)
     stamp = now or datetime.now().astimezone()
     issued = report_date(config, period, stamp, last)
+    deadline = reply_deadline(config, issued)
     files: list[Path] = []
     word = config.output.word
     decimals = {i.id: i.decimals for i in config.indicators if getattr(i, "decimals", None) is not None}
@@ -188,7 +189,7 @@ def _run(
             pending = _charts(config, period, results, earlier, staging / "charts", timings, progress)
         try:
             if config.output.excel.enabled:  # written while the charts are drawn in worker processes
-                files += _workbooks(config, period, results, staging, decimals, timings, progress)
+                files += _workbooks(config, period, results, staging, decimals, timings, progress, deadline)
             charts: dict[str, Path] = {}
             if pending is not None:
                 with _timed(timings, "charts"):
@@ -236,6 +237,7 @@ def _run(
         record["fingerprint"] = print_
         record["fingerprint_files"] = print_files
         record["report_date"] = issued.isoformat()
+        record["reply_deadline"] = deadline.isoformat()
         write_json(staging / "manifest.json", record)
     final = [folder / f.relative_to(staging) for f in files] + [folder / "manifest.json"]
     return RunResult(
@@ -372,9 +374,9 @@ def previous_outputs(folder: Path, fingerprint_now: str, record: dict | None = N
 
 
 def _workbooks(
-    config: Config, period: Period, results: Results, staging: Path, decimals, timings, progress
+    config: Config, period: Period, results: Results, staging: Path, decimals, timings, progress, deadline
 ) -> list[Path]:
-    """The zone workbook and, unless switched off, each department's 督办清单."""
+    """The zone workbook and, unless switched off, each department's 督办单."""
     from .render.excel import write_workbook
 
     name = output_name(config.output.excel.name, config, period)
@@ -392,13 +394,21 @@ def _workbooks(
         written = [staging / name]
         if config.output.excel.per_department:
             written += _department_workbooks(
-                config, period, results, staging / "departments", template, decimals
+                config, period, results, staging / "departments", decimals, deadline
             )
     return written
 
 
+def reply_deadline(config: Config, issued) -> date:
+    """When the 督办单 are due back: output.excel.reply_workdays working days after the 成文日期."""
+    from .workdays import WorkCalendar
+
+    calendar = WorkCalendar(config.schedule.holidays, config.schedule.workdays)
+    return calendar.after(issued, config.output.excel.reply_workdays)
+
+
 def department_workbook_name(config: Config, period: Period, department: str) -> str:
-    """A department's 督办清单 file name; zone and department names are made safe (reportgen/filenames.py)."""
+    """A department's 督办单 file name; zone and department names are made safe (reportgen/filenames.py)."""
     from .filenames import format_name
     from .render.numbers import span
 
@@ -414,9 +424,9 @@ def department_workbook_name(config: Config, period: Period, department: str) ->
 
 
 def _department_workbooks(
-    config: Config, period: Period, results: Results, folder: Path, template, decimals
+    config: Config, period: Period, results: Results, folder: Path, decimals, deadline
 ) -> list[Path]:
-    """Each department's 督办清单: the workbook filtered to its own indicators and projects."""
+    """Each department's 督办单 (render/supervision.py)."""
     folder.mkdir()
     names = config.department_names
     size = len(results.indicators) + sum(len(ledger.projects) for ledger in results.ledgers)
@@ -428,22 +438,22 @@ def _department_workbooks(
         chunks = [names[i::workers] for i in range(workers)]
         with ProcessPoolExecutor(workers) as pool:
             parts = pool.map(
-                _write_departments, [(config, period, results, folder, template, decimals, c) for c in chunks]
+                _write_departments, [(config, period, results, folder, decimals, deadline, c) for c in chunks]
             )
             done = {p.name: p for part in parts for p in part}
         return [
             done[n] for n in (department_workbook_name(config, period, name) for name in names) if n in done
         ]
-    return _write_departments((config, period, results, folder, template, decimals, names))
+    return _write_departments((config, period, results, folder, decimals, deadline, names))
 
 
 PARALLEL_ROWS = 3000
 
 
 def _write_departments(job) -> list[Path]:
-    config, period, results, folder, template, decimals, names = job
+    config, period, results, folder, decimals, deadline, names = job
     with _precision(config):  # a worker process starts without the run's settings
-        return _write_department_books(config, period, results, folder, template, decimals, names)
+        return _write_department_books(config, period, results, folder, decimals, deadline, names)
 
 
 def _precision(config: Config):
@@ -452,26 +462,22 @@ def _precision(config: Config):
     return precision(config.output.precision.rates, config.output.precision.amounts)
 
 
-def _write_department_books(config, period, results, folder, template, decimals, names) -> list[Path]:
+def _write_department_books(config, period, results, folder, decimals, deadline, names) -> list[Path]:
     from .metrics.summary import for_department
-    from .render.excel import write_workbook
+    from .render.report import Voice
+    from .render.supervision import write_supervision
 
+    # The voice of the whole report, so each sentence reads exactly as it does in the 通报.
+    voice = Voice.of(results, config.lights.near, config.lights.severe, decimals, config.lights)
     written = []
     for name in names:
         mine = for_department(results, name)
         if not mine.indicators and not any(ledger.projects for ledger in mine.ledgers):
             continue
         path = path_in(folder, department_workbook_name(config, period, name))
-        write_workbook(
-            mine,
-            path,
-            template,
-            near=config.lights.near,
-            severe=config.lights.severe,
-            indicator_decimals=decimals,
-            filter_text=f"筛选条件：责任单位={name}",
+        written.append(
+            write_supervision(mine, name, path, voice=voice, deadline=deadline, rules=config.escalation)
         )
-        written.append(path)
     return written
 
 

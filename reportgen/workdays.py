@@ -49,3 +49,14 @@ class WorkCalendar:
         if not working or abs(n) > len(working) or n == 0:
             raise ReportgenError(f"{year}年{month}月只有 {len(working)} 个工作日，没有第 {n} 个")
         return working[n - 1] if n > 0 else working[n]
+
+    def after(self, day: date, n: int) -> date:
+        """The n-th working day after `day` (`day` itself not counted): a reply deadline."""
+        from datetime import timedelta
+
+        if n < 1:
+            raise ReportgenError(f"工作日数应至少为 1，而不是 {n}")
+        while n:
+            day += timedelta(days=1)
+            n -= self.is_workday(day)
+        return day

@@ -603,8 +603,9 @@ class ExcelOutput(Strict):
     enabled: bool = True
     name: str = "{zone}{year}年{span}重点指标完成情况.xlsx"
     template: Path | None = None
-    per_department: bool = True
-    department_name: str = "{zone}{year}年{span}督办清单（{department}）.xlsx"
+    per_department: bool = True  # each department's 督办单 (render/supervision.py)
+    department_name: str = "{zone}{year}年{span}督办单（{department}）.xlsx"
+    reply_workdays: int = Field(5, ge=1, le=30)  # 督办单 back within this many working days of the 成文日期
 
     _name = field_validator("name")(_file_pattern(PERIOD_FIELDS))
     _department_name = field_validator("department_name")(_file_pattern(DEPARTMENT_FIELDS))

@@ -1,4 +1,4 @@
-"""Delivery: the period's reports to the leadership list and each department's 督办清单 to that department.
+"""Delivery: the period's reports to the leadership list and each department's 督办单 to that department.
 
 Every message is one address; every attempt is recorded in the history store, and a (period, kind,
 address) already delivered is never sent again, so `reportgen send` only re-sends what failed.
@@ -39,7 +39,7 @@ def _quiet(_: str) -> None:
 
 
 def period_messages(config, period: Period, folder: Path) -> list[Outgoing]:
-    """The report for the leadership list and one 督办清单 per department with an e-mail address."""
+    """The report for the leadership list and one 督办单 per department with an e-mail address."""
     from ..metrics.results import results_from_plain
     from ..render.numbers import precision, span
 
@@ -90,6 +90,7 @@ def _messages(config, period: Period, folder: Path, results, subject: str) -> li
         messages += [Outgoing("report", to, subject, text, html, attachments) for to in mail.leaders]
     if mail.departments:
         ranked = sum(1 for d in results.departments if d.rank is not None)
+        deadline = _reply_deadline(folder)
         for dept in config.departments:
             if isinstance(dept, str) or not dept.email:
                 continue
@@ -98,13 +99,25 @@ def _messages(config, period: Period, folder: Path, results, subject: str) -> li
             if not mine.indicators and not any(lg.projects for lg in mine.ledgers):
                 continue
             text, html = department_body(
-                mine, dept.name, [book.name], mail.sender_name, ranked, near, severe, decimals
+                mine, dept.name, [book.name], mail.sender_name, ranked, near, severe, decimals, deadline
             )
             messages += [
-                Outgoing("department", to, f"{subject}（{dept.name}督办清单）", text, html, [book], dept.name)
+                Outgoing("department", to, f"{subject}（{dept.name}督办单）", text, html, [book], dept.name)
                 for to in dept.email
             ]
     return messages
+
+
+def _reply_deadline(folder: Path):
+    """The 督办单 reply date the run wrote into its manifest.json (None for a folder from an older version)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(
+            json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reply_deadline"]
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def send_period(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 
 from ..config.model import Lights
@@ -48,7 +49,7 @@ DEPARTMENT_TEXT = """\
 {% endif %}{% if missing %}
 本期缺报：{{ missing|join('、') }}，相关指标按未报送处理，请尽快报送。
 {% endif %}
-附件为贵单位{{ span }}督办清单（{{ attachments|join('、') }}），如有出入请及时与我们联系。
+附件为贵单位{{ span }}督办单（{{ attachments|join('、') }}）。{% if actions %}请对其中{{ actions }}项需督办事项逐项填写整改措施、责任人、完成时限和反馈情况，{% else %}本期无需督办事项，请核对后{% endif %}{% if deadline %}于{{ deadline|date_text }}前{% else %}尽快{% endif %}报回；数据如有出入请一并说明。
 
 {{ sender_name }}
 """
@@ -159,8 +160,12 @@ def department_body(
     near=2.0,
     severe=10.0,
     decimals: dict[str, int] | None = None,
+    deadline: date | None = None,
 ) -> tuple[str, str]:
-    """`mine` is the department's share of the results (metrics.summary.for_department)."""
+    """`mine` is the department's share of the results (metrics.summary.for_department); `deadline` is when
+    the filled-in 督办单 is due back (None: 尽快)."""
+    from .supervision import supervision_items
+
     voice = Voice.of(mine, near, severe, decimals)
     row = mine.departments[0] if mine.departments else None
     red_lines = [
@@ -187,6 +192,8 @@ def department_body(
         projects="；".join(_projects_words(ledger) for ledger in mine.ledgers if ledger.projects),
         missing=list(mine.missing),
         attachments=attachments,
+        actions=len(supervision_items(mine, voice)[0]),
+        deadline=deadline,
         sender_name=sender_name,
     )
 
