@@ -268,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "send",
         help="发送某一期的报告邮件（只发此前未成功的）",
-        description="把已生成的报告发给 mail.leaders，把各单位督办清单发给各单位邮箱；已送达的不重发。",
+        description="把已生成的报告发给 mail.leaders，把各单位督办单发给各单位邮箱；已送达的不重发。",
     )
     p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
     p.add_argument("--period", "-p", required=True, help="期间，格式 YYYY-MM")

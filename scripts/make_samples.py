@@ -1107,7 +1107,7 @@ data:
   period_dir: "{year}-{month:02d}"  # 每月一个子目录（如 2024-06），只能使用 {year} 和 {month}
 
 # 责任单位：name 为报告中使用的规范名称；aliases 为报表中可能出现的其他写法（台账“责任单位”列常写全称）；
-# email 为接收本单位督办清单的邮箱，可写多个。也可以只写名称，如 - 经发局
+# email 为接收本单位督办单的邮箱，可写多个。也可以只写名称，如 - 经发局
 departments:
   - name: 经发局
     aliases: [经济发展局, 经济发展和统计局]
@@ -1578,7 +1578,7 @@ mail:
   sender_name: 示范经开区经济发展局
   leaders: [zhuren@example.gov.cn]   # 收 Word 报告和全区汇总表
   admin: [it@example.gov.cn]         # 定时运行失败时收告警
-  departments: true               # 各单位收本单位督办清单（departments 中的 email）
+  departments: true               # 各单位收本单位督办单（departments 中的 email）
   retries: 3                      # 临时失败重试次数，间隔 30、60、120 秒
   backoff_seconds: 30
 """

@@ -121,13 +121,13 @@ def test_reports_reach_leaders_and_each_department_its_own_list(zone, tls):
     assert "完成固定资产投资112.40亿元，同比增长13.1%" in plain and "完成固定资产投资112.40亿元" in html
 
     dept = got["zhaoshang@example.com"]
-    assert dept["Subject"] == f"{SUBJECT}（招商局督办清单）"
+    assert dept["Subject"] == f"{SUBJECT}（招商局督办单）"
     ((name, data),) = attachments(dept).items()
-    assert name == "示范经济技术开发区2024年1-6月督办清单（招商局）.xlsx"
-    ws = openpyxl.load_workbook(io.BytesIO(data))["指标完成情况"]
-    assert "筛选条件：责任单位=招商局" in ws["A2"].value
-    names = [row[2] for row in ws.iter_rows(min_row=4, values_only=True) if row[2]]
-    assert names == ["实到外资", "实际到位内资", "外贸进出口总额", "签约亿元以上项目"]
+    assert name == "示范经济技术开发区2024年1-6月督办单（招商局）.xlsx"
+    ws = openpyxl.load_workbook(io.BytesIO(data))["督办单"]
+    assert ws["A1"].value == "示范经济技术开发区2024年1-6月重点指标督办单（招商局）"
+    names = {row[1] for row in ws.iter_rows(min_row=4, values_only=True) if row[1]}
+    assert names >= {"实到外资", "实际到位内资", "外贸进出口总额", "签约亿元以上项目"}
     body = dept.get_body(("plain",)).get_content()
     assert body.startswith("招商局：") and "实到外资3620万美元" in body
 
@@ -260,8 +260,8 @@ def test_dry_run_writes_eml_and_sends_nothing(zone, tls, generated, capsys):
     files = sorted(outbox.glob("*.eml"))
     assert len(files) >= 8
     msg = message_from_bytes(next(f for f in files if "招商局" in f.name).read_bytes(), policy=default)
-    assert msg["Subject"] == f"{SUBJECT}（招商局督办清单）"
-    assert list(attachments(msg)) == ["示范经济技术开发区2024年1-6月督办清单（招商局）.xlsx"]
+    assert msg["Subject"] == f"{SUBJECT}（招商局督办单）"
+    assert list(attachments(msg)) == ["示范经济技术开发区2024年1-6月督办单（招商局）.xlsx"]
     history = History.for_config(load_config(path))
     assert not history.delivered(str(JUNE), "department", "zhaoshang@example.com")
 
