@@ -836,7 +836,7 @@ class Config(Strict):
             safe = safe_name(name)
             if safe in seen and seen[safe] != name:
                 raise ValueError(
-                    f"责任单位“{seen[safe]}”与“{name}”在文件名中都写作“{safe}”，督办清单会互相覆盖"
+                    f"责任单位“{seen[safe]}”与“{name}”在文件名中都写作“{safe}”，督办单会互相覆盖"
                 )
             seen[safe] = name
         return v
