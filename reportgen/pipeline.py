@@ -191,6 +191,7 @@ def _run(
             if config.output.excel.enabled:  # written while the charts are drawn in worker processes
                 files += _workbooks(config, period, results, staging, decimals, timings, progress, deadline)
             charts: dict[str, Path] = {}
+            titles = pending.titles if pending is not None else {}
             if pending is not None:
                 with _timed(timings, "charts"):
                     charts = pending.result()
@@ -208,7 +209,7 @@ def _run(
 
                 context = _report_context(config, period, results, notes, stamp, issued)
                 template = config.resolve(word.template) if word.template else None
-                files.append(write_report(context, path_in(staging, name), template, charts))
+                files.append(write_report(context, path_in(staging, name), template, charts, titles))
             if want_pdf:
                 from .render.pdf import convert_to_pdf
 

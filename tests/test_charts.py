@@ -107,3 +107,58 @@ def test_trend_uses_configured_plan_and_skips_rates(demo_results):
     assert trend.data["series"][0]["plan"] == plan
     # the 力争 line follows the plan's shape: December plan 120 of target 200 → 60% of 力争 220
     assert trend.data["series"][0]["stretch_plan"][-1] == pytest.approx(132)
+
+
+def _bars(fig):
+    from matplotlib.patches import Rectangle
+
+    return [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+
+
+@pytest.fixture
+def cjk_font():
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context({"font.family": [resolve_font().family]}):
+        yield
+
+
+def test_lights_hatched_for_black_and_white_print_and_explained_in_the_legend(cjk_font):
+    import io
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image
+
+    from reportgen.charts.figures import draw_completion, draw_departments, draw_projects
+
+    fig = draw_completion("", ["甲", "乙", "丙"], [0.6, 0.45, 0.3], ["green", "yellow", "red"], 0.5)
+    bars = _bars(fig)
+    assert [b.get_hatch() or "" for b in bars] == ["", "//", "xx"]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[:3] == ["绿灯", "黄灯", "红灯"]
+    assert not fig.axes[0].get_title()  # the Word caption is the title
+    # In grayscale each light still looks different: flat, hatched, cross-hatched (mean and spread of pixels).
+    raw = io.BytesIO()
+    fig.savefig(raw, dpi=fig.dpi)  # pixels where get_window_extent says
+    fig.canvas.draw()
+    height = fig.canvas.get_width_height()[1]
+    with Image.open(raw) as im:
+        gray = np.asarray(im.convert("L"), dtype=float)
+    looks = []
+    for bar in bars:
+        x0, y0, x1, y1 = bar.get_window_extent().extents
+        cut = gray[int(height - y1) + 2 : int(height - y0) - 2, int(x0) + 2 : int(x1) - 2]
+        looks.append((cut.mean(), cut.std()))
+    plt.close(fig)
+    assert looks[0][1] < 5 < looks[1][1] and looks[2][1] > 5  # green flat, yellow and red patterned
+    assert abs(looks[1][0] - looks[2][0]) > 20  # yellow and red apart in brightness too
+
+    fig = draw_departments("", ["甲", "乙"], ["1", "2"], [2.0, -1.0], "gap", 0.5)
+    assert [b.get_hatch() or "" for b in _bars(fig)] == ["", "//"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["达到序时进度", "低于序时进度"]
+    plt.close(fig)
+    fig = draw_projects("", ["产业"], [3], [2], [1])
+    assert [b.get_hatch() or "" for b in _bars(fig)] == ["", "xx", ".."]
+    assert any(t.get_text() == "2" for t in fig.axes[0].texts)  # value labels stay
+    plt.close(fig)

@@ -233,6 +233,35 @@ def test_charts_embedded_at_page_width_and_written_to_charts_folder(june):
         assert round(im.info["dpi"][0]) == 200 and im.width >= 1200
 
 
+def test_charts_captioned_below_and_numbered_in_order(june):
+    doc = Document(str(june.report))
+    body = doc.paragraphs
+    captions = [p.text for p in body if p.style.name == "图题"]
+    assert captions == [
+        "图1　1-6月主要指标完成率与各自序时进度",
+        "图2　重点指标逐月累计完成情况",
+        "图3　重点项目开工情况（按类别，120个项目）",
+        "图4　1-6月各责任单位排名（按进度类指标与各自序时进度的平均差距）",
+    ]
+    for i, p in enumerate(body):  # each caption right below its chart, which keeps with it
+        if p.style.name == "图题":
+            assert body[i - 1]._p.xpath(".//pic:pic") and body[i - 1].style.paragraph_format.keep_with_next
+
+
+def test_figure_numbers_skip_charts_not_drawn_or_switched_off(demo):
+    from reportgen.render.word import add_numbering
+
+    context = _context_for(demo, 6)
+    numbered = add_numbering(context, {"completion": "甲", "projects": "乙", "departments": "丙"})
+    assert numbered["figures"] == {"completion": 1, "projects": 2, "departments": 3}  # no trend: no number
+    assert numbered["ledgers"][0]["figure"] == 2 and numbered["ledgers"][0]["caption"] == "乙"
+    show = {**context["show"], "indicators": False}
+    assert add_numbering({**context, "show": show}, {"completion": "甲", "departments": "丙"})["figures"] == {
+        "departments": 1
+    }
+    assert add_numbering(context)["figures"] == {}
+
+
 def test_no_template_tags_left_and_package_is_clean(june):
     with zipfile.ZipFile(june.report) as z:
         assert z.testzip() is None
@@ -317,6 +346,7 @@ def test_sections_can_be_switched_off_and_renumber(demo, tmp_path):
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings == ["一、主要指标完成情况", "二、各责任单位完成情况", "三、存在问题及下步建议"]
     assert not doc.inline_shapes
+    assert not [p.text for p in doc.paragraphs if p.style.name == "图题" or p.text.startswith("图")]
     assert not any(t.rows[0].cells[0].text == "类别" for t in doc.tables)
 
 

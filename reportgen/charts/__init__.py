@@ -15,8 +15,9 @@ __all__ = ["ChartSpec", "chart_specs", "draw_charts", "resolve_font", "start_cha
 class PendingCharts:
     """Charts being drawn in worker processes while the caller writes other files."""
 
-    def __init__(self, futures: dict, pool, done: dict | None = None):
+    def __init__(self, futures: dict, pool, done: dict | None = None, titles: dict[str, str] | None = None):
         self._futures, self._pool, self._done = futures, pool, done or {}
+        self.titles = titles or {}  # chart name -> title, for the Word caption (the PNG carries none)
 
     def result(self) -> dict[str, Path]:
         try:
@@ -39,19 +40,20 @@ def start_charts(
 
     if not specs:
         return PendingCharts({}, None)
+    titles = {s.name: s.title for s in specs}
     chosen = resolve_font(font)
     folder.mkdir(parents=True, exist_ok=True)
     args = (folder, chosen.family, chosen.path, chosen.charmap, dpi)
     workers = min(len(specs), workers if workers is not None else (os.cpu_count() or 1))
     if workers <= 1:
-        return PendingCharts({}, None, {s.name: draw(s, *args) for s in specs})
+        return PendingCharts({}, None, {s.name: draw(s, *args) for s in specs}, titles)
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(workers)
     # Largest first, so the long completion chart does not start last.
     ordered = sorted(specs, key=lambda s: -len(s.data.get("names", s.data.get("series", []))))
     futures = {s.name: pool.submit(draw, s, *args) for s in ordered}
-    return PendingCharts({s.name: futures[s.name] for s in specs}, pool)
+    return PendingCharts({s.name: futures[s.name] for s in specs}, pool, titles=titles)
 
 
 def draw_charts(

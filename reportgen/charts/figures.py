@@ -14,6 +14,10 @@ from ..render.numbers import number  # the report's half-up rounding: 16.235 is 
 
 PAGE_WIDTH_IN = 6.1  # A4 minus GB/T 9704 margins (156 mm)
 LIGHT_COLORS = {"green": "#3A9D5D", "yellow": "#E6A817", "red": "#D64541", "none": "#B0B0B0"}
+# Printed in black and white, a light must still show: plain, hatched "//" or cross-hatched "xx" (未报送 dotted).
+LIGHT_HATCHES = {"green": "", "yellow": "//", "red": "xx", "none": ".."}
+LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "none": "未报送"}
+HATCH_COLOR = "white"
 PLAN_COLOR = "#1F4E79"
 MAX_BARS = 40
 
@@ -53,7 +57,7 @@ def draw(
         "svg.fonttype": "none",
     }
     with plt.rc_context(style):
-        fig = DRAWERS[spec.kind](spec.title, **spec.data)
+        fig = DRAWERS[spec.kind]("", **spec.data)  # the Word caption carries spec.title (图N　…)
         try:
             labels = "".join(t.get_text() for t in fig.findobj(Text))
             missing = "".join(sorted({c for c in labels if not c.isspace() and ord(c) not in charmap}))
@@ -81,6 +85,29 @@ def _label_inches(labels, size: float = 8) -> float:
     return widest * size / 72
 
 
+def _fill(bars, lights: list[str]) -> None:
+    """Colour and hatch each bar by its light, so the status survives a grayscale printer."""
+    for bar, light in zip(bars, lights):
+        key = light if light in LIGHT_COLORS else "none"
+        bar.set_facecolor(LIGHT_COLORS[key])
+        bar.set_hatch(LIGHT_HATCHES[key])
+        bar.set_hatchcolor(HATCH_COLOR)
+        bar.set_linewidth(0)
+
+
+def _light_handles(lights: list[str], labels: dict[str, str] = LIGHT_LABELS) -> list:
+    """Legend swatches for the lights present, in green, yellow, red, none order."""
+    from matplotlib.patches import Patch
+
+    return [
+        Patch(
+            facecolor=LIGHT_COLORS[k], hatch=LIGHT_HATCHES[k], hatchcolor=HATCH_COLOR, linewidth=0, label=text
+        )
+        for k, text in labels.items()
+        if k in lights
+    ]
+
+
 def _margins(fig, left: float, bottom: float, top: float = 0.4, right: float = 0.15) -> None:
     """Fixed margins in inches (constrained layout costs an extra drawing pass per chart)."""
     w, h = fig.get_size_inches()
@@ -103,7 +130,8 @@ def draw_completion(
     y = list(range(len(names)))[::-1]
     values = [r * 100 for r in rates]
     marks = [b * 100 for b in (benchmarks or [time_progress] * len(names))]
-    ax.barh(y, values, color=[LIGHT_COLORS.get(light, LIGHT_COLORS["none"]) for light in lights], height=0.65)
+    _fill(ax.barh(y, values, height=0.65), lights)
+    handles = _light_handles(lights)
     if all(abs(m - time_progress * 100) < 1e-9 for m in marks):
         ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
         ax.text(
@@ -116,25 +144,30 @@ def draw_completion(
             fontsize=8,
         )
     else:
-        ax.scatter(
-            marks,
-            y,
-            marker="|",
-            s=260,
-            linewidths=2,
-            color=PLAN_COLOR,
-            zorder=3,
-            label="各指标自己的序时进度（按月、按天或按计划）",
+        handles.append(
+            ax.scatter(
+                marks,
+                y,
+                marker="|",
+                s=260,
+                linewidths=2,
+                color=PLAN_COLOR,
+                zorder=3,
+                label="各指标自己的序时进度（按月、按天或按计划）",
+            )
         )
-        fig.legend(loc="lower center", fontsize=7.5, frameon=False, handlelength=1)
+    fig.legend(
+        handles=handles, loc="lower center", ncols=len(handles), fontsize=7.5, frameon=False, handlelength=1.6
+    )
     for yi, v, m in zip(y, values, marks):
         ax.text(max(v, m) + 1.5, yi, f"{number(v, digits)}%", va="center", fontsize=7.5)
     ax.set_yticks(y, names, fontsize=8)
     ax.set_xlim(0, max([time_progress * 100, *values, *marks]) * 1.15 + 5)
     ax.set_xlabel("完成年度目标（%）")
-    ax.set_title(title, fontsize=10.5, pad=14)
+    if title:
+        ax.set_title(title, fontsize=10.5, pad=14)
     ax.set_ylim(-0.6, len(names) - 0.1)
-    _margins(fig, _label_inches(names) + 0.2, 0.75, 0.45)
+    _margins(fig, _label_inches(names) + 0.2, 0.75, 0.45 if title else 0.3)
     return fig
 
 
@@ -177,8 +210,9 @@ def draw_trend(title: str, series: list[dict], month: int):
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncols=len(labels), fontsize=8, frameon=False)
-    fig.suptitle(title, fontsize=10.5, y=1 - 0.12 / fig.get_size_inches()[1])
-    _margins(fig, 0.5, 0.65, 0.55)
+    if title:
+        fig.suptitle(title, fontsize=10.5, y=1 - 0.12 / fig.get_size_inches()[1])
+    _margins(fig, 0.5, 0.65, 0.55 if title else 0.3)
     fig.subplots_adjust(hspace=0.45, wspace=0.22)
     return fig
 
@@ -197,9 +231,10 @@ def draw_departments(
     fig, ax = _figure(max(2.0, 0.8 + 0.3 * len(names)))
     y = list(range(len(names)))[::-1]
     labels = [f"{r}. {n}" if r else n for r, n in zip(ranks, names)]
+    ahead = {"green": "达到序时进度", "yellow": "低于序时进度"}
     if basis == "gap":
-        colors = [LIGHT_COLORS["green"] if v >= 0 else LIGHT_COLORS["yellow"] for v in scores]
-        ax.barh(y, scores, color=colors, height=0.6)
+        lights = ["green" if v >= 0 else "yellow" for v in scores]
+        _fill(ax.barh(y, scores, height=0.6), lights)
         ax.axvline(0, color=PLAN_COLOR, linewidth=1.0)
         span = max([abs(v) for v in scores] + [1.0])
         for yi, v in zip(y, scores):
@@ -215,18 +250,21 @@ def draw_departments(
         ax.set_xlabel("与序时进度的平均差距（百分点），0 即达到序时进度")
     else:
         values = [v for v in scores]
-        colors = [
-            LIGHT_COLORS["green"] if v >= time_progress * 100 else LIGHT_COLORS["yellow"] for v in values
-        ]
-        ax.barh(y, values, color=colors, height=0.6)
+        lights = ["green" if v >= time_progress * 100 else "yellow" for v in values]
+        _fill(ax.barh(y, values, height=0.6), lights)
         ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
         for yi, v in zip(y, values):
             ax.text(v + 1, yi, f"{number(v, digits)}%", va="center", fontsize=7.5)
         ax.set_xlim(0, max([time_progress * 100, *values]) * 1.15 + 5)
         ax.set_xlabel(f"平均完成率（%），虚线为序时进度{number(time_progress * 100, digits)}%")
     ax.set_yticks(y, labels, fontsize=8)
-    ax.set_title(title, fontsize=10.5)
-    _margins(fig, _label_inches(labels) + 0.2, 0.5)
+    handles = _light_handles(lights, ahead)
+    fig.legend(
+        handles=handles, loc="lower center", ncols=len(handles), fontsize=7.5, frameon=False, handlelength=1.6
+    )
+    if title:
+        ax.set_title(title, fontsize=10.5)
+    _margins(fig, _label_inches(labels) + 0.2, 0.75, 0.4 if title else 0.2)
     return fig
 
 
@@ -242,21 +280,28 @@ def draw_projects(
     fig, ax = _figure(max(2.0, 0.9 + 0.35 * len(categories)))
     y = list(range(len(categories)))[::-1]
     left = [0] * len(categories)
-    for values, label, color in zip(
-        (started, overdue, waiting),
-        labels,
-        (LIGHT_COLORS["green"], LIGHT_COLORS["red"], LIGHT_COLORS["none"]),
-    ):
-        ax.barh(y, values, left=left, color=color, height=0.6, label=label)
+    for values, label, light in zip((started, overdue, waiting), labels, ("green", "red", "none")):
+        bars = ax.barh(y, values, left=left, height=0.6, label=label)
+        _fill(bars, [light] * len(values))
         for yi, lft, v in zip(y, left, values):
-            if v:
-                ax.text(lft + v / 2, yi, str(v), ha="center", va="center", fontsize=7.5, color="white")
+            if v:  # on a small patch of plain colour, so the hatch does not cross the digits
+                ax.text(
+                    lft + v / 2,
+                    yi,
+                    str(v),
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color="white",
+                    bbox=dict(boxstyle="square,pad=0.15", facecolor=LIGHT_COLORS[light], linewidth=0),
+                )
         left = [a + b for a, b in zip(left, values)]
     ax.set_yticks(y, categories, fontsize=8)
     ax.set_xlabel("项目数（个）")
     fig.legend(loc="lower center", ncols=3, fontsize=8, frameon=False)
-    ax.set_title(title, fontsize=10.5)
-    _margins(fig, _label_inches(categories) + 0.2, 0.8)
+    if title:
+        ax.set_title(title, fontsize=10.5)
+    _margins(fig, _label_inches(categories) + 0.2, 0.8, 0.4 if title else 0.2)
     return fig
 
 

@@ -24,7 +24,8 @@ def chart_specs(
     specs: list[ChartSpec] = []
 
     rated = [r for r in results.indicators if kind_of(r.kind).prorated and r.completion is not None]
-    title = f"{span}主要指标完成率与序时进度"
+    own = any(r.time_progress is not None and abs(r.time_progress - tp) > 1e-9 for r in rated)
+    title = f"{span}主要指标完成率与{'各自' if own else ''}序时进度"
     if len(rated) > MAX_BARS:
         rated = sorted(rated, key=lambda r: r.gap if r.gap is not None else 0)[:MAX_BARS]
         title += f"（落后最多的{MAX_BARS}项）"

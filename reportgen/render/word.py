@@ -65,9 +65,13 @@ def _template(template: Path | None):
     return tpl, template.name
 
 
-def add_numbering(context: dict) -> dict:
-    """Section numerals (一、二、…) and table numbers that follow the sections switched on."""
+def add_numbering(context: dict, captions: dict[str, str] | None = None) -> dict:
+    """Section numerals (一、二、…), and table and figure numbers that follow the sections switched on.
+
+    `captions` maps each chart drawn to its title; figures are numbered in the stock template's order of
+    appearance, and a chart not drawn (or in a section switched off) takes no number."""
     show = context["show"]
+    captions = captions or {}
     headings, n = {}, 0
     for key, title in HEADINGS.items():
         active = show[key] and (key != "projects" or context["ledgers"])
@@ -89,13 +93,31 @@ def add_numbering(context: dict) -> dict:
     if show["departments"]:
         t += 1
         tables["departments"] = t
-    return {**context, "headings": headings, "tables": tables}
+    order = (["completion", "trend"] if show["indicators"] else []) + [
+        ledger_chart(i) for i in range(len(context["ledgers"])) if show["projects"]
+    ]
+    order += ["departments"] if show["departments"] else []
+    figures = {key: n for n, key in enumerate((k for k in order if k in captions), start=1)}
+    for i, lg in enumerate(context["ledgers"]):
+        lg["figure"] = figures.get(ledger_chart(i))
+        lg["caption"] = captions.get(ledger_chart(i), "")
+    return {**context, "headings": headings, "tables": tables, "figures": figures, "captions": captions}
+
+
+def ledger_chart(index: int) -> str:
+    """The chart name of the index-th ledger's 开工情况 chart (charts/specs.py names them so)."""
+    return "projects" if index == 0 else f"projects_{index + 1}"
 
 
 def write_report(
-    context: dict, path: Path, template: Path | None = None, charts: dict[str, Path] | None = None
+    context: dict,
+    path: Path,
+    template: Path | None = None,
+    charts: dict[str, Path] | None = None,
+    titles: dict[str, str] | None = None,
 ) -> Path:
-    """Render the template with `context` (+ chart images) to `path`; template mistakes raise TemplateError."""
+    """Render the template with `context` (+ chart images, captioned 图N　<title> from `titles`) to `path`;
+    template mistakes raise TemplateError."""
     from docx.shared import Mm
     from docxtpl import InlineImage
     from jinja2 import TemplateSyntaxError, UndefinedError
@@ -113,9 +135,9 @@ def write_report(
 
     images = {key: chart(key) for key in ("completion", "trend", "departments", "projects")}
     images.update({key: chart(key) for key in charts})
-    context = add_numbering(context)
+    context = add_numbering(context, {key: (titles or {}).get(key, "") for key in charts})
     for i, lg in enumerate(context["ledgers"]):
-        lg["chart"] = images.get("projects" if i == 0 else f"projects_{i + 1}", "")
+        lg["chart"] = images.get(ledger_chart(i), "")
     env = _environment()
     env.globals["chart"] = chart
     try:

@@ -29,6 +29,8 @@ CONTEXT_NAMES = {
     "results",
     "headings",
     "tables",
+    "figures",
+    "captions",
     "charts",
     "chart",
     "red_lines",

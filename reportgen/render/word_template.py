@@ -354,6 +354,9 @@ def build_document():
     _style(doc, "图表标题", "黑体", "四号", align=WD_ALIGN_PARAGRAPH.CENTER, line=None, before=6, after=6)
     doc.styles["图表标题"].paragraph_format.keep_with_next = True
     _style(doc, "图片", "仿宋_GB2312", "五号", align=WD_ALIGN_PARAGRAPH.CENTER, line=None)
+    doc.styles["图片"].paragraph_format.keep_with_next = True  # a chart never parts from its caption below
+    # Figure captions go below the chart (table captions above the table), so this one keeps with nothing.
+    _style(doc, "图题", "黑体", "四号", align=WD_ALIGN_PARAGRAPH.CENTER, line=None, before=0, after=12)
     _style(doc, "表格文字", "仿宋_GB2312", "五号", line=None)
     _style(doc, "表头", "黑体", "五号", line=None, align=WD_ALIGN_PARAGRAPH.CENTER)
     _style(doc, "模板说明", "仿宋_GB2312", "五号", line=None)
@@ -380,9 +383,11 @@ def build_document():
     _table(doc, INDICATOR_COLUMNS, "g.rows", "r", light_column="light_name", group_loop="groups")
     _para(doc, "{%p if charts.completion %}")
     _para(doc, "{{ charts.completion }}", "图片")
+    _para(doc, "图{{ figures.completion }}　{{ captions.completion }}", "图题")
     _para(doc, "{%p endif %}")
     _para(doc, "{%p if charts.trend %}")
     _para(doc, "{{ charts.trend }}", "图片")
+    _para(doc, "图{{ figures.trend }}　{{ captions.trend }}", "图题")
     _para(doc, "{%p endif %}")
     _para(doc, "{%p endif %}")
 
@@ -406,6 +411,7 @@ def build_document():
     _table(doc, GROUP_COLUMNS, "lg.departments", "c", total="lg.total")
     _para(doc, "{%p if lg.chart %}")
     _para(doc, "{{ lg.chart }}", "图片")
+    _para(doc, "图{{ lg.figure }}　{{ lg.caption }}", "图题")
     _para(doc, "{%p endif %}")
     _para(doc, "{%p if lg.overdue %}")
     _para(doc, "表{{ lg.tables.overdue }}　逾期未开工项目清单（{{ lg.overdue|length }}个）", "图表标题")
@@ -421,6 +427,7 @@ def build_document():
     _table(doc, DEPARTMENT_COLUMNS, "departments", "d")
     _para(doc, "{%p if charts.departments %}")
     _para(doc, "{{ charts.departments }}", "图片")
+    _para(doc, "图{{ figures.departments }}　{{ captions.departments }}", "图题")
     _para(doc, "{%p endif %}")
     _para(doc, "{%p endif %}")
 
