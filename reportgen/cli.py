@@ -40,10 +40,7 @@ def cmd_run(args) -> int:
         for p in result.problems:
             _say(f"  - {p}")
     results = result.results
-    if results.notices:
-        _say("读取情况：")
-        for line in results.notices:
-            _say(f"  · {line}")
+    _reading(results.notices)
     cp = results.checkpoint
     summary = (
         f"{results.year}年{period.label}：{len(results.indicators)} 项指标，绿灯 {results.count('green')}、"
@@ -198,6 +195,7 @@ def cmd_validate(args) -> int:
         print("从报表读取的目标：")
         for line in report.targets:
             print(f"  {line}")
+    _reading(report.reading)
     problems = report.problems
     for p in problems:
         print(f"错误：{p}", file=sys.stderr)
@@ -212,6 +210,14 @@ def cmd_validate(args) -> int:
         what += f"（{len(report.notices)} 处标为未填报，运行时按未报送处理；--strict 时视为错误）"
     print(f"配置有效：{len(config.indicators)} 项指标、{len(config.ledgers)} 个台账{what}。")
     return 0
+
+
+def _reading(lines) -> None:
+    """读取情况: rows counted by kind and figures read with a note — the same lines from `run` and `validate`."""
+    if lines:
+        _say("读取情况：")
+        for line in lines:
+            _say(f"  · {line}")
 
 
 def cmd_init(args) -> int:

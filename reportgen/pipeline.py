@@ -604,6 +604,9 @@ class Validation:
         default_factory=list
     )  # "固定资产投资 确保目标 200亿元 ← 指标.xlsx › 指标 › D7"
     notices: list[str] = field(default_factory=list)
+    reading: list[str] = field(
+        default_factory=list
+    )  # how the reader accounted for rows and read values, as `run`
 
 
 def validate(config: Config, period: Period | None = None) -> list[str]:
@@ -649,7 +652,7 @@ def check(config: Config, period: Period | None = None) -> Validation:
         notices = [str(p) for p in data.problems if isinstance(p, NotReported)]
         if not problems:
             problems += check_word_render(config, period, data)
-        return Validation(problems, target_lines(config, data), notices)
+        return Validation(problems, target_lines(config, data), notices, list(data.notices))
     if not problems:
         problems += check_word_render(config, Period(config.year, 6))
     return Validation(problems)

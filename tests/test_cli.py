@@ -284,3 +284,16 @@ def test_unchanged_inputs_skip_and_any_change_or_force_regenerates(tmp_path, cap
     (folder / "results.json").unlink()  # an output deleted by hand
     assert main(["run", "-c", str(config), "-p", "2024-09"]) == 0
     assert (folder / "results.json").is_file()
+
+
+def test_validate_accounts_for_the_rows_as_run_does(tmp_path, capsys):
+    from reportgen.samples import write_sample_project
+
+    write_sample_project(tmp_path)
+    assert main(["validate", "--config", str(tmp_path / "config.yaml"), "--period", "2024-09"]) == 0
+    err = capsys.readouterr().err
+    assert "读取情况：" in err
+    assert (
+        "重点项目进度表.xlsx › 重点项目：120 个项目，3 个分类行，4 个小计/合计行，2 个表尾/说明行，0 个无法识别"
+        in err
+    )

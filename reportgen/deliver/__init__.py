@@ -7,12 +7,12 @@ address) already delivered is never sent again, so `reportgen send` only re-send
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReportgenError
+from ..filenames import safe_name
 from ..period import Period
 from .mail import Mailer, Outgoing, check_attachment, compose
 
@@ -199,7 +199,7 @@ def deliver(
         msg = compose(out, config.mail.sender, config.mail.sender_name)
         if dry_run:
             outbox.mkdir(parents=True, exist_ok=True)
-            path = outbox / f"{out.kind}-{_safe(out.department or _KIND[out.kind])}-{_safe(out.to)}.eml"
+            path = outbox / safe_name(f"{out.kind}-{out.department or _KIND[out.kind]}-{out.to}.eml")
             path.write_bytes(msg.as_bytes())
             history.record_delivery(
                 period=period,
@@ -253,10 +253,6 @@ def deliver(
 
 
 _KIND = {"report": "领导", "department": "单位", "reminder": "催报", "alert": "管理员"}
-
-
-def _safe(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text)
 
 
 def reminders(config, period: Period, missing: list[tuple[str, list[str]]], deadline: str) -> list[Outgoing]:
