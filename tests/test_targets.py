@@ -13,9 +13,10 @@ from conftest import PERIOD, config_from, data_dir, write_xlsx
 
 from reportgen.cli import main
 from reportgen.errors import Location
+from reportgen.kinds import sentence as indicator_sentence
 from reportgen.metrics import evaluate
 from reportgen.pipeline import check, run
-from reportgen.render.report import indicator_row, indicator_sentence
+from reportgen.render.report import indicator_row
 from reportgen.sources.collect import read_period
 
 FILE = "主要经济指标.xlsx"

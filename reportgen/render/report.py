@@ -78,13 +78,6 @@ def next_goal(month: int) -> str:
     return f"确保实现“{CHECKPOINTS[upcoming]}”"
 
 
-def indicator_sentence(
-    r: IndicatorResult, near: float = 2.0, severe: float = 10.0, digits: int | None = None
-) -> str:
-    """One clause about one indicator, worded by its kind's registry entry."""
-    return sentence(r, Wording(near, severe, digits))
-
-
 def indicator_row(r: IndicatorResult, near: float, severe: float, digits: int | None = None) -> dict:
     """Display text for one table row; every cell a string so templates never format numbers themselves."""
     kind = kind_of(r.kind)
