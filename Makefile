@@ -11,9 +11,10 @@ install: $(VENV)/.installed system-fonts
 system-fonts:
 	@fc-list :lang=zh 2>/dev/null | grep -q . || sh scripts/apt-install.sh fonts-noto-cjk
 
-# Tests convert the Word report to PDF (LibreOffice Writer) and PDF pages to images (poppler).
+# Tests convert the Word report to PDF (LibreOffice Writer) and PDF pages to images (poppler);
+# the console's browser tests drive Debian's Chromium (Playwright is pointed at /usr/bin/chromium).
 system-test-tools:
-	@sh scripts/apt-install.sh libreoffice-writer fonts-liberation2 poppler-utils
+	@sh scripts/apt-install.sh libreoffice-writer fonts-liberation2 poppler-utils chromium chromium-driver
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \

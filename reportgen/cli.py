@@ -220,6 +220,58 @@ def _reading(lines) -> None:
             _say(f"  · {line}")
 
 
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from .config import load_config
+    from .web.app import create_app
+
+    config = load_config(args.config)
+    app = create_app(config, Path(args.config))
+    if not app.state.console.accounts.users():
+        _say(f"提示：还没有账号，请先运行 reportgen user add 用户名 --role admin --config {args.config}")
+    print(f"控制台：http://{args.host}:{args.port}/（Ctrl+C 停止）", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=True)
+    return 0
+
+
+def _new_password(args) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("新密码：")
+    if getpass.getpass("再输入一次：") != first:
+        raise ReportgenError("两次输入的密码不一致")
+    return first
+
+
+def cmd_user(args) -> int:
+    from .config import load_config
+    from .web.accounts import Accounts
+
+    accounts = Accounts.for_config(load_config(args.config))
+    if args.action == "list":
+        for u in accounts.users():
+            print(f"{u.name}\t{u.role_name}{'（已停用）' if u.disabled else ''}")
+        return 0
+    if not args.name:
+        raise ReportgenError(f"reportgen user {args.action} 需要用户名")
+    if args.action == "add":
+        user = accounts.add(args.name, _new_password(args), args.role)
+        accounts.audit("（命令行）", "新建账号", f"{user.name}（{user.role_name}）")
+        print(f"已创建账号 {user.name}（{user.role_name}）")
+    elif args.action == "passwd":
+        accounts.set_password(args.name, _new_password(args))
+        accounts.audit("（命令行）", "修改密码", args.name)
+        print(f"已修改 {args.name} 的密码；其已登录的会话全部失效")
+    else:
+        accounts.set_disabled(args.name, args.action == "disable")
+        accounts.audit("（命令行）", "停用账号" if args.action == "disable" else "启用账号", args.name)
+        print(f"已{'停用' if args.action == 'disable' else '启用'}账号 {args.name}")
+    return 0
+
+
 def cmd_init(args) -> int:
     from .samples import write_sample_project
 
@@ -299,6 +351,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
     p.add_argument("--list", action="store_true", help="列出各任务下次运行时间后退出")
     p.set_defaults(handler=cmd_schedule)
+
+    p = sub.add_parser(
+        "serve",
+        help="启动网页控制台（月份概览、重新生成、对比、审核与发送）",
+        description="在本机启动报告控制台；默认只监听 127.0.0.1，对外提供请放在 HTTPS 反向代理之后。",
+    )
+    p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）")
+    p.add_argument("--port", type=int, default=8080, help="端口（默认 8080）")
+    p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser(
+        "user",
+        help="管理控制台账号（add / passwd / disable / enable / list）",
+        description="控制台的本地账号，密码以 argon2 散列保存在状态目录的 console.sqlite 中。",
+    )
+    p.add_argument("action", choices=["add", "passwd", "disable", "enable", "list"], help="操作")
+    p.add_argument("name", nargs="?", help="用户名")
+    p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
+    p.add_argument(
+        "--role", choices=["admin", "staff", "viewer"], default="staff", help="角色（add 时；默认 staff）"
+    )
+    p.add_argument("--password-stdin", action="store_true", help="从标准输入读一行作为密码（供脚本使用）")
+    p.set_defaults(handler=cmd_user)
 
     p = sub.add_parser(
         "init",

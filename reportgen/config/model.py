@@ -792,6 +792,18 @@ class MailConfig(Strict):
         return self.port or {"ssl": 465, "starttls": 587, "none": 25}[self.security]
 
 
+class WebConfig(Strict):
+    """`reportgen serve`: the report office's console (reportgen/web/)."""
+
+    secure_cookies: bool = (
+        False  # true behind an HTTPS reverse proxy: the browser sends the session over HTTPS only
+    )
+    session_hours: float = Field(8, gt=0, le=24 * 30)  # a login lasts this long (a working day by default)
+    approval_required: bool = True  # the console sends only outputs approved by hash; off: send as they are
+    login_attempts: int = Field(5, ge=1, le=100)  # wrong passwords in a row before the account waits
+    lockout_minutes: float = Field(15, gt=0)  # how long it waits
+
+
 class OutputConfig(Strict):
     dir: Path = Path("output")
     precision: Precision = Precision()
@@ -816,6 +828,7 @@ class Config(Strict):
     output: OutputConfig = OutputConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     mail: MailConfig | None = None
+    web: WebConfig = WebConfig()
     base_dir: Path = Field(Path("."), exclude=True)
     _department_index: dict[str, str] | None = PrivateAttr(default=None)
 
