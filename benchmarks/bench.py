@@ -170,6 +170,11 @@ def main() -> None:
         rows.append(measure(size, args.repeat))
     print("… hostile inputs", file=sys.stderr, flush=True)
     refusals = hostile()
+    print("… console", file=sys.stderr, flush=True)
+    from .console import line as console_line
+    from .console import measure as console_measure
+
+    console = console_measure()
     report = {
         "machine": {
             "python": platform.python_version(),
@@ -180,6 +185,7 @@ def main() -> None:
         "startup": startup,
         "sizes": rows,
         "hostile": refusals,
+        "console": console,
     }
     growth = {}
     by = {r["size"]: r for r in rows}
@@ -195,6 +201,7 @@ def main() -> None:
     )
     print(table(rows, startup))
     print(hostile_table(refusals))
+    print(console_line(console))
     print(f"已写出 {ROOT / 'output' / 'bench.json'}")
     shutil.rmtree(WORK / "out", ignore_errors=True)
 

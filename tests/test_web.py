@@ -242,6 +242,22 @@ def test_preview_shows_text_and_tables(zone):
     assert any(b.kind == "table" and len(b.rows) > 3 for b in blocks)
 
 
+def test_preview_as_html_and_as_pdf(console):
+    from reportgen.render.pdf import find_soffice
+
+    client = _client(*console)
+    login(client, "reader")
+    page = client.get("/period/2024-06/preview?as=html")
+    assert "content-security-policy" in page.headers and "<table>" in page.text and "一、" in page.text
+    if find_soffice() is None:
+        pytest.skip("LibreOffice 未安装：只有文字与表格预览")
+    assert "/period/2024-06/preview.pdf" in client.get("/period/2024-06/preview").text
+    pdf = client.get("/period/2024-06/preview.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-disposition"].startswith("inline; ")
+    assert "content-security-policy" not in pdf.headers
+
+
 # ---------------------------------------------------------------- diff and regenerate
 def test_compare_reports_changed_figures_lights_and_ranks():
     old = {

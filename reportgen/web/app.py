@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -70,6 +71,8 @@ class Console:
         )
         self.env.filters["size"] = _size
         self.env.filters["signed"] = _signed
+        self.env.filters["figure"] = _figure
+        self.env.filters["local"] = lambda moment: moment.astimezone(self.state.tz).strftime("%Y-%m-%d %H:%M")
 
     # ---------------------------------------------------------------- sessions
     def session(self, request: Request) -> dict:
@@ -157,6 +160,15 @@ def _signed(value: float | None, digits: int = 2) -> str:
     if value is None:
         return "—"
     return f"{value:+.{digits}f}"
+
+
+def _figure(value: float | None, other: float | None = None) -> str:
+    """A figure beside the one it is compared with: whole numbers when both are whole (counts), else two
+    decimals for both."""
+    if value is None:
+        return "—"
+    whole = float(value).is_integer() and (other is None or float(other).is_integer())
+    return f"{value:.0f}" if whole else f"{value:.2f}"
 
 
 def _period(text: str) -> Period:
@@ -258,17 +270,29 @@ def create_app(config, config_path: Path, *, now=None) -> Starlette:
             console.audit(request, user.name, "下载", f"{period}/{request.path_params['path']}")
         return FileResponse(path, headers={"Content-Disposition": content_disposition(path.name, inline)})
 
+    def _word(period: str):
+        files = console.state.outputs(period)
+        docx = next((f for f in files if f.kind == "Word 通报"), None)
+        if docx is None:
+            raise HTTPException(404, "本期还没有 Word 通报")
+        return docx, next((f for f in files if f.kind == "PDF"), None)
+
     async def preview(request: Request):
+        """The run's PDF when it made one; else a PDF made here by LibreOffice; else text and tables."""
+        from ..render.pdf import find_soffice
         from .preview import docx_blocks
 
         user = console.require(request)
         period = str(_period(request.path_params["period"]))
-        files = console.state.outputs(period)
-        docx = next((f for f in files if f.kind == "Word 通报"), None)
-        pdf = next((f for f in files if f.kind == "PDF"), None)
-        if docx is None:
-            raise HTTPException(404, "本期还没有 Word 通报")
-        blocks = [] if pdf else docx_blocks(console.state.output_path(period, docx.path))
+        docx, pdf = _word(period)
+        pdf_url = f"/period/{period}/files/{quote(pdf.path)}?inline=1" if pdf else ""
+        if not pdf and find_soffice() is not None and request.query_params.get("as") != "html":
+            pdf_url = f"/period/{period}/preview.pdf"
+        blocks = (
+            []
+            if pdf_url
+            else await run_in_threadpool(docx_blocks, console.state.output_path(period, docx.path))
+        )
         return console.render(
             request,
             "preview.html",
@@ -277,7 +301,29 @@ def create_app(config, config_path: Path, *, now=None) -> Starlette:
             period=period,
             docx=docx,
             pdf=pdf,
+            pdf_url=pdf_url,
             blocks=blocks,
+        )
+
+    async def preview_pdf(request: Request):
+        from ..history import state_folder
+        from .preview import pdf_for
+
+        console.require(request)
+        period = str(_period(request.path_params["period"]))
+        docx, _ = _word(period)
+        cache = state_folder(console.config) / "preview" / period
+        try:
+            made = await run_in_threadpool(pdf_for, console.state.output_path(period, docx.path), cache)
+        except ReportgenError as e:
+            raise HTTPException(500, f"无法转换为 PDF：{e}") from None
+        if made is None:
+            raise HTTPException(404, "本机没有 LibreOffice，无法生成 PDF 预览")
+        name = docx.name.rsplit(".", 1)[0] + ".pdf"
+        return FileResponse(
+            made,
+            media_type="application/pdf",
+            headers={"Content-Disposition": content_disposition(name, True)},
         )
 
     async def regenerate(request: Request):
@@ -297,7 +343,7 @@ def create_app(config, config_path: Path, *, now=None) -> Starlette:
         await console.form(request)
         period = _period(request.path_params["period"])
         console.audit(request, user.name, "检查数据", str(period))
-        report = check(console.config, period)
+        report = await run_in_threadpool(check, console.config, period)
         return console.render(
             request, "validate.html", user=user, nav_period=str(period), period=str(period), report=report
         )
@@ -338,7 +384,7 @@ def create_app(config, config_path: Path, *, now=None) -> Starlette:
         await console.form(request)
         period = _period(request.path_params["period"])
         try:
-            approval = approve_outputs(console.config, period, user.name)
+            approval = await run_in_threadpool(approve_outputs, console.config, period, user.name)
         except ReportgenError as e:
             return RedirectResponse(f"/period/{period}?msg={quote(str(e))}", 303)
         console.audit(request, user.name, "审核通过", f"{period}：{len(approval.files)} 个文件")
@@ -390,6 +436,7 @@ def create_app(config, config_path: Path, *, now=None) -> Starlette:
         Route("/period/{period}", month),
         Route("/period/{period}/files/{path:path}", download),
         Route("/period/{period}/preview", preview),
+        Route("/period/{period}/preview.pdf", preview_pdf),
         Route("/period/{period}/diff", diff_page),
         Route("/period/{period}/regenerate", regenerate, methods=["POST"]),
         Route("/period/{period}/validate", validate, methods=["POST"]),
@@ -407,16 +454,17 @@ def create_app(config, config_path: Path, *, now=None) -> Starlette:
 
 
 def _secure_headers(app):
-    """Every response: no framing by other sites, no sniffing, no referrer leaks, no caching of pages."""
-    headers = [
+    """Every response: no framing by other sites, no sniffing, no referrer leaks; pages are not cached and
+    carry a content security policy (files do not: Chromium's PDF viewer must open them)."""
+    common = [
         (b"x-content-type-options", b"nosniff"),
         (b"x-frame-options", b"SAMEORIGIN"),
         (b"referrer-policy", b"same-origin"),
-        (
-            b"content-security-policy",
-            b"default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'; form-action 'self'",
-        ),
     ]
+    policy = (
+        b"content-security-policy",
+        b"default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'; form-action 'self'",
+    )
 
     async def wrapped(scope, receive, send):
         if scope["type"] != "http":
@@ -424,10 +472,13 @@ def _secure_headers(app):
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                extra = list(headers)
+                headers = list(message.get("headers", []))
+                extra = list(common)
+                if any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                    extra.append(policy)
                 if not scope["path"].startswith("/static/"):
                     extra.append((b"cache-control", b"no-store"))
-                message = {**message, "headers": list(message.get("headers", [])) + extra}
+                message = {**message, "headers": headers + extra}
             await send(message)
 
         await app(scope, receive, send_with_headers)

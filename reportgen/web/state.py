@@ -104,6 +104,7 @@ class MonthView:
     outputs: list[OutputFile]
     problems: list[str]
     next_runs: list[NextRun] = field(default_factory=list)
+    lights: dict[str, int] = field(default_factory=dict)  # total, green, yellow, red, none
 
     @property
     def last_run(self) -> RunView | None:
@@ -241,6 +242,7 @@ class ConsoleState:
             self.outputs(key),
             problems,
             self.next_runs(now),
+            _lights(results),
         )
 
     def _recipients(self) -> list[tuple[str, str, str]]:
@@ -313,3 +315,14 @@ class ConsoleState:
                     )
                 )
         return sorted(out, key=lambda n: n.at)
+
+
+def _lights(results: dict) -> dict[str, int]:
+    indicators = results.get("indicators", [])
+    if not indicators:
+        return {}
+    counts = {"total": len(indicators), "green": 0, "yellow": 0, "red": 0, "none": 0}
+    for i in indicators:
+        light = i.get("light", "none")
+        counts[light if light in counts else "none"] += 1
+    return counts
