@@ -2,15 +2,15 @@
 of the same period — before anything goes out: figures (by how much), lights, ranks, and which submissions
 changed, each with where its figure was read (file › sheet › cell).
 
-`compare` is pure (two plain dicts in, a ResultsDiff out). `keep_results` and `previous_run_results` keep the
-results.json of earlier runs of a period in the state folder, since each run replaces the period's folder.
+`compare` is pure (two plain dicts in, a ResultsDiff out). `keep_results` and `previous_run` keep the results and
+inputs (manifest.json) of earlier runs of a period in the state folder, since each run replaces the period's
+folder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +68,13 @@ class RankChange:
     new: int | None
 
 
+@dataclass(frozen=True)
+class InputChange:
+    file: str  # the submitted file's name, without the period folder
+    change: str  # 新增 / 缺少 / 内容有变化
+    source: str  # where it was read, as in the manifest (2024-06/主要经济指标.xlsx)
+
+
 @dataclass
 class ResultsDiff:
     old_label: str
@@ -78,6 +85,7 @@ class ResultsDiff:
     removed: list[str] = field(default_factory=list)
     newly_missing: list[str] = field(default_factory=list)  # 缺报 now, not before
     now_submitted: list[str] = field(default_factory=list)  # 缺报 before, not now
+    inputs: list[InputChange] = field(default_factory=list)  # submissions added, gone or changed
     unchanged: int = 0
 
     @property
@@ -87,7 +95,7 @@ class ResultsDiff:
     @property
     def empty(self) -> bool:
         return not (self.figures or self.ranks or self.added or self.removed or self.newly_missing) and not (
-            self.now_submitted
+            self.now_submitted or self.inputs
         )
 
 
@@ -101,9 +109,18 @@ def _same(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
-def compare(old: dict, new: dict, old_label: str = "", new_label: str = "") -> ResultsDiff:
-    """The changes from `old` to `new` (both as written to results.json)."""
-    diff = ResultsDiff(old_label, new_label)
+def compare(
+    old: dict,
+    new: dict,
+    old_label: str = "",
+    new_label: str = "",
+    *,
+    old_inputs: list[dict] = (),
+    new_inputs: list[dict] = (),
+) -> ResultsDiff:
+    """The changes from `old` to `new` (both as written to results.json); with the runs' inputs (manifest.json ›
+    inputs: path and sha256 of each submitted file), also which submissions were added, went or changed."""
+    diff = ResultsDiff(old_label, new_label, inputs=compare_inputs(old_inputs, new_inputs))
     before = {i["id"]: i for i in old.get("indicators", [])}
     for ind in new.get("indicators", []):
         was = before.pop(ind["id"], None)
@@ -143,6 +160,26 @@ def compare(old: dict, new: dict, old_label: str = "", new_label: str = "") -> R
     return diff
 
 
+def compare_inputs(old: list[dict], new: list[dict]) -> list[InputChange]:
+    """Submitted files by name (the period folder left out, so months compare): added, gone, changed."""
+    before = {_name(i["path"]): i for i in old}
+    after = {_name(i["path"]): i for i in new}
+    changes = [InputChange(name, "新增", after[name]["path"]) for name in sorted(after) if name not in before]
+    changes += [
+        InputChange(name, "缺少", before[name]["path"]) for name in sorted(before) if name not in after
+    ]
+    changes += [
+        InputChange(name, "内容有变化", after[name]["path"])
+        for name in sorted(after)
+        if name in before and after[name].get("sha256") != before[name].get("sha256")
+    ]
+    return changes
+
+
+def _name(path: str) -> str:
+    return path.replace("\\", "/").split("/", 1)[-1]
+
+
 def _missing(results: dict) -> set[str]:
     out = set()
     for m in results.get("missing", []):
@@ -151,37 +188,48 @@ def _missing(results: dict) -> set[str]:
 
 
 # ---------------------------------------------------------------- earlier runs of one period
-def _kept(state: Path, period: str) -> Path:
-    return state / "results" / period
+def _snapshot(output: Path, period: str) -> bytes | None:
+    """The period's results.json and the submissions it was computed from (manifest.json › inputs)."""
+    try:
+        results = json.loads((output / period / "results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    try:
+        inputs = json.loads((output / period / "manifest.json").read_text(encoding="utf-8")).get("inputs", [])
+    except (OSError, ValueError):
+        inputs = []
+    return json.dumps({"results": results, "inputs": inputs}, ensure_ascii=False, sort_keys=True).encode()
 
 
 def keep_results(state: Path, output: Path, period: str) -> Path | None:
-    """Copy the period's current results.json into the state folder (once per distinct content)."""
-    source = output / period / "results.json"
-    try:
-        data = source.read_bytes()
-    except OSError:
+    """Keep the period's current results and inputs in the state folder (once per distinct content), so the
+    next run of the period can be compared with this one."""
+    data = _snapshot(output, period)
+    if data is None:
         return None
-    folder = _kept(state, period)
+    folder = state / "results" / period
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(data).hexdigest()[:16]
     existing = sorted(folder.glob("*.json"))
     if existing and existing[-1].name.endswith(f"-{digest}.json"):
         return existing[-1]
     target = folder / f"{len(existing) + 1:06d}-{digest}.json"
-    shutil.copyfile(source, target)
+    target.write_bytes(data)
     for old in existing[: max(0, len(existing) + 1 - KEEP)]:
         old.unlink(missing_ok=True)
     return target
 
 
-def previous_run_results(state: Path, output: Path, period: str) -> dict | None:
-    """The results of the latest earlier run of `period` whose results differ from the current ones."""
-    try:
-        current = hashlib.sha256((output / period / "results.json").read_bytes()).hexdigest()[:16]
-    except OSError:
-        current = ""
-    for kept in sorted(_kept(state, period).glob("*.json"), reverse=True):
+def previous_run(state: Path, output: Path, period: str) -> dict | None:
+    """{"results": …, "inputs": […]} of the latest earlier run of `period` that differs from the current one."""
+    data = _snapshot(output, period)
+    current = hashlib.sha256(data).hexdigest()[:16] if data else ""
+    for kept in sorted((state / "results" / period).glob("*.json"), reverse=True):
         if not kept.name.endswith(f"-{current}.json"):
             return json.loads(kept.read_text(encoding="utf-8"))
     return None
+
+
+def current_inputs(output: Path, period: str) -> list[dict]:
+    data = _snapshot(output, period)
+    return json.loads(data)["inputs"] if data else []

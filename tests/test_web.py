@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 
 from reportgen.cli import main
 from reportgen.config import load_config
-from reportgen.diff import compare, keep_results, previous_run_results
+from reportgen.diff import compare, compare_inputs, current_inputs, keep_results, previous_run
 from reportgen.history import History, recorded_run
 from reportgen.period import Period
 from reportgen.pipeline import run
@@ -301,17 +301,25 @@ def test_compare_reports_changed_figures_lights_and_ranks():
     assert d.newly_missing == ["安全生产与节能.xlsx"]
 
 
-def test_previous_run_results_are_kept_per_distinct_content(tmp_path):
+def test_previous_run_is_kept_per_distinct_content_with_its_inputs(tmp_path):
     out, state = tmp_path / "output", tmp_path / "state"
     (out / "2024-06").mkdir(parents=True)
-    current = out / "2024-06" / "results.json"
-    current.write_text('{"indicators": [{"id": "a", "actual": 1}]}', encoding="utf-8")
+    results, manifest = out / "2024-06" / "results.json", out / "2024-06" / "manifest.json"
+    results.write_text('{"indicators": [{"id": "a", "actual": 1}]}', encoding="utf-8")
+    manifest.write_text('{"inputs": [{"path": "2024-06/a.xlsx", "sha256": "1"}]}', encoding="utf-8")
     keep_results(state, out, "2024-06")
     keep_results(state, out, "2024-06")  # same content: kept once
-    assert previous_run_results(state, out, "2024-06") is None
-    current.write_text('{"indicators": [{"id": "a", "actual": 2}]}', encoding="utf-8")
+    assert previous_run(state, out, "2024-06") is None
+    results.write_text('{"indicators": [{"id": "a", "actual": 2}]}', encoding="utf-8")
+    manifest.write_text(
+        '{"inputs": [{"path": "2024-06/a.xlsx", "sha256": "2"}, {"path": "2024-06/b.xls", "sha256": "3"}]}',
+        encoding="utf-8",
+    )
     keep_results(state, out, "2024-06")
-    assert previous_run_results(state, out, "2024-06") == {"indicators": [{"id": "a", "actual": 1}]}
+    before = previous_run(state, out, "2024-06")
+    assert before["results"] == {"indicators": [{"id": "a", "actual": 1}]}
+    changes = compare_inputs(before["inputs"], current_inputs(out, "2024-06"))
+    assert [(c.file, c.change) for c in changes] == [("b.xls", "新增"), ("a.xlsx", "内容有变化")]
 
 
 def test_diff_page_against_last_month(console):

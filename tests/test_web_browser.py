@@ -200,6 +200,7 @@ def test_regenerate_a_period_and_watch_it_finish_then_open_the_diff(page, zone, 
     row = runs.locator("tr", has_text="固定资产投资")
     assert "112.40" in row.inner_text() and "120.00" in row.inner_text() and "+7.60" in row.inner_text()
     assert "主要经济指标.xlsx › 主要指标 › E6" in row.inner_text()
+    assert "主要经济指标.xlsx\t内容有变化" in runs.locator("table.inputs").inner_text()
     assert "与上月比较（2024-05 → 2024-06）" in page.locator("section.diff").first.inner_text()
 
 

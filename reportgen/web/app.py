@@ -349,29 +349,52 @@ def create_app(config, config_path: Path, *, now=None) -> Starlette:
         )
 
     async def diff_page(request: Request):
-        from ..diff import compare, previous_run_results
+        from ..diff import compare, current_inputs, previous_run
+        from ..history import state_folder
 
         user = console.require(request)
         period = _period(request.path_params["period"])
         current = console.state.results(str(period))
         if current is None:
             raise HTTPException(404, "本期还没有计算结果，请先生成")
+        output = console.state.output_root
+        inputs = current_inputs(output, str(period))
         diffs = []
         if period.month > 1:
-            last = Period(period.year, period.month - 1)
-            earlier = console.state.results(str(last))
+            last = str(Period(period.year, period.month - 1))
+            earlier = console.state.results(last)
             diffs.append(
                 (
                     "与上月比较",
-                    compare(earlier, current, f"{last}", f"{period}") if earlier else None,
-                    str(last),
+                    compare(
+                        earlier,
+                        current,
+                        last,
+                        str(period),
+                        old_inputs=current_inputs(output, last),
+                        new_inputs=inputs,
+                    )
+                    if earlier
+                    else None,
+                    last,
                 )
             )
-        from ..history import state_folder
-
-        before = previous_run_results(state_folder(console.config), console.state.output_root, str(period))
+        before = previous_run(state_folder(console.config), output, str(period))
         diffs.append(
-            ("与本期上次运行比较", compare(before, current, "上次运行", "本次") if before else None, "")
+            (
+                "与本期上次运行比较",
+                compare(
+                    before["results"],
+                    current,
+                    "上次运行",
+                    "本次",
+                    old_inputs=before["inputs"],
+                    new_inputs=inputs,
+                )
+                if before
+                else None,
+                "",
+            )
         )
         return console.render(
             request, "diff.html", user=user, nav_period=str(period), period=str(period), diffs=diffs
