@@ -161,6 +161,21 @@ def test_pages_need_a_login(console):
     assert client.get("/period/2024-06/files/results.json").status_code == 303
 
 
+def test_login_returns_to_the_page_asked_for_on_this_site_only(console):
+    client = _client(*console)
+    asked = client.get("/period/2024-05/diff").headers["location"]
+    assert asked == "/login?next=/period/2024-05/diff"
+    token = _csrf(client.get(asked).text)
+    form = {"name": "clerk", "password": PASSWORD, "csrf": token}
+    assert client.post("/login", data={**form, "next": "//evil.example/x"}).headers["location"] == "/"
+    client.cookies.clear()
+    token = _csrf(client.get(asked).text)
+    form["csrf"] = token
+    assert client.post("/login", data={**form, "next": "/period/2024-05/diff"}).headers["location"] == (
+        "/period/2024-05/diff"
+    )
+
+
 def test_post_without_csrf_token_is_refused(console):
     client = _client(*console)
     login(client, "clerk")
@@ -210,6 +225,34 @@ def test_month_page_shows_submissions_runs_and_failures(console):
     assert "经发局 2 2 0 0" in june  # 应报 已报 未报 有问题
     assert "示范经济技术开发区2024年1-6月督办单（经发局）.xlsx" in june
     assert "2023-12 失败" in june  # the periods list marks the failed period
+
+
+def test_problems_are_counted_against_the_department_that_sent_the_file(console, zone):
+    import json
+    import shutil
+
+    folder = zone / "output" / "2024-09"
+    folder.mkdir(exist_ok=True)
+    problem = "2024-09/招商引资完成情况.xls › 招商引资 › E4：“1,2.3” 不是数字"
+    (folder / "results.json").write_text(json.dumps({"problems": [problem]}), encoding="utf-8")
+    try:
+        client = _client(*console)
+        login(client, "reader")
+        page = client.get("/period/2024-09").text
+        assert "本期有 1 个数据问题" in page
+        assert "招商局 1 1 0 1" in _text(page) and "经发局 2 2 0 0" in _text(page)
+        assert "E4：“1,2.3” 不是数字" in _text(page)
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_validate_from_the_console(console):
+    client = _client(*console)
+    login(client, "clerk")
+    token = _csrf(client.get("/period/2024-06").text)
+    page = client.post("/period/2024-06/validate", data={"csrf": token})
+    assert page.status_code == 200 and "全部数据源可读" in page.text and "读取情况" in page.text
+    assert Accounts.for_config(console[0]).audit_log(1)[0].action == "检查数据"
 
 
 def test_downloads_keep_chinese_names_and_refuse_paths_outside(console):

@@ -192,21 +192,28 @@ def create_app(config, config_path: Path, *, now=None) -> Starlette:
     async def login_page(request: Request):
         if console.user(request):
             return RedirectResponse("/", 303)
-        return console.render(request, "login.html", error="", name="")
+        return console.render(
+            request, "login.html", error="", name="", next=request.query_params.get("next", "")
+        )
 
     async def login(request: Request):
         form = await console.form(request)
         name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
+        target = str(form.get("next", ""))
         try:
-            user = console.accounts.authenticate(name, password)
+            user = await run_in_threadpool(console.accounts.authenticate, name, password)
         except Throttled as e:
             console.audit(request, name, "登录被限制", "连续输错密码")
-            return console.render(request, "login.html", status=429, error=str(e), name=name)
+            return console.render(request, "login.html", status=429, error=str(e), name=name, next=target)
         if user is None:
             console.audit(request, name, "登录失败")
-            return console.render(request, "login.html", status=401, error="用户名或密码错误", name=name)
+            return console.render(
+                request, "login.html", status=401, error="用户名或密码错误", name=name, next=target
+            )
         console.audit(request, user.name, "登录")
-        response = RedirectResponse("/", 303)
+        # back to the page that asked for the login: a path on this site only, never another host
+        local = target.startswith("/") and not target.startswith("//") and "\\" not in target
+        response = RedirectResponse(target if local else "/", 303)
         console.set_session(
             response,
             {
