@@ -412,3 +412,28 @@ def test_send_only_what_was_approved_checked_by_hash_at_send_time(zone, tmp_path
         book.write_bytes(original)
     report = send_approved(config, JUNE, dry_run=True)
     assert len(report.written) == 7 and not report.failed
+
+
+def test_jobs_run_in_the_background_one_per_period_and_are_waited_for():
+    import threading
+
+    from reportgen.errors import ReportgenError
+    from reportgen.web.jobs import Jobs
+
+    jobs, release = Jobs(), threading.Event()
+
+    def work(job):
+        job.say("正在工作")
+        release.wait(5)
+        return ["完成"]
+
+    first = jobs.start("重新生成", "2024-06", "clerk", work)
+    assert jobs.start("发送", "2024-06", "clerk", work) is first  # the period is busy: the running job
+    failing = jobs.start(
+        "发送", "2024-05", "clerk", lambda job: (_ for _ in ()).throw(ReportgenError("未审核"))
+    )
+    assert not jobs.wait(0.2)
+    release.set()
+    assert jobs.wait(5)
+    assert (first.status, first.lines, first.summary) == ("success", ["正在工作"], ["完成"])
+    assert (failing.status, failing.error) == ("failed", "未审核")

@@ -7,6 +7,7 @@ Reading state goes through web/state.py; acting goes through the same library fu
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -33,6 +34,7 @@ from .state import ConsoleState
 HERE = Path(__file__).parent
 COOKIE = "reportgen_session"
 CSRF_FIELD = "csrf"
+SHUTDOWN_WAIT = 600  # seconds a stopping server waits for running jobs (systemd: TimeoutStopSec above it)
 
 
 # ---------------------------------------------------------------- signed session cookie
@@ -478,7 +480,14 @@ def create_app(config, config_path: Path, *, now=None) -> Starlette:
         Route("/audit", audit_page),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        # stopping (Ctrl+C, SIGTERM from systemd): a regenerate or send under way is finished first
+        await run_in_threadpool(console.jobs.wait, SHUTDOWN_WAIT)
+
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error}, lifespan=lifespan)
     app.state.console = console
     return _secure_headers(app)
 

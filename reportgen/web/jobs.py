@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,6 +39,7 @@ class Jobs:
         self._jobs: dict[int, Job] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
 
     def get(self, job_id: int) -> Job | None:
         return self._jobs.get(job_id)
@@ -65,5 +67,15 @@ class Jobs:
             finally:
                 job.finished = datetime.now(UTC)
 
-        threading.Thread(target=target, name=f"reportgen-job-{job.id}", daemon=True).start()
+        thread = threading.Thread(target=target, name=f"reportgen-job-{job.id}", daemon=True)
+        self._threads.append(thread)
+        thread.start()
         return job
+
+    def wait(self, timeout: float) -> bool:
+        """Let running jobs finish (a run half written leaves its period locked and its history row open);
+        True when none is left running."""
+        deadline = time.monotonic() + timeout
+        for thread in list(self._threads):
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return not any(t.is_alive() for t in self._threads)
