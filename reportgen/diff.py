@@ -117,10 +117,15 @@ def compare(
     *,
     old_inputs: list[dict] = (),
     new_inputs: list[dict] = (),
+    same_period: bool = True,
 ) -> ResultsDiff:
     """The changes from `old` to `new` (both as written to results.json); with the runs' inputs (manifest.json ›
-    inputs: path and sha256 of each submitted file), also which submissions were added, went or changed."""
-    diff = ResultsDiff(old_label, new_label, inputs=compare_inputs(old_inputs, new_inputs))
+    inputs: path and sha256 of each submitted file), also which submissions were added, went or — between two runs
+    of the same period (`same_period`; every file of a new month differs from last month's) — changed."""
+    inputs = compare_inputs(old_inputs, new_inputs)
+    if not same_period:
+        inputs = [i for i in inputs if i.change != "内容有变化"]
+    diff = ResultsDiff(old_label, new_label, inputs=inputs)
     before = {i["id"]: i for i in old.get("indicators", [])}
     for ind in new.get("indicators", []):
         was = before.pop(ind["id"], None)

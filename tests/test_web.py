@@ -371,6 +371,7 @@ def test_diff_page_against_last_month(console):
     page = _text(client.get("/period/2024-06/diff").text)
     assert "与上月比较（2024-05 → 2024-06）" in page and "固定资产投资" in page
     assert "主要经济指标.xlsx › 主要指标 › E6" in page  # where the figure was read
+    assert "报表变化" not in page  # a new month's files all differ from last month's: not listed as changes
 
 
 def test_regenerate_runs_in_the_background_and_records_the_run(console):

@@ -382,6 +382,7 @@ def create_app(config, config_path: Path, *, now=None) -> Starlette:
                         str(period),
                         old_inputs=current_inputs(output, last),
                         new_inputs=inputs,
+                        same_period=False,
                     )
                     if earlier
                     else None,
