@@ -230,6 +230,8 @@ def cmd_serve(args) -> int:
     app = create_app(config, Path(args.config))
     if not app.state.console.accounts.users():
         _say(f"提示：还没有账号，请先运行 reportgen user add 用户名 --role admin --config {args.config}")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        _say(f"注意：控制台在 {args.host} 上对外监听；正式使用请只监听 127.0.0.1，并放在 HTTPS 反向代理之后")
     print(f"控制台：http://{args.host}:{args.port}/（Ctrl+C 停止）", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=True)
     return 0

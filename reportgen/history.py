@@ -199,6 +199,30 @@ class History:
             for r in rows
         ]
 
+    def latest_per_period(self, exclude_trigger: str = "send") -> list[RunRecord]:
+        """The newest run of every period (sends left out by default), newest period first: one query for
+        the console's list of periods, however long the history."""
+        rows = self._run(
+            "SELECT * FROM reportgen_runs WHERE id IN (SELECT MAX(id) FROM reportgen_runs WHERE trigger != ? "
+            "GROUP BY period) ORDER BY period DESC",
+            (exclude_trigger,),
+        ).rows
+        return [
+            RunRecord(
+                r["id"],
+                r["report"],
+                r["period"],
+                r["trigger"],
+                _moment(r["started_at"]),
+                _moment(r["finished_at"]),
+                r["status"],
+                json.loads(r["outputs"] or "[]"),
+                json.loads(r["missing"] or "[]"),
+                r["error"] or "",
+            )
+            for r in rows
+        ]
+
     # ---------------------------------------------------------------- deliveries
     def record_delivery(
         self,

@@ -438,3 +438,18 @@ def test_jobs_run_in_the_background_one_per_period_and_are_waited_for():
     assert jobs.wait(5)
     assert (first.status, first.lines, first.summary) == ("success", ["正在工作"], ["完成"])
     assert (failing.status, failing.error) == ("failed", "未审核")
+
+
+def test_latest_run_per_period_leaves_sends_out(tmp_path):
+    history = History(tmp_path / "reportgen.sqlite")
+    first = history.start_run("manual", "2024-05", "manual")
+    history.finish_run(first, "failed", error="x")
+    second = history.start_run("manual", "2024-05", "manual")
+    history.finish_run(second, "success")
+    history.finish_run(history.start_run("manual", "2024-05", "send"), "failed")
+    history.finish_run(history.start_run("月度通报", "2024-06", "scheduled"), "success")
+    latest = history.latest_per_period()
+    assert [(r.period, r.id, r.status) for r in latest] == [
+        ("2024-06", 4, "success"),
+        ("2024-05", second, "success"),
+    ]

@@ -156,10 +156,7 @@ class ConsoleState:
 
     def periods(self, now: datetime | None = None) -> list[PeriodRow]:
         """Every period with a run, an output folder or a data folder, and the current one; newest first."""
-        last: dict[str, RunView] = {}
-        for r in self.history.runs(None, limit=5000):
-            if r.period not in last and r.trigger != "send":
-                last[r.period] = self._run_view(r)
+        last = {r.period: self._run_view(r) for r in self.history.latest_per_period()}
         outputs = self._folders(self.output_root)
         from ..sources.collect import period_dir
 
