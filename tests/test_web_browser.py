@@ -177,6 +177,7 @@ def test_log_in_see_the_failed_run_in_red_and_open_its_error(page, shots):
     page.screenshot(path=str(shots / "failed-month.png"))
     banner.locator("text=查看错误").click()
     assert "2023" in page.locator("#run-error").inner_text()
+    page.screenshot(path=str(shots / "run-error.png"))
 
 
 def test_regenerate_a_period_and_watch_it_finish_then_open_the_diff(page, zone, shots):
@@ -193,6 +194,7 @@ def test_regenerate_a_period_and_watch_it_finish_then_open_the_diff(page, zone, 
     assert page.locator("text=进行中").count() + page.locator("#job-done").count() == 1
     page.wait_for_selector("#job-done", timeout=120_000)  # htmx polls the progress fragment
     assert "已生成" in page.locator("#progress").inner_text()
+    page.screenshot(path=str(shots / "regenerated.png"))
     page.goto("/period/2024-06/diff")
     page.screenshot(path=str(shots / "diff.png"), full_page=True)
     runs = page.locator("section.diff").nth(1)
