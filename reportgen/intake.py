@@ -101,9 +101,19 @@ class IntakeResult:
     def ok(self) -> bool:
         return not self.errors
 
+    def keyed(self, explanations: dict[str, str]) -> dict[str, str]:
+        """Explanations keyed by warning key; a key "1", "2"… stands for the first, second… warning."""
+        out = {}
+        for key, text in explanations.items():
+            if key.isdigit() and 1 <= int(key) <= len(self.warnings):
+                key = self.warnings[int(key) - 1].key
+            out[key] = text
+        return out
+
     def unexplained(self, explanations: dict[str, str]) -> list[Issue]:
-        """Warnings without a (non-blank) explanation in `explanations` (keyed by Issue.key)."""
-        return [w for w in self.warnings if not (explanations.get(w.key) or "").strip()]
+        """Warnings without a (non-blank) explanation in `explanations` (keyed by Issue.key or number)."""
+        given = self.keyed(explanations)
+        return [w for w in self.warnings if not (given.get(w.key) or "").strip()]
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -120,7 +130,7 @@ class IntakeResult:
         """The check as plain lines (CLI, e-mail)."""
         out = [f"{f.text()}（{f.previous_text()}）" for f in self.figures]
         out += [f"错误：{e}" for e in self.errors]
-        out += [f"警告［{w.key}］：{w}" for w in self.warnings]
+        out += [f"警告 {n}［{w.key}］：{w}" for n, w in enumerate(self.warnings, 1)]
         out += [f"提示：{n}" for n in self.notices]
         return out
 
@@ -208,7 +218,21 @@ def detect_kind(content: bytes) -> str:
         )
     if not text.strip():
         raise IntakeError("文件是空的")
+    if not _looks_like_table(text):
+        raise IntakeError("这是普通文本，不是表格（CSV 应每行用逗号或制表符分列）；只接受 .xlsx、.xls、.csv")
     return "csv"
+
+
+def _looks_like_table(text: str) -> bool:
+    """CSV as exported by Excel/WPS: most of the first non-blank lines hold the same delimiter."""
+    lines = [line for line in text.splitlines()[:40] if line.strip()]
+    if not lines:
+        return False
+    for delimiter in (",", "\t", ";"):
+        with_it = sum(delimiter in line for line in lines)
+        if with_it >= max(1, (len(lines) + 1) // 2) and (len(lines) > 1 or with_it):
+            return True
+    return False
 
 
 def stored_name(expected: str, kind: str, uploaded: str = "") -> str:
@@ -423,6 +447,8 @@ def _figures(config: Config, period: Period, read: _Read) -> list[Figure]:
         if reading is None or not _in_file(reading.location, read):
             return
         where = _short(reading.location, read.folder_name)
+        if reading.value is None and not words and reading.problem and reading.problem != "未填报":
+            words = "未读到"
         figures.append(Figure(key, name, label, reading.value, unit, where, words=words, digits=digits))
 
     for ind in config.indicators:

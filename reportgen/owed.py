@@ -116,7 +116,7 @@ def outstanding(config: Config, store: SubmissionStore, period: Period) -> list[
 
 @dataclass(frozen=True)
 class Updates:
-    """Uploads accepted after the period's report was generated (有更新): regenerate to include them."""
+    """Submissions that changed since the period's report was generated (有更新): regenerate to include them."""
 
     generated_at: datetime | None
     files: list[str]
@@ -127,32 +127,46 @@ class Updates:
 
 
 def updates_since_report(config: Config, store: SubmissionStore, period: Period) -> Updates:
-    """Files whose accepted version (or hand-placed file) is newer than the report in output/<period>/."""
-    folder = config.resolve(config.output.dir) / str(period)
-    generated = _generated_at(folder / "manifest.json")
-    if generated is None:
+    """Expected files whose content in data/<period>/ differs from what the report in output/<period>/ read
+    (its manifest.json lists each input's sha256): an accepted upload or a file replaced by hand since."""
+    from .submissions import period_status
+
+    record = _manifest(config.resolve(config.output.dir) / str(period) / "manifest.json")
+    if record is None:
         return Updates(None, [])
+    data_dir = config.resolve(config.data.dir)
+    read = {i.get("path"): i.get("sha256") for i in record.get("inputs", []) if isinstance(i, dict)}
     changed = []
-    for version in store.versions(period):
-        if version.accepted_at is not None and version.origin == "upload" and version.accepted_at > generated:
-            if version.file not in changed:
-                changed.append(version.file)
-    from .submissions import MANUAL, period_status
-
     for status in period_status(config, store, period):
-        if status.status == MANUAL and status.path is not None and status.file not in changed:
-            modified = datetime.fromtimestamp(status.path.stat().st_mtime).astimezone()
-            if modified > generated:
-                changed.append(status.file)
-    return Updates(generated, changed)
+        if status.path is None:
+            continue
+        try:
+            rel = status.path.relative_to(data_dir).as_posix()
+        except ValueError:
+            rel = str(status.path)
+        digest = status.version.sha256 if status.version else _digest(status.path)
+        if read.get(rel) != digest:
+            changed.append(status.file)
+    return Updates(_generated_at(record), changed)
 
 
-def _generated_at(path: Path) -> datetime | None:
+def _digest(path: Path) -> str:
+    from .render.outputs import sha256
+
+    return sha256(path)
+
+
+def _manifest(path: Path) -> dict | None:
     try:
-        stamp = json.loads(path.read_text(encoding="utf-8")).get("generated_at")
-        moment = datetime.fromisoformat(stamp) if stamp else None
-    except (OSError, ValueError, TypeError):
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
-    if moment is not None and moment.tzinfo is None:
-        moment = moment.astimezone()
-    return moment
+    return record if isinstance(record, dict) else None
+
+
+def _generated_at(record: dict) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(record.get("generated_at") or "")
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.astimezone()

@@ -334,7 +334,10 @@ class SubmissionStore:
         if not version.result.ok:
             first = version.result.errors[0]
             raise IntakeError(f"版本 #{version.id} 有 {len(version.result.errors)} 处错误，不能采用：{first}")
-        given = {**version.explanations, **{k: v.strip() for k, v in explanations.items() if v and v.strip()}}
+        given = {
+            **version.explanations,
+            **{k: v.strip() for k, v in version.result.keyed(explanations).items() if v and v.strip()},
+        }
         missing = version.result.unexplained(given)
         if missing:
             keys = "、".join(w.key for w in missing)
