@@ -170,6 +170,10 @@ def main() -> None:
         rows.append(measure(size, args.repeat))
     print("… hostile inputs", file=sys.stderr, flush=True)
     refusals = hostile()
+    print("… portal intake check", file=sys.stderr, flush=True)
+    from . import intake
+
+    checks = intake.measure(args.repeat)
     report = {
         "machine": {
             "python": platform.python_version(),
@@ -180,6 +184,7 @@ def main() -> None:
         "startup": startup,
         "sizes": rows,
         "hostile": refusals,
+        "intake": checks,
     }
     growth = {}
     by = {r["size"]: r for r in rows}
@@ -195,6 +200,7 @@ def main() -> None:
     )
     print(table(rows, startup))
     print(hostile_table(refusals))
+    print(intake.table(checks))
     print(f"已写出 {ROOT / 'output' / 'bench.json'}")
     shutil.rmtree(WORK / "out", ignore_errors=True)
 

@@ -275,16 +275,20 @@ def check_upload(
     kind = detect_kind(content)
     name = stored_name(wanted.name, kind, uploaded_name)
     narrowed = narrow_config(config, period, wanted)
-    with tempfile.TemporaryDirectory(prefix="reportgen-intake-") as tmp:
-        folder = _period_folder(narrowed, Path(tmp), period)
-        folder.mkdir(parents=True)
-        (folder / name).write_bytes(content)
-        reading = _read(narrowed, Path(tmp), period, name)
-    previous_period = Period(period.year, period.month - 1) if period.month > 1 else None
-    before = None
-    if previous_period is not None:
-        before = _read_previous(narrowed, previous_period, wanted)
-    return _result(narrowed, period, wanted, name, kind, content, reading, before, previous_period)
+    previous = Period(period.year, period.month - 1) if period.month > 1 else None
+    pending = _reference_soon(narrowed, previous, wanted) if previous else None
+    try:
+        with tempfile.TemporaryDirectory(prefix="reportgen-intake-") as tmp:
+            folder = _period_folder(narrowed, Path(tmp), period)
+            folder.mkdir(parents=True)
+            (folder / name).write_bytes(content)
+            reading = _read(narrowed, Path(tmp), period, name)
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
+    before = pending.result() if pending is not None else None
+    return _result(narrowed, period, wanted, name, kind, content, reading, before, previous)
 
 
 def last_month_figures(config: Config, period: Period, wanted: ExpectedFile) -> list[Figure]:
@@ -293,9 +297,8 @@ def last_month_figures(config: Config, period: Period, wanted: ExpectedFile) -> 
     if period.month == 1:
         return []
     previous = Period(period.year, period.month - 1)
-    narrowed = narrow_config(config, period, wanted)
-    read = _read_previous(narrowed, previous, wanted)
-    return _figures(narrowed, previous, read) if read else []
+    reference = _reference(narrow_config(config, period, wanted), previous, wanted)
+    return reference.figures if reference else []
 
 
 def narrow_config(config: Config, period: Period, wanted: ExpectedFile) -> Config:
@@ -378,19 +381,97 @@ def _unit_factors(config: Config, period: Period, data) -> dict[str, float]:
     return factors
 
 
-def _read_previous(config: Config, previous: Period, wanted: ExpectedFile) -> _Read | None:
-    """Last month's file for the same submission, read from the data folder as it stands (None: not there)."""
+@dataclass(frozen=True)
+class _Reference:
+    """Last month's figures of a submission and its unit factors: plain data, cached, sent between processes."""
+
+    figures: list[Figure]
+    factors: dict[str, float]
+
+
+_REFERENCES: dict[tuple, _Reference] = {}  # per process: last month's file is read once, not per upload
+PARALLEL_BYTES = 1_000_000  # a bigger last-month file is read in a second process beside the upload
+
+
+def _previous_path(config: Config, previous: Period, wanted: ExpectedFile) -> Path | None:
     from .sources.collect import find_input, period_dir, period_formatter
 
-    name = period_formatter(previous)(wanted.pattern)
     try:
-        path = find_input(period_dir(config, previous), name)
+        return find_input(period_dir(config, previous), period_formatter(previous)(wanted.pattern))
     except SourceError:
         return None
+
+
+def _reference_key(config: Config, path: Path) -> tuple:
+    stat = path.stat()
+    return (str(path), stat.st_size, stat.st_mtime_ns, config.model_dump_json())
+
+
+def _reference(config: Config, previous: Period, wanted: ExpectedFile) -> _Reference | None:
+    """Last month's file for the same submission, read from the data folder as it stands (None: not there
+    or unreadable)."""
+    path = _previous_path(config, previous, wanted)
+    if path is None:
+        return None
+    key = _reference_key(config, path)
+    if key in _REFERENCES:
+        return _REFERENCES[key]
     try:
-        return _read(config, config.resolve(config.data.dir), previous, path.name)
+        read = _read(config, config.resolve(config.data.dir), previous, path.name)
     except ReportgenError:
         return None
+    reference = _Reference(_figures(config, previous, read), read.factors)
+    while len(_REFERENCES) >= 32:
+        _REFERENCES.pop(next(iter(_REFERENCES)))
+    _REFERENCES[key] = reference
+    return reference
+
+
+class _Ready:
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+    def cancel(self):
+        pass
+
+
+class _Elsewhere:
+    """Last month's reference being read in another process; cached here once it arrives."""
+
+    def __init__(self, config: Config, previous: Period, wanted: ExpectedFile, key: tuple):
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.key = key
+        self.pool = ProcessPoolExecutor(1)
+        self.future = self.pool.submit(_reference, config, previous, wanted)
+
+    def result(self):
+        try:
+            value = self.future.result()
+        finally:
+            self.pool.shutdown()
+        if value is not None:
+            _REFERENCES[self.key] = value
+        return value
+
+    def cancel(self):
+        self.future.cancel()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _reference_soon(config: Config, previous: Period, wanted: ExpectedFile):
+    """Last month's reference now (small or cached), or started in a second process (a big ledger), so the
+    two months are read at the same time."""
+    path = _previous_path(config, previous, wanted)
+    if path is None:
+        return _Ready(None)
+    key = _reference_key(config, path)
+    if key in _REFERENCES or path.stat().st_size <= PARALLEL_BYTES:
+        return _Ready(_reference(config, previous, wanted))
+    return _Elsewhere(config, previous, wanted, key)
 
 
 UNIT_NAMES = (
@@ -509,11 +590,11 @@ def _result(
     kind: str,
     content: bytes,
     read: _Read,
-    before: _Read | None,
+    before: _Reference | None,
     previous_period: Period | None,
 ) -> IntakeResult:
     figures = _figures(config, period, read)
-    earlier = {f.key: f for f in _figures(config, previous_period, before)} if before else {}
+    earlier = {f.key: f for f in before.figures} if before else {}
     figures = [
         Figure(
             **{**asdict(f), "previous": earlier[f.key].value, "previous_location": earlier[f.key].location}
