@@ -24,6 +24,7 @@ from .period import Period
 KINDS = {"xlsx": ".xlsx", "xls": ".xls", "csv": ".csv"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 JUMP = 10  # a value at least this many times (or at most 1/this of) last month's is worth a word
+SMALL_COUNT = 20  # counts below this may well grow tenfold in a month (1 → 12 new starts)
 AMOUNT_KINDS = ("cumulative", "count")  # 1-N月 cumulative: never lower than last month's
 
 
@@ -153,6 +154,9 @@ def expected_files(config: Config, period: Period) -> list[ExpectedFile]:
 
 
 def expected_file(config: Config, period: Period, name: str) -> ExpectedFile:
+    """The expected file `name` stands for (width, case and spaces ignored); IntakeError when none."""
+    if period.year != config.year:
+        raise IntakeError(f"期间 {period} 不在配置的年度 {config.year} 内")
     key = file_key(name)
     for e in expected_files(config, period):
         if file_key(e.name) == key:
@@ -630,7 +634,12 @@ def _result(
                     f.location,
                 )
             )
-        if f.previous > 0 and f.value > 0 and (f.value >= JUMP * f.previous or f.value * JUMP <= f.previous):
+        small = (
+            kinds.get(base) == "count" and max(f.value, f.previous) < SMALL_COUNT
+        )  # 1 → 12 projects: normal
+        if small or f.previous <= 0 or f.value <= 0:
+            continue
+        if f.value >= JUMP * f.previous or f.value * JUMP <= f.previous:
             times = f.value / f.previous
             how = f"是上月的 {times:.1f} 倍" if times >= 1 else f"只有上月的 {times:.1%}"
             warnings.append(

@@ -302,7 +302,7 @@ class SubmissionStore:
                 (
                     str(period),
                     wanted.name,
-                    actor.department or "",
+                    config.department_of(actor.department or "") or actor.department or "",
                     actor.user,
                     _stamp(now),
                     result.sha256,

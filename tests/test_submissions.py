@@ -185,6 +185,28 @@ def test_kind_comes_from_content_not_name(zone):
     assert detect_kind(csv) == "csv"
 
 
+def test_gbk_csv_upload_is_read_like_the_run_reads_it(tmp_path):
+    config = config_from(
+        tmp_path,
+        CONFIG.replace("主要指标.xlsx, sheet: 指标,", "主要指标.csv,").split("schedule:")[0],
+    )
+    text = '单位：亿元\n指标名称,全年目标,1-6月累计,上年同期\n固定资产投资,200,"1,12.4",99.4\n规上工业总产值,650,336.8,307.3\n'
+    result = check_upload(config, JUNE, "主要指标.csv", text.encode("gb18030"), "主要指标.csv")
+    assert result.kind == "csv" and result.previous_period == ""  # no May file: nothing to compare
+    fai = next(f for f in result.figures if f.key == "fai")
+    assert fai.text() == "固定资产投资 1-6月累计 112.40 亿元 ← 主要指标.csv › 主要指标 › C3"
+
+
+def test_january_has_no_last_month_and_other_years_are_refused(zone):
+    config, _, root = zone
+    january = Period(2024, 1)
+    content = main_book(root / "up" / "1.xlsx", 1, 10.0)
+    result = check_upload(config, january, MAIN, content, "1.xlsx")
+    assert result.ok and result.previous_period == "" and all(f.previous is None for f in result.figures)
+    with pytest.raises(IntakeError, match="不在配置的年度 2024 内"):
+        check_upload(config, Period(2025, 6), MAIN, content, "1.xlsx")
+
+
 def test_upload_bigger_than_the_limit_is_refused(zone):
     config, store, root = zone
     small = config.model_copy(update={"portal": config.portal.model_copy(update={"max_upload_mb": 0.001})})
