@@ -57,7 +57,8 @@ class Figure:
         if value is None:
             return "未填报"
         digits = decimals_for(self.unit, value) if self.digits is None else self.digits
-        return f"{number(value, digits)} {self.unit}".rstrip()
+        space = "" if self.unit in ("%", "‰") else " "
+        return f"{number(value, digits)}{space}{self.unit}".rstrip()
 
     def text(self) -> str:
         """固定资产投资 1-6月累计 112.40 亿元 ← 主要经济指标.xlsx › 主要指标 › F7"""

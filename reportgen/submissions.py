@@ -259,6 +259,21 @@ class SubmissionStore:
             rows = db.execute(sql + " ORDER BY id", args).fetchall()
         return [_version(r) for r in rows if file is None or file_key(r["file"]) == file_key(file)]
 
+    def versions_for(self, config: Config, actor: Actor, period: Period, file: str) -> list[Version]:
+        """The versions of one file `actor` may see: staff any, a department only those of its own files."""
+        wanted = _authorised(config, period, actor, file)
+        return self.versions(period, wanted.name)
+
+    def fetch(self, config: Config, actor: Actor, version_id: int) -> tuple[Version, bytes]:
+        """A version and its bytes, for `actor` only if the file is theirs (a guessed id gets the same refusal
+        as a missing one, so ids of other departments' files are not revealed)."""
+        try:
+            version = self.version(version_id)
+            _authorised(config, Period.parse(version.period), actor, version.file)
+        except IntakeError:
+            raise IntakeError(f"版本 #{version_id} 不存在或无权查看") from None
+        return version, self.content(version)
+
     def events(self, period: Period | str, file: str | None = None) -> list[dict]:
         with self._connect() as db:
             rows = db.execute(

@@ -370,6 +370,15 @@ def test_a_department_acts_only_on_its_own_files(zone):
     version = store.upload(config, JUNE, Actor("赵六", "经济发展局"), MAIN, content, "1.xlsx", NOW).version
     with pytest.raises(IntakeError, match="无权操作"):
         store.accept(config, ZHAOSHANG, version.id, {}, NOW)
+    with pytest.raises(IntakeError, match="版本 #1 不存在或无权查看"):
+        store.fetch(config, ZHAOSHANG, version.id)
+    with pytest.raises(IntakeError, match="版本 #99 不存在或无权查看"):
+        store.fetch(config, ZHAOSHANG, 99)
+    with pytest.raises(IntakeError, match="无权操作"):
+        store.versions_for(config, ZHAOSHANG, JUNE, MAIN)
+    assert store.fetch(config, JINGFA, version.id) == (version, content)
+    assert version.id in [v.id for v in store.versions_for(config, STAFF, JUNE, MAIN)]
+    assert version.department == "经发局"  # the alias the user logged in with is recorded canonically
     with pytest.raises(IntakeError, match="只有工作人员可以确认"):
         store.confirm(config, JINGFA, JUNE, MAIN, NOW)
     with pytest.raises(IntakeError, match="不是 2024-06 期需要报送的文件"):
