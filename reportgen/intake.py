@@ -189,13 +189,18 @@ def detect_kind(content: bytes) -> str:
             raise IntakeError("这是 OpenDocument 文件，请另存为 .xlsx 后上传")
         raise IntakeError("这是一个压缩包，不是 Excel 表格；只接受 .xlsx、.xls、.csv")
     if head == OLE_MAGIC:
-        body = content[: 1 << 20]
-        if "EncryptedPackage".encode("utf-16-le") in body:
+        # Stream names sit in the compound file's directory, which may be anywhere in the file (xlwt: at the end).
+        def has(name: str) -> bool:
+            return name.encode("utf-16-le") in content
+
+        if has("EncryptedPackage"):
             raise IntakeError("文件设有打开密码（已加密），请取消密码后上传")
-        if "Workbook".encode("utf-16-le") in body or "Book".encode("utf-16-le") in body:
+        if has("Workbook"):
             return "xls"
-        if "WordDocument".encode("utf-16-le") in body:
+        if has("WordDocument"):
             raise IntakeError("这是 Word 文档（.doc），不是 Excel 表格；只接受 .xlsx、.xls、.csv")
+        if has("Book"):  # Excel 5/95
+            return "xls"
         raise IntakeError("这是 Office 文件但不是 Excel 工作簿；只接受 .xlsx、.xls、.csv")
     for magic, what in (
         (b"%PDF", "PDF 文件"),

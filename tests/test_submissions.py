@@ -207,6 +207,19 @@ def test_january_has_no_last_month_and_other_years_are_refused(zone):
         check_upload(config, Period(2025, 6), MAIN, content, "1.xlsx")
 
 
+def test_big_xls_is_recognised_and_a_new_month_folder_is_made(zone):
+    """xlwt writes the stream directory at the end: a multi-megabyte .xls is still recognised by content."""
+    config, store, root = zone
+    rows = main_rows(7, 130.0) + [[f"说明行{i}", f"{i:06d}" + "x" * 300] for i in range(6000)]
+    write_xls(root / "up" / "big.xls", rows, sheet="指标")
+    content = (root / "up" / "big.xls").read_bytes()
+    assert len(content) > 1_000_000 and detect_kind(content) == "xls"
+    july = Period(2024, 7)
+    assert not (root / "data" / str(july)).exists()
+    outcome = store.upload(config, july, JINGFA, MAIN, content, "big.xls", NOW)
+    assert outcome.result.ok and (root / "data" / str(july) / "主要指标.xls").read_bytes() == content
+
+
 def test_upload_bigger_than_the_limit_is_refused(zone):
     config, store, root = zone
     small = config.model_copy(update={"portal": config.portal.model_copy(update={"max_upload_mb": 0.001})})
