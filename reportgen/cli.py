@@ -379,7 +379,7 @@ def cmd_submissions(args) -> int:
                 print(f"    说明［{key}］：{text}")
         return 0
     if action == "compare":
-        differences = store.compare(args.first, args.second)
+        differences = store.compare(config, args.first, args.second)
         if not differences:
             print(f"版本 #{args.first} 与 #{args.second} 读出的数值相同。")
         for d in differences:

@@ -79,6 +79,7 @@ SUBMITTED = "已报"
 RETURNED = "退回"
 CONFIRMED = "已确认"
 MANUAL = "手工放置"
+UNCHECKED = "手工放置的文件，未经上传检查"
 
 
 @dataclass(frozen=True)
@@ -420,11 +421,11 @@ class SubmissionStore:
             _event(db, period, wanted.name, row["version_id"], "reopen", actor, now, "")
         return file_status(config, self, period, wanted)
 
-    def compare(self, first: int, second: int) -> list[Difference]:
+    def compare(self, config: Config, first: int, second: int) -> list[Difference]:
         """Values that differ between two versions (by the figures' stable keys), with provenance."""
         a, b = self.version(first), self.version(second)
-        old = {f.key: f for f in a.result.figures}
-        new = {f.key: f for f in b.result.figures}
+        old = {f.key: f for f in self._figures(config, a)}
+        new = {f.key: f for f in self._figures(config, b)}
         out = []
         for key in list(old) + [k for k in new if k not in old]:
             x, y = old.get(key), new.get(key)
@@ -443,6 +444,18 @@ class SubmissionStore:
                 )
             )
         return out
+
+    def _figures(self, config: Config, version: Version) -> list:
+        if UNCHECKED not in version.result.notices:
+            return version.result.figures
+        try:  # a hand-placed file, kept unread: read it now as an upload would be
+            content = self.content(version)
+            period = Period.parse(version.period)
+            return check_upload(
+                config, period, version.file, content, version.original_name, max_upload_mb=1e9
+            ).figures
+        except IntakeError:
+            return []
 
     # ---------------------------------------------------------------- internals
     def _refuse_if_locked(self, period: str, file: str, actor: Actor) -> None:
@@ -476,20 +489,10 @@ class SubmissionStore:
             if row is not None:
                 last = row["id"]
                 continue
-            try:
-                result = check_upload(
-                    config, period, wanted.name, content, path.name, max_upload_mb=float("inf")
-                )
-            except IntakeError as e:
-                result = IntakeResult(
-                    str(period),
-                    wanted.name,
-                    path.name,
-                    "",
-                    len(content),
-                    digest,
-                    errors=[Issue("error:type", str(e))],
-                )
+            # Not read here (a big ledger would hold every other writer up): compare() reads it when asked.
+            result = IntakeResult(
+                str(period), wanted.name, path.name, "", len(content), digest, notices=[UNCHECKED]
+            )
             self._keep(content, digest)
             cursor = db.execute(
                 "INSERT INTO submission_versions (period, file, department, uploader, uploaded_at, sha256,"

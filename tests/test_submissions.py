@@ -287,7 +287,7 @@ def test_replacing_a_version_keeps_the_old_one_and_compare_names_the_cells(zone)
     assert june_file(root).read_bytes() == second
     assert store.content(a) == first and store.content(b) == second
     assert [v.id for v in store.versions(JUNE, MAIN) if v.origin == "upload"] == [a.id, b.id]
-    [diff] = store.compare(a.id, b.id)
+    [diff] = store.compare(config, a.id, b.id)
     assert diff.text() == (
         "固定资产投资 1-6月累计：112.40 亿元（主要指标.xlsx › 指标 › C4）→ 113.00 亿元（主要指标.xlsx › 指标 › C4）"
     )
@@ -370,6 +370,8 @@ def test_hand_placed_file_counts_and_shows_as_such(zone):
     store.upload(config, JUNE, JINGFA, MAIN, main_book(root / "up" / "1.xlsx", 6, 112.5), "1.xlsx", NOW)
     manual = [v for v in store.versions(JUNE, MAIN) if v.origin == "manual"]
     assert len(manual) == 1 and store.content(manual[0]) == hand  # kept before it was replaced
+    [diff] = store.compare(config, manual[0].id, store.versions(JUNE, MAIN)[0].id)  # read when compared
+    assert (diff.key, diff.old, diff.new) == ("fai", "112.40 亿元", "112.50 亿元")
     main_book(june_file(root), 6, 120.0)  # staff copy a file over the portal's by hand
     [status] = [s for s in period_status(config, store, JUNE) if s.file == MAIN]
     assert status.status == MANUAL
