@@ -260,6 +260,16 @@ class SubmissionStore:
             rows = db.execute(sql + " ORDER BY id", args).fetchall()
         return [_version(r) for r in rows if file is None or file_key(r["file"]) == file_key(file)]
 
+    def checked(self, period: Period | str, sha256: str) -> IntakeResult | None:
+        """The stored check of an uploaded file with these bytes in `period` (None: never uploaded)."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT result FROM submission_versions WHERE period = ? AND sha256 = ? AND origin = 'upload'"
+                " ORDER BY id DESC LIMIT 1",
+                (str(period), sha256),
+            ).fetchone()
+        return IntakeResult.from_dict(json.loads(row["result"])) if row else None
+
     def versions_for(self, config: Config, actor: Actor, period: Period, file: str) -> list[Version]:
         """The versions of one file `actor` may see: staff any, a department only those of its own files."""
         wanted = _authorised(config, period, actor, file)
@@ -309,7 +319,7 @@ class SubmissionStore:
         that is not a spreadsheet; blocking errors are stored with the version and listed in its result."""
         wanted = _authorised(config, period, actor, file)
         self._refuse_if_locked(str(period), wanted.name, actor)
-        result = check_upload(config, period, wanted.name, content, uploaded_name)
+        result = check_upload(config, period, wanted.name, content, uploaded_name, known=self.checked)
         self._keep(content, result.sha256)
         with self._write() as db:
             cursor = db.execute(

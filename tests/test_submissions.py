@@ -220,6 +220,28 @@ def test_big_xls_is_recognised_and_a_new_month_folder_is_made(zone):
     assert outcome.result.ok and (root / "data" / str(july) / "主要指标.xls").read_bytes() == content
 
 
+def test_last_month_checked_by_the_portal_is_not_read_again(zone, monkeypatch):
+    import reportgen.intake as intake
+
+    config, store, root = zone
+    may = main_book(root / "up" / "may.xlsx", 5, 91.71, output=274.67)
+    assert store.upload(config, MAY, JINGFA, MAIN, may, "may.xlsx", NOW).accepted
+    reads = []
+    real = intake._read
+    monkeypatch.setattr(
+        intake,
+        "_read",
+        lambda config, root, period, name: reads.append(period) or real(config, root, period, name),
+    )
+    monkeypatch.setattr(intake, "_REFERENCES", {})
+    june = main_book(root / "up" / "june.xlsx", 6, 80.0)
+    outcome = store.upload(config, JUNE, JINGFA, MAIN, june, "june.xlsx", NOW)
+    assert reads == [JUNE]  # May's values came from its stored check
+    fai = next(f for f in outcome.result.figures if f.key == "fai")
+    assert (fai.previous, fai.previous_location) == (pytest.approx(91.71), "主要指标.xlsx › 指标 › C4")
+    assert [w.key for w in outcome.unexplained] == ["lower:fai"]
+
+
 def test_upload_bigger_than_the_limit_is_refused(zone):
     config, store, root = zone
     small = config.model_copy(update={"portal": config.portal.model_copy(update={"max_upload_mb": 0.001})})
