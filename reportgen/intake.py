@@ -305,13 +305,19 @@ def check_upload(
     return _result(narrowed, period, wanted, name, kind, content, reading, before, previous)
 
 
-def last_month_figures(config: Config, period: Period, wanted: ExpectedFile) -> list[Figure]:
-    """Last month's values of this submission, read from last month's file as it stands (empty in January
-    or when there is none): the reference shown beside an upload, and on a department's page."""
+def last_month_figures(
+    config: Config,
+    period: Period,
+    wanted: ExpectedFile,
+    known: Callable[[Period, str], IntakeResult | None] | None = None,
+) -> list[Figure]:
+    """Last month's values of this submission, from last month's file as it stands (empty in January or when
+    there is none): the reference shown beside an upload, and on a department's page. `known` as in
+    check_upload."""
     if period.month == 1:
         return []
     previous = Period(period.year, period.month - 1)
-    reference = _reference(narrow_config(config, period, wanted), previous, wanted)
+    reference = _reference_soon(narrow_config(config, period, wanted), previous, wanted, known).result()
     return reference.figures if reference else []
 
 

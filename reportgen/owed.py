@@ -96,7 +96,9 @@ def owed(config: Config, store: SubmissionStore, period: Period, department: str
         name,
         deadline(config, period, now),
         [
-            OwedFile(file_status(config, store, period, e), last_month_figures(config, period, e))
+            OwedFile(
+                file_status(config, store, period, e), last_month_figures(config, period, e, store.checked)
+            )
             for e in files
         ],
     )
