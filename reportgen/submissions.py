@@ -371,6 +371,11 @@ class SubmissionStore:
         given = {w.key: given[w.key] for w in version.result.warnings}
         folder = _period_folder(config, period)
         with self._write() as db:
+            row = self._state(db, version.period, wanted.name)
+            if row is not None and row["state"] == "confirmed":  # confirmed since the check above
+                raise IntakeError(
+                    f"{wanted.name} 已确认（已锁定），不能再上传；如需修改请联系工作人员重新开放"
+                )
             self._take_in_hand_placed(db, config, period, wanted, folder, now)
             if version.accepted_at is None:
                 db.execute(
