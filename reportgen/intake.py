@@ -462,10 +462,12 @@ class _Elsewhere:
     """Last month's reference being read in another process; cached here once it arrives."""
 
     def __init__(self, config: Config, previous: Period, wanted: ExpectedFile, key: tuple):
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         self.key = key
-        self.pool = ProcessPoolExecutor(1)
+        # spawn, not fork: the caller may be a threaded web server, where fork can deadlock
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         self.future = self.pool.submit(_reference, config, previous, wanted)
 
     def result(self):

@@ -218,6 +218,12 @@ def test_big_xls_is_recognised_and_a_new_month_folder_is_made(zone):
     assert not (root / "data" / str(july)).exists()
     outcome = store.upload(config, july, JINGFA, MAIN, content, "big.xls", NOW)
     assert outcome.result.ok and (root / "data" / str(july) / "主要指标.xls").read_bytes() == content
+    # August: last month's file is over 1 MB, so it is read in a second process beside the upload's own read.
+    august = main_book(root / "up" / "aug.xlsx", 8, 150.0)
+    fai = next(
+        f for f in check_upload(config, Period(2024, 8), MAIN, august, "aug.xlsx").figures if f.key == "fai"
+    )
+    assert (fai.previous, fai.previous_location) == (130.0, "主要指标.xls › 指标 › C4")
 
 
 def test_last_month_checked_by_the_portal_is_not_read_again(zone, monkeypatch):
