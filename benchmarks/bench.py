@@ -175,6 +175,10 @@ def main() -> None:
     from .console import measure as console_measure
 
     console = console_measure()
+    print("… portal intake check", file=sys.stderr, flush=True)
+    from . import intake
+
+    checks = intake.measure(args.repeat)
     report = {
         "machine": {
             "python": platform.python_version(),
@@ -186,6 +190,7 @@ def main() -> None:
         "sizes": rows,
         "hostile": refusals,
         "console": console,
+        "intake": checks,
     }
     growth = {}
     by = {r["size"]: r for r in rows}
@@ -202,6 +207,7 @@ def main() -> None:
     print(table(rows, startup))
     print(hostile_table(refusals))
     print(console_line(console))
+    print(intake.table(checks))
     print(f"已写出 {ROOT / 'output' / 'bench.json'}")
     shutil.rmtree(WORK / "out", ignore_errors=True)
 

@@ -274,6 +274,193 @@ def cmd_user(args) -> int:
     return 0
 
 
+def _actor(args, staff: bool = False):
+    import getpass
+
+    from .submissions import Actor
+
+    try:
+        user = args.user or getpass.getuser()
+    except (KeyError, OSError):
+        user = "工作人员"
+    return Actor(user, None if staff else getattr(args, "department", None))
+
+
+def _explanations(items: list[str] | None) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip() or not text.strip():
+            raise ReportgenError(
+                f"--explain 应写成 警告编号=说明，如 jump:fai=本月新增大项目入统，现为“{item}”"
+            )
+        out[key.strip()] = text.strip()
+    return out
+
+
+def _submit_target(config, period, department: str | None, given: str | None, path: Path) -> str:
+    """The expected file an upload is for: --file, else the one whose name matches, else the department's only one."""
+    from .intake import expected_files, file_key
+
+    files = expected_files(config, period)
+    if department is not None:
+        name = config.department_of(department)
+        if name is None:
+            raise ReportgenError(f"未知的责任单位“{department}”")
+        files = [e for e in files if name in e.departments]
+    if given:
+        return given
+    same = [e for e in files if file_key(Path(e.name).stem) == file_key(path.stem)]
+    if len(same) == 1:
+        return same[0].name
+    if len(files) == 1:
+        return files[0].name
+    names = "、".join(e.name for e in files) or "（无）"
+    raise ReportgenError(f"请用 --file 指明报送的是哪个文件（可选：{names}）")
+
+
+def cmd_submit(args) -> int:
+    from datetime import UTC, datetime
+
+    from .config import load_config
+    from .period import Period
+    from .submissions import SubmissionStore
+
+    config = load_config(args.config)
+    period = Period.parse(args.period)
+    path = Path(args.path)
+    try:
+        content = path.read_bytes()
+    except OSError as e:
+        raise ReportgenError(f"{path}：无法读取（{e.strerror or e}）") from None
+    file = _submit_target(config, period, args.department, args.file, path)
+    store = SubmissionStore.for_config(config)
+    outcome = store.upload(
+        config,
+        period,
+        _actor(args),
+        file,
+        content,
+        path.name,
+        datetime.now(UTC),
+        _explanations(args.explain),
+    )
+    version, result = outcome.version, outcome.result
+    print(
+        f"{result.file}：版本 #{version.id}（{result.kind}，{result.size:,} 字节，sha256 {result.sha256[:12]}…）"
+    )
+    for line in result.lines():
+        print(f"  {line}")
+    if outcome.accepted:
+        print(f"已提交并写入 {_data_path(config, period, result.stored_name)}")
+        return 0
+    if not result.ok:
+        _say(f"未提交：有 {len(result.errors)} 处错误，请修改后重新上传。")
+        return 1
+    _say(
+        f"未提交：{len(outcome.unexplained)} 条警告需要说明。核对无误后执行：\n"
+        f"  reportgen submissions -c {args.config} -p {period} accept {version.id} "
+        + " ".join(f"--explain '{n}=说明'" for n in _numbers(result, outcome.unexplained))
+    )
+    return 1
+
+
+def _numbers(result, warnings) -> list[int]:
+    return [result.warnings.index(w) + 1 for w in warnings]
+
+
+def _data_path(config, period, name: str) -> Path:
+    from .sources.collect import period_dir
+
+    return period_dir(config, period) / name
+
+
+def cmd_submissions(args) -> int:
+    from datetime import UTC, datetime
+
+    from .config import load_config
+    from .period import Period
+    from .submissions import SubmissionStore, period_status
+
+    config = load_config(args.config)
+    period = Period.parse(args.period)
+    store = SubmissionStore.for_config(config)
+    now = datetime.now(UTC)
+    action = getattr(args, "action", None)
+    if action == "return":
+        notice = store.return_file(config, _actor(args, staff=True), period, args.name, args.reason, now)
+        print(f"已退回 {notice.file}（理由：{notice.reason}）")
+        if args.send:
+            from .submissions import send_return_notice
+
+            for to, status in send_return_notice(config, notice):
+                print(f"  通知 {to}：{STATUS.get(status, status)}")
+        else:
+            print("退回通知（加 --send 按配置 mail 发送给报送单位）：")
+            print(f"  主题：{notice.subject}")
+            for line in notice.text.strip().splitlines():
+                print(f"  {line}")
+        return 0
+    if action == "confirm":
+        status = store.confirm(config, _actor(args, staff=True), period, args.name, now)
+        print(f"已确认 {status.file}（已锁定，报送单位不能再上传；需要时用 reopen 重新开放）")
+        return 0
+    if action == "reopen":
+        status = store.reopen(config, _actor(args, staff=True), period, args.name, now)
+        print(f"已重新开放 {status.file}（{status.label}）")
+        return 0
+    if action == "accept":
+        version = store.accept(
+            config, _actor(args, staff=True), args.version, _explanations(args.explain), now
+        )
+        print(f"已采用版本 #{version.id}，写入 {_data_path(config, period, version.stored_name)}")
+        return 0
+    if action == "versions":
+        from zoneinfo import ZoneInfo
+
+        tz = ZoneInfo(config.schedule.timezone)
+        versions = store.versions(period, args.name)
+        if not versions:
+            print("还没有版本。")
+        for v in versions:
+            who = f"{v.department}·{v.uploader}" if v.department else v.uploader
+            state = "已采用" if v.accepted else ("有错误" if not v.result.ok else "待说明")
+            print(
+                f"#{v.id} {v.uploaded_at.astimezone(tz):%Y-%m-%d %H:%M} {who} {v.original_name}"
+                f" {v.size:,} 字节 {v.sha256[:12]} {state}"
+            )
+            for key, text in v.explanations.items():
+                print(f"    说明［{key}］：{text}")
+        return 0
+    if action == "compare":
+        differences = store.compare(config, args.first, args.second)
+        if not differences:
+            print(f"版本 #{args.first} 与 #{args.second} 读出的数值相同。")
+        for d in differences:
+            print(d.text())
+        return 0
+    if args.department:
+        from .owed import owed
+
+        page = owed(config, store, period, args.department, now)
+        print(f"{page.department} {period}：{page.deadline.text()}")
+        for f in page.files:
+            print(f"  {f.status.file}：{f.status.label}")
+            for figure in f.last_month:
+                print(f"    上月 {figure.name} {figure.label} {figure.shown()}")
+        return 0
+    from .owed import updates_since_report
+
+    for s in period_status(config, store, period):
+        who = "、".join(s.departments) or "（未指定）"
+        extra = f"，版本 #{s.version.id}" if s.version else ""
+        print(f"{s.file}（{who}）：{s.label}{extra}{('；' + s.note) if s.note else ''}")
+    updates = updates_since_report(config, store, period)
+    if updates.any:
+        print(f"有更新：{'、'.join(updates.files)} 在报告生成后报送，可重新生成（reportgen run --force）")
+    return 0
+
+
 def cmd_init(args) -> int:
     from .samples import write_sample_project
 
@@ -377,6 +564,58 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--password-stdin", action="store_true", help="从标准输入读一行作为密码（供脚本使用）")
     p.set_defaults(handler=cmd_user)
+
+    p = sub.add_parser(
+        "submit",
+        help="报送一个文件：立即检查并存为新版本",
+        description="按读取报告时的方式检查文件（按内容识别类型），列出读到的数值及其位置和上月数值；"
+        "无错误且警告均已说明时写入本期数据目录。每次上传都保存为一个版本。",
+    )
+    p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
+    p.add_argument("--period", "-p", required=True, help="期间，格式 YYYY-MM")
+    p.add_argument(
+        "--department", "-d", help="以哪个责任单位的身份报送（只能报送本单位的文件）；省略时为工作人员"
+    )
+    p.add_argument("--file", help="报送的是哪个文件（期望的文件名）；省略时按文件名或本单位唯一的文件确定")
+    p.add_argument("--user", help="报送人（默认当前登录用户名）")
+    p.add_argument("--explain", action="append", metavar="警告编号=说明", help="对一条警告的说明，可重复")
+    p.add_argument("path", metavar="FILE", help="要报送的 .xlsx / .xls / .csv 文件")
+    p.set_defaults(handler=cmd_submit)
+
+    p = sub.add_parser(
+        "submissions",
+        help="查看本期报送情况；退回、确认、重新开放、版本与比较",
+        description="不带操作时列出本期每个文件的状态（未报 / 已报 / 退回（理由）/ 已确认 / 手工放置）；"
+        "加 --department 时列出该单位应报的文件、截止时间和上月数值。",
+    )
+    p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
+    p.add_argument("--period", "-p", required=True, help="期间，格式 YYYY-MM")
+    p.add_argument("--department", "-d", help="只看某一责任单位应报的文件与截止时间")
+    p.add_argument("--user", help="操作人（默认当前登录用户名）")
+    actions = p.add_subparsers(dest="action", metavar="操作")
+    a = actions.add_parser("return", aliases=["退回"], help="退回一个文件（须写理由）")
+    a.add_argument("name", metavar="文件名")
+    a.add_argument("--reason", "-r", required=True, help="退回理由（通知报送单位）")
+    a.add_argument("--send", action="store_true", help="按配置 mail 把退回通知发给报送单位")
+    a.set_defaults(action="return")
+    a = actions.add_parser("confirm", aliases=["确认"], help="确认并锁定当前版本")
+    a.add_argument("name", metavar="文件名")
+    a.set_defaults(action="confirm")
+    a = actions.add_parser("reopen", aliases=["重新开放"], help="取消确认，允许再上传")
+    a.add_argument("name", metavar="文件名")
+    a.set_defaults(action="reopen")
+    a = actions.add_parser("accept", aliases=["采用"], help="采用一个版本（警告须逐条说明）")
+    a.add_argument("version", type=int, metavar="版本号")
+    a.add_argument("--explain", action="append", metavar="警告编号=说明", help="对一条警告的说明，可重复")
+    a.set_defaults(action="accept")
+    a = actions.add_parser("versions", aliases=["版本"], help="列出一个文件的全部版本")
+    a.add_argument("name", metavar="文件名")
+    a.set_defaults(action="versions")
+    a = actions.add_parser("compare", aliases=["比较"], help="比较两个版本读出的数值")
+    a.add_argument("first", type=int, metavar="版本号1")
+    a.add_argument("second", type=int, metavar="版本号2")
+    a.set_defaults(action="compare")
+    p.set_defaults(handler=cmd_submissions)
 
     p = sub.add_parser(
         "init",

@@ -768,6 +768,22 @@ class ScheduleConfig(Strict):
         return v
 
 
+class PortalConfig(Strict):
+    """The submission portal: upload limits and the departments' deadline (reportgen.submissions)."""
+
+    # One upload; the reader's data.limits apply on top when it is read.
+    max_upload_mb: float = Field(20, gt=0)
+    # Data due on this working day of the month after the period (default: the first schedule job's day, else 5)
+    deadline_workday: int | None = Field(None, ge=1, le=23)
+    deadline_time: str = "17:30"
+    state_dir: Path | None = None  # versions and their files; default: submissions/ in the state folder
+
+    @field_validator("deadline_time", mode="before")
+    @classmethod
+    def _clock_time(cls, v):
+        return JobConfig._clock_time(v)
+
+
 class MailConfig(Strict):
     host: str
     port: int | None = None
@@ -829,6 +845,7 @@ class Config(Strict):
     schedule: ScheduleConfig = ScheduleConfig()
     mail: MailConfig | None = None
     web: WebConfig = WebConfig()
+    portal: PortalConfig = PortalConfig()
     base_dir: Path = Field(Path("."), exclude=True)
     _department_index: dict[str, str] | None = PrivateAttr(default=None)
 
