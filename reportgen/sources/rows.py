@@ -105,6 +105,9 @@ class Layout:
     header: tuple[frozenset[str], ...] = ()  # per column, the texts of its header cells
     hidden: frozenset[int] = frozenset()  # hidden columns (last month's figures…): no evidence of a project
     noun: str = "项目"  # what a data row is, in messages: 项目 or 指标
+    # Whether cells left of the name column show a data row: an indicator sheet may put its figures before the
+    # names; a ledger keeps 序号 (and sometimes the owner) there, which a band row may share.
+    content_left: bool = False
     data_labels: frozenset[str] = (
         frozenset()
     )  # cleaned labels the config reads: data rows whatever their shape
@@ -169,7 +172,7 @@ def classify_row(
     name = "" if is_placeholder(name_raw) else normalize_text(name_raw)
     head_end = max(name_col + 2, 3)
     head = [(c, normalize_text(v)) for c, v in filled if c < head_end and isinstance(v, str)]
-    seq = any(c < name_col and _is_sequence(v) for c, v in filled)
+    seq = any(c < name_col and _is_sequence(v) and _may_number(c, layout) for c, v in filled)
     if not (seq and name and isinstance(name_raw, str)) and any(_is_total(t) for _, t in head):
         return RowClass(RowKind.TOTAL)
     texts = {normalize_text(v) for _, v in filled}
@@ -179,7 +182,10 @@ def classify_row(
     if marked and not seq and (not name or name == marked):
         return RowClass(RowKind.BAND, band_name(marked))
     if not name:
-        if all(c < name_col and _is_sequence(v) for c, v in filled) and not unsaved_cols:
+        if (
+            all(c < name_col and _is_sequence(v) and _may_number(c, layout) for c, v in filled)
+            and not unsaved_cols
+        ):
             return RowClass(RowKind.BLANK)  # a numbered row of the form left unused
         return RowClass(RowKind.UNCLASSIFIED, problem=f"{layout.noun}名称为空，但这一行有内容")
     if isinstance(name_raw, (int, float)):
@@ -187,9 +193,13 @@ def classify_row(
     if seq:
         return RowClass(RowKind.PROJECT)
     amount_cols = set(layout.amount_cols)
-    others = [c for c, _ in filled if c > name_col and c not in amount_cols and c not in layout.hidden] + [
-        c for c in unsaved_cols if c not in amount_cols
-    ]
+    others = [
+        c
+        for c, _ in filled
+        if (c > name_col or (layout.content_left and c != name_col))
+        and c not in amount_cols
+        and c not in layout.hidden
+    ] + [c for c in unsaved_cols if c not in amount_cols]
     amounts = [c for c, _ in filled if c in amount_cols]
     if others:
         return RowClass(RowKind.PROJECT)
@@ -201,6 +211,14 @@ def classify_row(
     if _adds_up(own, below):
         return RowClass(RowKind.BAND, band_name(name))
     return RowClass(RowKind.PROJECT, tentative=True)
+
+
+def _may_number(col: int, layout: Layout) -> bool:
+    """Whether a number left of the name is the row's 序号: in a ledger any, in an indicator sheet (which may put
+    its figures before the names) only under a 序号 header."""
+    if not layout.content_left:
+        return True
+    return col < len(layout.header) and any("序号" in text for text in layout.header[col])
 
 
 def _is_sequence(value) -> bool:
@@ -339,6 +357,7 @@ def index_rows(table: Table, label_col: Column, data_labels=()) -> RowIndex:
         header=tuple(frozenset(c.parts) for c in table.columns),
         hidden=frozenset(c.index for c in table.columns if c.hidden),
         noun="指标",
+        content_left=True,
         data_labels=frozenset(clean_label(label) for label in data_labels),
     )
     unit_col = table.unit_column()
