@@ -540,3 +540,28 @@ def test_classify_indicator_row_with_the_names_last(cells, kind):
     header = (frozenset({"1-6月累计"}), frozenset({"年度目标"}), frozenset({"单位"}), frozenset({"指标名称"}))
     layout = Layout(3, header=header, noun="指标", content_left=True)
     assert classify_row(cells, layout).kind is kind
+
+
+def test_many_indicator_sheets_are_accounted_for_in_one_line(tmp_path):
+    """Sixty departments' sheets give one line, not sixty; a nameless row is still a problem naming its cell."""
+    header = ["指标名称", "年度目标", "1-6月累计"]
+    write_xlsx(
+        data_dir(tmp_path) / "经发局.xlsx", [header, ["一、投资", None, None], ["固定资产投资", 200, 112.4]]
+    )
+    write_xlsx(
+        data_dir(tmp_path) / "财政局.xlsx",
+        [header, ["一般公共预算收入", 300, 160.5], [None, 1, 2], ["填报人：李四", None, None]],
+    )
+    entries = "".join(
+        (INDICATOR_ENTRY % {"id": f"i{k}", "name": name, "row": name}).replace("指标.xlsx", file)
+        for k, (name, file) in enumerate(
+            [("固定资产投资", "经发局.xlsx"), ("一般公共预算收入", "财政局.xlsx")]
+        )
+    )
+    data = read_period(config_from(tmp_path, INDICATOR_ROWS_CONFIG % entries), PERIOD)
+    assert [data.readings["i0"].value, data.readings["i1"].value] == pytest.approx([112.4, 160.5])
+    assert indicator_rows(data) == (
+        "2 张指标表合计：2 个指标行，1 个分类行，0 个小计/合计行，1 个表尾/说明行，1 个无法识别"
+    )
+    [problem] = [str(p) for p in data.problems]
+    assert problem.startswith("2024-06/财政局.xlsx › Sheet1 › A3：第 3 行无法识别：指标名称为空")

@@ -34,7 +34,7 @@ from ..config.model import (
     SheetTarget,
 )
 from ..errors import Location, NotReported, SourceError
-from ..inputs import LedgerData, PeriodData, Reading
+from ..inputs import LedgerData, PeriodData, Reading, RowCounts
 from ..period import Period
 from .headers import Column, Table, locate_table
 from .ledger import read_ledger
@@ -104,13 +104,15 @@ class _Sheet:
         self._rows: dict[int, RowIndex] = {}
 
     def rows(self, label_col: Column, data: PeriodData) -> RowIndex:
-        """The sheet's rows classified against `label_col`; on first use, what they were goes into the notices
-        and each unclassified row into the problems."""
+        """The sheet's rows classified against `label_col`; on first use each unclassified row goes into the
+        problems (what all rows were is said once for all sheets: `_say_indicator_rows`)."""
         if label_col.index not in self._rows:
             index = self._rows[label_col.index] = index_rows(self.table, label_col, self.data_labels)
             data.problems.extend(index.problems)
-            data.notices.append(index.summary())
         return self._rows[label_col.index]
+
+    def indexes(self) -> list[RowIndex]:
+        return list(self._rows.values())
 
 
 class _Reader:
@@ -215,6 +217,7 @@ def read_period(config: Config, period: Period) -> PeriodData:
                     float(spec), Location("配置文件", None, f"indicators.{ind.id}.{attr}")
                 )
 
+    _say_indicator_rows(reader, data)
     data.missing = missing_submissions(config, period)
     for name, ledger in config.ledgers.items():
         extra = sorted(
@@ -236,6 +239,22 @@ def read_period(config: Config, period: Period) -> PeriodData:
             problem(e, None)
             data.ledgers[name] = LedgerData(name, None, [])
     return data
+
+
+def _say_indicator_rows(reader: _Reader, data: PeriodData) -> None:
+    """What the rows of the indicator sheets were, in the notices: one line naming the sheet when there is one,
+    one line for all of them when each department sends its own (sixty lines would hide the one that matters:
+    an unclassified row is a problem naming its cell anyway)."""
+    indexes = [
+        index for sheet in reader.sheets.values() if isinstance(sheet, _Sheet) for index in sheet.indexes()
+    ]
+    if not indexes:
+        return
+    counts = [index.row_counts() for index in indexes]
+    total = RowCounts(**{k: sum(getattr(c, k) for c in counts) for k in vars(counts[0])})
+    sheets = {index.grid.location() for index in indexes}
+    where = str(next(iter(sheets))) if len(sheets) == 1 else f"{len(sheets)} 张指标表合计"
+    data.notices.append(f"{where}：{total.summary('指标行')}")
 
 
 def _no_yoy(data: PeriodData, indicator, attr: str):

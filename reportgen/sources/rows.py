@@ -326,9 +326,9 @@ class RowIndex:
             f"在“{self.label_header}”列找不到“{label}”这一行，现有：{'、'.join(n for n in names if n)}",
         )
 
-    def summary(self) -> str:
-        """'2024-06/指标.xlsx › 指标：12 个指标行，2 个分类行，1 个小计/合计行，0 个无法识别'."""
-        counts = RowCounts(
+    def row_counts(self) -> RowCounts:
+        """What the rows were; `RowCounts.summary('指标行')` words it."""
+        return RowCounts(
             projects=self.counts.get(RowKind.DATA, 0),
             bands=self.counts.get(RowKind.BAND, 0),
             totals=self.counts.get(RowKind.TOTAL, 0),
@@ -336,7 +336,6 @@ class RowIndex:
             notes=self.counts.get(RowKind.NOTE, 0),
             unclassified=self.counts.get(RowKind.UNCLASSIFIED, 0),
         )
-        return f"{self.grid.location()}：{counts.summary('指标行')}"
 
     def unit(self, row: int) -> str | None:
         """A unit stated for one row: in its label ('实到外资（万美元）') or in the 单位 column."""
