@@ -85,10 +85,14 @@ OS_REASONS = {
 }
 
 
+def os_reason(error: OSError) -> str:
+    """'磁盘空间不足（No space left on device）'."""
+    reason = error.strerror or str(error)
+    return f"{OS_REASONS[error.errno]}（{reason}）" if error.errno in OS_REASONS else reason
+
+
 def os_error_line(error: OSError) -> str:
     """'/srv/报告/2024-09：磁盘空间不足（No space left on device）': one line that names the path."""
-    reason = error.strerror or str(error)
-    if error.errno in OS_REASONS:
-        reason = f"{OS_REASONS[error.errno]}（{reason}）"
+    reason = os_reason(error)
     paths = [str(p) for p in (error.filename, getattr(error, "filename2", None)) if p is not None]
     return f"{' → '.join(paths)}：{reason}" if paths else f"文件读写失败：{reason}"

@@ -974,3 +974,36 @@ def test_csv_formula_text_is_named_as_a_formula(tmp_path):
     assert reading.value is None
     [problem] = problems(data)
     assert problem.startswith("2024-06/指标.csv › 指标 › C2：“=B2*0.5”是公式的文本，不是数字")
+
+
+def test_an_unreadable_file_is_a_problem_naming_it_and_the_rest_is_read(tmp_path, monkeypatch):
+    """A file Excel keeps locked on a Windows share reads as PermissionError: that file is not read (its
+    indicators 未报送), the run goes on with the others."""
+    from pathlib import Path
+
+    folder = data_dir(tmp_path)
+    (folder / "指标.csv").write_bytes("指标名称,1-6月累计\r\n固定资产投资,112.4\r\n".encode("gb18030"))
+    write_xlsx(folder / "商务.xlsx", [["指标名称", "1-6月累计"], ["实到外资", 3000]])
+    read_bytes = Path.read_bytes
+
+    def locked(self):
+        if self.name == "指标.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", locked)
+    extra = """\
+  - id: fdi
+    name: 实到外资
+    kind: cumulative
+    unit: 万美元
+    owner: 商务局
+    target: 8000
+    source: {file: 商务.xlsx, row: 实到外资, column: 1-6月累计}
+"""
+    reading, data = read_fai(tmp_path, "{file: 指标.csv, row: 固定资产投资, column: 1-6月累计}", extra=extra)
+    assert reading.value is None
+    assert data.readings["fdi"].value == pytest.approx(3000)
+    assert problems(data) == [
+        "2024-06/指标.csv：无法读取：没有权限（Permission denied）（指标：固定资产投资）"
+    ]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import Location, SourceError
+from ..errors import Location, SourceError, os_reason
 
 if TYPE_CHECKING:
     from ..config.model import InputLimits
@@ -88,6 +88,13 @@ class Workbook:
         if not path.is_file():
             raise SourceError(Location(self.display), "文件不存在")
         self.suffix = path.suffix.lower()
+        try:
+            self._open(path)
+        except OSError as e:  # a file Excel holds locked on a Windows share, no read permission…
+            raise SourceError(Location(self.display), f"无法读取：{os_reason(e)}") from None
+
+    def _open(self, path: Path) -> None:
+        """Check the size, then read the sheet list (xlsx/xls) or the whole text (csv)."""
         if self.suffix in ZIP_SUFFIXES:
             self._check_unpacked_sizes()
         elif self.suffix in EXCEL_SUFFIXES | {".csv"}:
