@@ -108,9 +108,8 @@ class Layout:
     # Whether cells left of the name column show a data row: an indicator sheet may put its figures before the
     # names; a ledger keeps 序号 (and sometimes the owner) there, which a band row may share.
     content_left: bool = False
-    data_labels: frozenset[str] = (
-        frozenset()
-    )  # cleaned labels the config reads: data rows whatever their shape
+    # Cleaned labels of the rows the config reads (indicator sheets): data rows whatever their shape.
+    data_labels: frozenset[str] = frozenset()
 
 
 def band_name(text: str) -> str:
