@@ -648,7 +648,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:
         if args.debug:
             raise
-        print(f"错误：{e.filename or ''} {e.strerror or e}".strip(), file=sys.stderr)
+        from .errors import os_error_line
+
+        print(f"错误：{os_error_line(e)}", file=sys.stderr)
         return 1
 
 

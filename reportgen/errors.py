@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -68,3 +69,30 @@ class ProblemList(ReportgenError):
 
     def lines(self) -> list[str]:
         return [line for p in self.problems for line in p.lines()]
+
+
+# What an operating-system error means for the person at the keyboard; the system's own words follow in brackets.
+OS_REASONS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "文件系统为只读",
+    errno.ENOENT: "路径不存在",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EISDIR: "这是一个文件夹",
+    errno.EEXIST: "已有同名文件",
+    getattr(errno, "EDQUOT", -1): "超出磁盘配额",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """'磁盘空间不足（No space left on device）'."""
+    reason = error.strerror or str(error)
+    return f"{OS_REASONS[error.errno]}（{reason}）" if error.errno in OS_REASONS else reason
+
+
+def os_error_line(error: OSError) -> str:
+    """'/srv/报告/2024-09：磁盘空间不足（No space left on device）': one line that names the path."""
+    reason = os_reason(error)
+    paths = [str(p) for p in (error.filename, getattr(error, "filename2", None)) if p is not None]
+    return f"{' → '.join(paths)}：{reason}" if paths else f"文件读写失败：{reason}"

@@ -48,7 +48,8 @@ class Project:
 
 @dataclass(frozen=True)
 class RowCounts:
-    """What the reader made of each non-blank row below a ledger's header: nothing is skipped uncounted."""
+    """What the reader made of each non-blank row below a ledger's or indicator sheet's header: nothing is
+    skipped uncounted."""
 
     projects: int = 0
     bands: int = 0  # category rows (一、产业项目（45个）, 新材料类…)
@@ -57,9 +58,10 @@ class RowCounts:
     notes: int = 0  # footers and notes (填报人、说明…)
     unclassified: int = 0  # rows that are none of these: never counted, each one a problem
 
-    def summary(self) -> str:
-        """'60 个项目，4 个分类行，5 个小计/合计行，0 个无法识别' (repeated headers and notes when there are any)."""
-        parts = [f"{self.projects} 个项目", f"{self.bands} 个分类行", f"{self.totals} 个小计/合计行"]
+    def summary(self, data_rows: str = "项目") -> str:
+        """'60 个项目，4 个分类行，5 个小计/合计行，0 个无法识别' (repeated headers and notes when there are any);
+        an indicator sheet's data rows are called 指标行."""
+        parts = [f"{self.projects} 个{data_rows}", f"{self.bands} 个分类行", f"{self.totals} 个小计/合计行"]
         if self.headers:
             parts.append(f"{self.headers} 个重复表头行")
         if self.notes:

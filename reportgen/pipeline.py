@@ -434,10 +434,10 @@ def _department_workbooks(
     workers = min(os.cpu_count() or 1, len(names))
     if workers > 1 and size > PARALLEL_ROWS:
         # Sixty small workbooks cost more in openpyxl's per-file overhead than in rows: spread them over cores.
-        from concurrent.futures import ProcessPoolExecutor
+        from .processes import worker_pool
 
         chunks = [names[i::workers] for i in range(workers)]
-        with ProcessPoolExecutor(workers) as pool:
+        with worker_pool(workers) as pool:
             parts = pool.map(
                 _write_departments, [(config, period, results, folder, decimals, deadline, c) for c in chunks]
             )
@@ -513,9 +513,9 @@ def earlier_results(config: Config, period: Period) -> list[Results | None]:
     workers = min(os.cpu_count() or 1, len(present))
     if workers > 1 and size > PARALLEL_BYTES:
         # Reading is pure-Python parsing: a year of large submissions goes over the cores, a month per task.
-        from concurrent.futures import ProcessPoolExecutor
+        from .processes import worker_pool
 
-        with ProcessPoolExecutor(workers) as pool:
+        with worker_pool(workers) as pool:
             done = dict(zip(present, pool.map(_evaluate_month, [(config, m) for m in present])))
     else:
         done = {m: _evaluate_month((config, m)) for m in present}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from conftest import write_xls, write_xlsx
@@ -54,6 +54,8 @@ INDICATORS = [
     ("一般公共预算收入", 160500, 150000),
     ("规上工业总产值", 2456000, 2300000),
 ]
+# The indicator sheet's bands: (name, how many of INDICATORS, in order, fall under it)
+INDICATOR_BANDS = [("投资消费", 2), ("财税工业", 2)]
 
 ORDINALS = "一二三四五六七八九十"
 FULL_WIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
@@ -79,6 +81,7 @@ INDICATOR_LEAVES = {
     "stale": "1-6月累计",
     "cur": "1-6月累计",
     "last": "上年同期",
+    "unit": "单位",
 }
 INDICATOR_ORDER = ["name", "target", "cur", "last"]
 INDICATOR_SHUFFLED = ["cur", "last", "target", "name"]
@@ -92,8 +95,11 @@ class Shape:
     fmt: str = "xlsx"  # xlsx | xls | csv
     band: str = "merged"  # merged "大健康（3个）" | paren "（一）大健康" in 序号 | ordinal "一、大健康" | lei "大健康类"
     #                       | subtotal: "大健康" with its subtotal amounts and no mark
+    #                       (indicator sheet: merged "一、投资消费" | paren "（一）投资消费" | ordinal "一、投资消费" over
+    #                       "1.固定资产投资" | lei "投资消费类" | subtotal: "投资消费" alone, a 小计 row after its rows)
     owners: str = "repeated"  # repeated in every row | merged down the category's rows
     unit: str = "header"  # header "总投资（万元）" | group "投资情况（万元）" | line "单位：万元" | cells "1.2亿"/"8000万"
+    #                       | column: a 单位 column saying 万元 in each indicator row (the ledger: header)
     header_rows: int = 1
     total: str = ""  # "" | top | bottom: a 合计 row
     shuffled: bool = False
@@ -104,6 +110,9 @@ class Shape:
     text_numbers: bool = False  # "12,000" and full-width "８０００" typed as text
     footer: bool = False
     filled: bool = False  # merges undone, each value copied into every cell it covered (WPS 取消合并并填充)
+    repeated_header: bool = (
+        False  # the leaf header row again before the second category (sheets pasted together)
+    )
 
     def __post_init__(self):
         assert not (self.hidden_stale and self.fmt != "xlsx"), "only .xlsx keeps hidden columns"
@@ -188,6 +197,8 @@ def _title(sheet: Sheet, text: str, width: int, shape: Shape) -> None:
 
 
 def ledger_sheet(shape: Shape) -> Sheet:
+    if shape.unit == "column":  # a 单位 column is an indicator sheet's way
+        shape = replace(shape, unit="header")
     order = list(LEDGER_SHUFFLED if shape.shuffled else LEDGER_ORDER)
     if shape.hidden_stale:
         order.insert(order.index("done"), "stale")
@@ -221,6 +232,8 @@ def ledger_sheet(shape: Shape) -> Sheet:
     seq = 0
     for k, (category, owner, projects) in enumerate(CATEGORIES):
         n = len(projects)
+        if shape.repeated_header and k == 1:
+            sheet.add([path[-1] for path in paths])
         if shape.band == "merged":
             r = sheet.add([f"{category}（{n}个）"] + [None] * (width - 1))
             sheet.merges.append((r, r, 0, width - 1))
@@ -261,6 +274,8 @@ def indicator_sheet(shape: Shape) -> Sheet:
     order = list(INDICATOR_SHUFFLED if shape.shuffled else INDICATOR_ORDER)
     if shape.hidden_stale:
         order.insert(order.index("cur"), "stale")
+    if shape.unit == "column":
+        order.insert(order.index("name") + 1, "unit")
     groups = {k: ("经济运行情况", "完成情况") for k in ("stale", "cur", "last")}
     groups["target"] = ("经济运行情况",)
     paths = _paths(order, INDICATOR_LEAVES, groups, INDICATOR_AMOUNTS, shape)
@@ -271,17 +286,45 @@ def indicator_sheet(shape: Shape) -> Sheet:
     sheet = Sheet(hidden=[col["stale"]] if shape.hidden_stale else [])
     _title(sheet, "2024年1-6月主要经济指标", width, shape)
     _header(sheet, paths, shape.header_rows)
-    for i, (name, cur, last) in enumerate(INDICATORS):
-        if shape.blank_rows and i == 2:
-            sheet.add([None] * width)
+
+    def amounts_row(label: str, rows: list[tuple], i: int) -> list:
         row = [None] * width
-        row[col["name"]] = f"{i + 1}.{name}" if shape.band == "ordinal" else name
-        row[col["target"]] = amount(cur * 2, shape, i)
-        row[col["cur"]], row[col["last"]] = amount(cur, shape, i), amount(last, shape, i + 1)
+        row[col["name"]] = label
+        row[col["target"]] = amount(sum(cur for _, cur, _ in rows) * 2, shape, i)
+        row[col["cur"]] = amount(sum(cur for _, cur, _ in rows), shape, i)
+        row[col["last"]] = amount(sum(last for _, _, last in rows), shape, i + 1)
         if shape.hidden_stale:
-            row[col["stale"]] = amount(round(cur * 0.8), shape, i)
-        r = sheet.add(row)
-        sheet.cells[name] = (cell_name(r, col["cur"]), cell_name(r, col["last"]))
+            row[col["stale"]] = amount(sum(round(cur * 0.8) for _, cur, _ in rows), shape, i)
+        if shape.unit == "column":
+            row[col["unit"]] = "万元"
+        return row
+
+    if shape.total == "top":
+        sheet.add(amounts_row("合计", INDICATORS, 0))
+    i = 0
+    for k, (band, count) in enumerate(INDICATOR_BANDS):
+        if shape.repeated_header and k == 1:
+            sheet.add([path[-1] for path in paths])
+        if shape.band == "merged":
+            r = sheet.add([f"{ORDINALS[k]}、{band}"] + [None] * (width - 1))
+            sheet.merges.append((r, r, 0, width - 1))
+        else:
+            row = [None] * width
+            row[col["name"]] = {"paren": f"（{ORDINALS[k]}）{band}", "ordinal": f"{ORDINALS[k]}、{band}"}.get(
+                shape.band, f"{band}类" if shape.band == "lei" else band
+            )
+            sheet.add(row)
+        for name, cur, last in INDICATORS[i : i + count]:
+            if shape.blank_rows and i == 2:
+                sheet.add([None] * width)
+            row = amounts_row(f"{i + 1}.{name}" if shape.band == "ordinal" else name, [(name, cur, last)], i)
+            r = sheet.add(row)
+            sheet.cells[name] = (cell_name(r, col["cur"]), cell_name(r, col["last"]))
+            i += 1
+        if shape.band == "subtotal":
+            sheet.add(amounts_row("小计", INDICATORS[i - count : i], k))
+    if shape.total == "bottom":
+        sheet.add(amounts_row("合计", INDICATORS, 1))
     if shape.footer:
         sheet.add(["填报单位（盖章）：经发局"] + [None] * (width - 1))
     return sheet

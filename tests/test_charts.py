@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import matplotlib
@@ -162,3 +167,59 @@ def test_lights_hatched_for_black_and_white_print_and_explained_in_the_legend(cj
     assert [b.get_hatch() or "" for b in _bars(fig)] == ["", "xx", ".."]
     assert any(t.get_text() == "2" for t in fig.axes[0].texts)  # value labels stay
     plt.close(fig)
+
+
+CHILD = """
+import dataclasses, sys, time
+from pathlib import Path
+from reportgen.charts import chart_specs, start_charts
+from reportgen.config import load_config
+from reportgen.metrics import evaluate
+from reportgen.period import Period
+from reportgen.samples import write_sample_project
+from reportgen.sources.collect import read_period
+
+root = Path(sys.argv[1])
+write_sample_project(root)
+config = load_config(root / "config.yaml")
+specs = chart_specs(evaluate(config, read_period(config, Period(2024, 6))), {}, [])
+specs = [dataclasses.replace(s, name=f"{s.name}{i}") for i in range(20) for s in specs]
+pending = start_charts(specs, root / "charts", workers=2)
+print(*pending._pool._processes, flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads process states from /proc")
+def test_chart_workers_end_when_their_parent_is_killed(tmp_path):
+    """A run killed with SIGKILL while its charts are being drawn leaves no worker process behind."""
+    script = tmp_path / "child.py"
+    script.write_text(CHILD, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.Popen(
+        [sys.executable, str(script), str(tmp_path / "demo")], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        workers = [int(pid) for pid in child.stdout.readline().split()]
+        assert len(workers) == 2
+        assert all(_running(pid) for pid in workers)
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in workers if _running(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"

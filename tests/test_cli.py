@@ -154,6 +154,35 @@ def test_failed_write_leaves_previous_output(tmp_path, monkeypatch):
     assert {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.parametrize(
+    "error, reason",
+    [
+        (OSError(28, "No space left on device"), "磁盘空间不足（No space left on device）"),
+        (PermissionError(13, "Permission denied"), "没有权限（Permission denied）"),
+    ],
+)
+def test_write_errors_name_the_output_path_in_one_line(tmp_path, monkeypatch, capsys, error, reason):
+    """write() failing on a full disk names no file: the error says which output it was writing."""
+    config = make_project(tmp_path)
+
+    def broken(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("reportgen.render.outputs.write_json", broken)
+    assert main(["run", "-c", str(config), "-p", "2024-09"]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("错误")]
+    assert errors == [f"错误：{tmp_path / 'output' / '2024-09'}：{reason}"]
+
+
+def test_output_folder_that_cannot_be_made_is_named(tmp_path, capsys):
+    config = make_project(tmp_path)
+    (tmp_path / "output").write_text("a file where the output folder should be", encoding="utf-8")
+    assert main(["run", "-c", str(config), "-p", "2024-09"]) == 1
+    [line] = [line for line in capsys.readouterr().err.splitlines() if line.startswith("错误")]
+    assert line.startswith(f"错误：{tmp_path / 'output'}")
+    assert "Traceback" not in line and ("已有同名文件" in line or "不是文件夹" in line)
+
+
 def test_missing_file_is_named(tmp_path, capsys):
     config = make_project(tmp_path)
     (tmp_path / "data" / "2024-09" / "重点项目.xlsx").unlink()

@@ -1,8 +1,9 @@
 """Layout invariance: the same ledger and the same indicator sheet, laid out in many ways, read identically.
 
-Every layout in LAYOUTS writes the data of tests/layouts.py (7 projects in 3 categories, 4 indicators) and must
-give the same projects, categories, owners, amounts in 亿元 and 开工率, and the same indicator values, whose
-provenance differs only by the cell the value sits in.
+Every layout in LAYOUTS writes the data of tests/layouts.py (7 projects in 3 categories; 4 indicators under 2
+bands) and must give the same projects, categories, owners, amounts in 亿元 and 开工率, and the same indicator
+values, whose provenance differs only by the cell the value sits in. Both sheets' rows are accounted for: every
+band, subtotal/total and repeated header is counted as such, none is unclassified.
 
 Three layouts broke the reader when this was written and were fixed, each with a focused regression test too:
 a CSV of a two- or three-row header with 序号/项目名称 in its top row (test_sources), a band merged across under
@@ -20,6 +21,7 @@ import pytest
 from conftest import PERIOD, config_from, data_dir
 from layouts import (
     CATEGORIES,
+    INDICATOR_BANDS,
     INDICATORS,
     PROJECT_COUNT,
     STARTED,
@@ -135,6 +137,18 @@ LAYOUTS = {
     "xlsx after 取消合并并填充, two header rows, （一） bands": Shape(
         filled=True, header_rows=2, owners="merged", band="paren"
     ),
+    "xlsx, 单位 column in the indicator sheet, header repeated mid-sheet": Shape(
+        unit="column", repeated_header=True
+    ),
+    "xls, 单位 column, two header rows, 投资消费类 bands, 合计 bottom": Shape(
+        fmt="xls", unit="column", header_rows=2, band="lei", total="bottom"
+    ),
+    "csv, 单位 column, shuffled, unmarked bands with 小计 rows, header repeated": Shape(
+        fmt="csv", unit="column", shuffled=True, band="subtotal", repeated_header=True
+    ),
+    "xls, header repeated mid-sheet, three header rows, 一、 bands, footer": Shape(
+        fmt="xls", repeated_header=True, header_rows=3, band="ordinal", footer=True
+    ),
 }
 
 EXPECTED_PROJECTS = {
@@ -180,6 +194,11 @@ def test_every_layout_reads_the_same(tmp_path, layout):
     assert total.start_rate == pytest.approx(STARTED / PROJECT_COUNT)
 
     where = f"{PERIOD.year}-{PERIOD.month:02d}/指标.{shape.fmt}"
+    totals = (len(INDICATOR_BANDS) if shape.band == "subtotal" else 0) + (1 if shape.total else 0)
+    rows = f"{len(INDICATORS)} 个指标行，{len(INDICATOR_BANDS)} 个分类行，{totals} 个小计/合计行"
+    rows += "，1 个重复表头行" if shape.repeated_header else ""
+    rows += "，1 个表尾/说明行" if shape.footer else ""
+    assert [n.split("：", 1)[1] for n in data.notices if "个指标行" in n] == [rows + "，0 个无法识别"]
     for i, (name, current, last) in enumerate(INDICATORS):
         cur_cell, last_cell = indicators.cells[name]
         reading, last_year = data.readings[f"i{i}"], data.last_year[f"i{i}"]

@@ -419,3 +419,149 @@ def test_a_hidden_column_is_no_evidence_of_a_project():
     hidden = Layout(LAYOUT.name_col, LAYOUT.amount_cols, LAYOUT.header, hidden=frozenset({6}))
     assert classify_row(cells, hidden, below=[18000, 7000, 3000]).kind is RowKind.BAND
     assert classify_row(cells, LAYOUT, below=[18000, 7000, 3000]).kind is RowKind.PROJECT  # visible: its own
+
+
+# ---- indicator sheets: the same classification -------------------------------------------------------------
+
+INDICATOR_ROWS_CONFIG = """
+    zone: 测试经开区
+    year: 2024
+    departments: [经发局]
+    indicators:
+%s
+"""
+INDICATOR_ENTRY = """\
+      - id: %(id)s
+        name: %(name)s
+        kind: cumulative
+        unit: 亿元
+        owner: 经发局
+        target: 100
+        source: {file: 指标.xlsx, row: %(row)s, column: 1-6月累计}
+"""
+
+
+def read_indicators(tmp_path, rows, merges=(), wanted=("固定资产投资", "一般公共预算收入")):
+    write_xlsx(data_dir(tmp_path) / "指标.xlsx", rows, sheet="指标", merges=merges)
+    entries = "".join(
+        INDICATOR_ENTRY % {"id": f"i{k}", "name": name, "row": name} for k, name in enumerate(wanted)
+    )
+    return read_period(config_from(tmp_path, INDICATOR_ROWS_CONFIG % entries), PERIOD)
+
+
+def indicator_rows(data) -> str:
+    [line] = [n for n in data.notices if "个指标行" in n]
+    return line
+
+
+def test_indicator_sheet_rows_are_classified_and_counted(tmp_path):
+    header = ["指标名称", "单位", "年度目标", "1-6月累计"]
+    rows = [
+        ["2024年1-6月主要经济指标", None, None, None],
+        header,
+        ["一、投资消费", None, None, None],  # merged across
+        ["固定资产投资", "亿元", 200, 112.4],
+        ["社会消费品零售总额", "亿元", 80, 44],
+        ["小计", "亿元", 280, 156.4],
+        header,  # the sheet was pasted together from two
+        ["财税类", None, None, None],  # not merged, no ordinal
+        ["一般公共预算收入", "万元", 30000, 16050],
+        ["规上工业增加值", "亿元", None, None],  # not reported yet, but its unit says it is an indicator
+        ["合计", None, None, None],
+        ["填报单位（盖章）：经发局", None, None, None],
+        ["说明：数据为快报数", None, None, None],
+    ]
+    data = read_indicators(tmp_path, rows, merges=("A1:D1", "A3:D3"))
+    assert [str(p) for p in data.problems] == []
+    assert data.readings["i0"].value == pytest.approx(112.4)
+    assert data.readings["i1"].value == pytest.approx(1.605)  # 万元 from its 单位 cell
+    assert indicator_rows(data).endswith(
+        "：4 个指标行，2 个分类行，2 个小计/合计行，1 个重复表头行，2 个表尾/说明行，0 个无法识别"
+    )
+
+
+def test_an_indicator_row_without_a_name_is_a_problem_naming_its_cell(tmp_path):
+    rows = [
+        ["指标名称", "年度目标", "1-6月累计"],
+        ["固定资产投资", 200, 112.4],
+        [None, 30000, 16050],  # the name was deleted: whose figures are these?
+        ["一般公共预算收入", 30000, 16051],
+    ]
+    data = read_indicators(tmp_path, rows)
+    assert [str(p) for p in data.problems] == [
+        "2024-06/指标.xlsx › 指标 › A3：第 3 行无法识别：指标名称为空，但这一行有内容；"
+        "应为指标行（有指标名称）、分类行、小计/合计行或表尾说明，这一行未读取"
+    ]
+    assert indicator_rows(data).endswith("：2 个指标行，0 个分类行，0 个小计/合计行，1 个无法识别")
+    assert data.readings["i1"].value == pytest.approx(16051)
+
+
+def test_a_configured_row_is_read_whatever_its_shape(tmp_path):
+    """Rows the config names are indicators, even when they look like a band: results on existing sheets do not
+    change because of the classification."""
+    rows = [
+        ["指标名称", "年度目标", "1-6月累计"],
+        ["一、固定资产投资", 200, 112.4],  # numbered like a band
+        ["一般公共预算收入", None, None],  # nothing reported yet: a band by its shape
+    ]
+    data = read_indicators(tmp_path, rows)
+    assert data.readings["i0"].value == pytest.approx(112.4)
+    assert data.readings["i1"].value is None
+    assert [str(p) for p in data.problems] == [
+        "2024-06/指标.xlsx › 指标 › C3：单元格为空，按未报送处理（不计为 0）（指标：一般公共预算收入）"
+    ]
+    assert indicator_rows(data).endswith("：2 个指标行，0 个分类行，0 个小计/合计行，0 个无法识别")
+
+
+def test_a_repeated_header_row_is_never_taken_for_an_indicator(tmp_path):
+    rows = [
+        ["指标名称", "年度目标", "1-6月累计"],
+        ["固定资产投资", 200, 112.4],
+        ["指标名称", "年度目标", "1-6月累计"],
+        ["一般公共预算收入", 30000, 16050],
+    ]
+    data = read_indicators(tmp_path, rows, wanted=("固定资产投资", "一般公共预算收入", "指标名称"))
+    assert data.readings["i1"].value == pytest.approx(16050)
+    assert data.readings["i2"].value is None
+    assert "找不到“指标名称”这一行" in str(data.problems[0])
+
+
+@pytest.mark.parametrize(
+    "cells, kind",
+    [
+        (["112.4", "200", None, "固定资产投资"], RowKind.DATA),  # figures before the names (csv: as text)
+        ([None, None, None, "投资消费类"], RowKind.BAND),
+        (["一、投资消费"] * 4, RowKind.BAND),
+        (["280", "156.4", None, "小计"], RowKind.TOTAL),
+        (["16050", "30000", None, None], RowKind.UNCLASSIFIED),  # never a blank numbered row
+    ],
+)
+def test_classify_indicator_row_with_the_names_last(cells, kind):
+    header = (frozenset({"1-6月累计"}), frozenset({"年度目标"}), frozenset({"单位"}), frozenset({"指标名称"}))
+    layout = Layout(3, header=header, noun="指标", content_left=True)
+    assert classify_row(cells, layout).kind is kind
+
+
+def test_many_indicator_sheets_are_accounted_for_in_one_line(tmp_path):
+    """Sixty departments' sheets give one line, not sixty; a nameless row is still a problem naming its cell."""
+    header = ["指标名称", "年度目标", "1-6月累计"]
+    write_xlsx(
+        data_dir(tmp_path) / "经发局.xlsx", [header, ["一、投资", None, None], ["固定资产投资", 200, 112.4]]
+    )
+    write_xlsx(
+        data_dir(tmp_path) / "财政局.xlsx",
+        [header, ["一般公共预算收入", 300, 160.5], [None, 1, 2], ["填报人：李四", None, None]],
+    )
+    entries = "".join(
+        (INDICATOR_ENTRY % {"id": f"i{k}", "name": name, "row": name}).replace("指标.xlsx", file)
+        for k, (name, file) in enumerate(
+            [("固定资产投资", "经发局.xlsx"), ("一般公共预算收入", "财政局.xlsx")]
+        )
+    )
+    data = read_period(config_from(tmp_path, INDICATOR_ROWS_CONFIG % entries), PERIOD)
+    assert [data.readings["i0"].value, data.readings["i1"].value] == pytest.approx([112.4, 160.5])
+    assert indicator_rows(data) == (
+        "2 张指标表合计：2 个指标行，1 个分类行，0 个小计/合计行，1 个表尾/说明行，1 个无法识别"
+    )
+    [problem] = [str(p) for p in data.problems]
+    assert problem.startswith("2024-06/财政局.xlsx › Sheet1 › A3：第 3 行无法识别：指标名称为空")

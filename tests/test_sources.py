@@ -207,7 +207,7 @@ def test_column_number_row_under_the_header_is_skipped(tmp_path):
         ],
     )
     table = locate_table(Workbook(path).grid(None), ["1-6月累计"])
-    assert list(table.data_rows()) == [2]
+    assert table.data_start == 2
     reading, data = read_fai(tmp_path, "{file: 指标.xlsx, row: 固定资产投资, column: 1-6月累计}")
     assert reading.value == pytest.approx(112.4)
     assert data.problems == []
@@ -802,7 +802,7 @@ def test_locate_table_reports_header_paths_and_units(tmp_path):
     assert (table.header_top, table.data_start) == (0, 2)
     column = table.find_column("投资情况/总投资")
     assert (column.index, column.unit, column.label) == (2, "万元", "投资情况/总投资")
-    assert list(table.data_rows()) == [2]
+    assert len(grid.rows) == 3
 
 
 def test_workbook_missing_file_message(tmp_path):
@@ -941,3 +941,69 @@ def test_csv_header_with_column_names_over_two_unmerged_rows(tmp_path):
     projects, data = read_projects(tmp_path, None, file="重点项目.csv")
     assert data.problems == []
     assert projects["新能源电池项目"].completed == pytest.approx(2.2)
+
+
+# ---- formulas in .xls and .csv (an .xlsx formula without a saved value: tests/test_rows.py) -----------------
+
+
+def test_xls_formula_without_a_computed_result_reads_as_not_reported_never_zero(tmp_path):
+    """A BIFF FORMULA record always has a result field. Excel/WPS store the value; xlwt (a program that does not
+    calculate) stores an empty string, which is all the file holds: read as an empty cell, so 未报送, never 0."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("指标")
+    for c, text in enumerate(["指标名称", "年度目标", "1-6月累计"]):
+        sheet.write(0, c, text)
+    sheet.write(1, 0, "固定资产投资")
+    sheet.write(1, 1, 200)
+    sheet.write(1, 2, xlwt.Formula("B2*0.5"))
+    book.save(str(data_dir(tmp_path) / "指标.xls"))
+    reading, data = read_fai(tmp_path, "{file: 指标.xls, row: 固定资产投资, column: 1-6月累计}")
+    assert reading.value is None
+    assert problems(data) == [
+        "2024-06/指标.xls › 指标 › C2：单元格为空，按未报送处理（不计为 0）（指标：固定资产投资）"
+    ]
+
+
+def test_csv_formula_text_is_named_as_a_formula(tmp_path):
+    """A CSV keeps no formulas, only their text when a clerk typed or exported one."""
+    text = "指标名称,年度目标,1-6月累计\r\n固定资产投资,200,=B2*0.5\r\n"
+    (data_dir(tmp_path) / "指标.csv").write_bytes(text.encode("gb18030"))
+    reading, data = read_fai(tmp_path, "{file: 指标.csv, row: 固定资产投资, column: 1-6月累计}")
+    assert reading.value is None
+    [problem] = problems(data)
+    assert problem.startswith("2024-06/指标.csv › 指标 › C2：“=B2*0.5”是公式的文本，不是数字")
+
+
+def test_an_unreadable_file_is_a_problem_naming_it_and_the_rest_is_read(tmp_path, monkeypatch):
+    """A file Excel keeps locked on a Windows share reads as PermissionError: that file is not read (its
+    indicators 未报送), the run goes on with the others."""
+    from pathlib import Path
+
+    folder = data_dir(tmp_path)
+    (folder / "指标.csv").write_bytes("指标名称,1-6月累计\r\n固定资产投资,112.4\r\n".encode("gb18030"))
+    write_xlsx(folder / "商务.xlsx", [["指标名称", "1-6月累计"], ["实到外资", 3000]])
+    read_bytes = Path.read_bytes
+
+    def locked(self):
+        if self.name == "指标.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", locked)
+    extra = """\
+  - id: fdi
+    name: 实到外资
+    kind: cumulative
+    unit: 万美元
+    owner: 商务局
+    target: 8000
+    source: {file: 商务.xlsx, row: 实到外资, column: 1-6月累计}
+"""
+    reading, data = read_fai(tmp_path, "{file: 指标.csv, row: 固定资产投资, column: 1-6月累计}", extra=extra)
+    assert reading.value is None
+    assert data.readings["fdi"].value == pytest.approx(3000)
+    assert problems(data) == [
+        "2024-06/指标.csv：无法读取：没有权限（Permission denied）（指标：固定资产投资）"
+    ]

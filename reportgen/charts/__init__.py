@@ -47,9 +47,9 @@ def start_charts(
     workers = min(len(specs), workers if workers is not None else (os.cpu_count() or 1))
     if workers <= 1:
         return PendingCharts({}, None, {s.name: draw(s, *args) for s in specs}, titles)
-    from concurrent.futures import ProcessPoolExecutor
+    from ..processes import worker_pool
 
-    pool = ProcessPoolExecutor(workers)
+    pool = worker_pool(workers)  # its workers end with this process, even when it is killed
     # Largest first, so the long completion chart does not start last.
     ordered = sorted(specs, key=lambda s: -len(s.data.get("names", s.data.get("series", []))))
     futures = {s.name: pool.submit(draw, s, *args) for s in ordered}

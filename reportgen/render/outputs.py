@@ -33,6 +33,9 @@ def staged_folder(target: Path):
     os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private; the report folder is for colleagues too
     try:
         yield staging
+    except OSError as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _named(e, staging, target) from e
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -43,6 +46,18 @@ def staged_folder(target: Path):
         os.replace(target, old)
     os.replace(staging, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _named(error: OSError, staging: Path, target: Path) -> OSError:
+    """The error naming the output path it concerns: a failed write() ("No space left on device") names no file,
+    and a file in the hidden staging folder is reported by where it was going."""
+    name = error.filename
+    if name is not None:
+        try:
+            name = target / Path(name).relative_to(staging)
+        except ValueError:
+            return error  # a path outside the staging folder (a template, a chart font…): already named
+    return OSError(error.errno, error.strerror or str(error), str(name or target))
 
 
 def remove_leftovers(target: Path) -> list[Path]:

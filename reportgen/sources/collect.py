@@ -1,4 +1,20 @@
-"""Read everything one period needs, opening each file and sheet once."""
+"""Read everything one period needs: the orchestration of the reader's four stages, each sheet once.
+
+One cell's value goes through the stages in order, each owned by one module, and never back:
+
+1. open the workbook — workbook.py: bounded open of .xlsx/.xls/.csv; each sheet as a `Grid` of raw values with
+   merged ranges filled in, formula cells without a saved result marked, hidden columns and % formats known;
+2. locate the table — headers.py: the header block (1–3 rows, merged or not), units in headers or in a
+   "单位：万元" line, and the column each configured header names (`Table.find_column`);
+3. classify the rows — rows.py: each row below the header is data, a band (category), a subtotal/total, a
+   repeated header, a note/footer, blank or unclassified (a problem naming its cell). Ledgers (ledger.py) and
+   indicator sheets (`rows.index_rows`) share `classify_row`: a new shape of band or total is added there;
+4. parse the value with its place — values.py: `read_number`/`read_milestone` turn a cell into a number (units,
+   "1.2亿", "3000余", "—" = 未报送) with its file › sheet › cell, or an error naming that cell.
+
+This module only decides what to read (from the config) and in which unit, runs stages 1–3 once per sheet
+(`_Sheet`), and collects values, problems and notices into `PeriodData`.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +34,13 @@ from ..config.model import (
     SheetTarget,
 )
 from ..errors import Location, NotReported, SourceError
-from ..inputs import LedgerData, PeriodData, Reading
+from ..inputs import LedgerData, PeriodData, Reading, RowCounts
 from ..period import Period
-from .headers import Table, locate_table
+from .headers import Column, Table, locate_table
 from .ledger import read_ledger
-from .values import NotANumber, approximate_note, base_unit, parse_flag, parse_month, parse_number
-from .workbook import EXCEL_SUFFIXES, Workbook
+from .rows import RowIndex, index_rows
+from .values import UnsavedFormula, base_unit, read_milestone, read_number
+from .workbook import EXCEL_SUFFIXES, Grid, Workbook
 
 _PLACEHOLDER = re.compile(r"\{(year|month|month:02d|last_year|span)\}")
 TARGET_LABELS = {"target": "确保目标", "stretch": "力争目标"}
@@ -79,15 +96,36 @@ def _file_key(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).lower()
 
 
+class _Sheet:
+    """Stages 1–3 done once for one indicator sheet: its table, and its rows per label column."""
+
+    def __init__(self, table: Table, data_labels: set[str]):
+        self.table, self.data_labels = table, data_labels
+        self._rows: dict[int, RowIndex] = {}
+
+    def rows(self, label_col: Column, data: PeriodData) -> RowIndex:
+        """The sheet's rows classified against `label_col`; on first use each unclassified row goes into the
+        problems (what all rows were is said once for all sheets: `_say_indicator_rows`)."""
+        if label_col.index not in self._rows:
+            index = self._rows[label_col.index] = index_rows(self.table, label_col, self.data_labels)
+            data.problems.extend(index.problems)
+        return self._rows[label_col.index]
+
+    def indexes(self) -> list[RowIndex]:
+        return list(self._rows.values())
+
+
 class _Reader:
-    """Opens each workbook and locates each table once, remembering failures so they are reported once."""
+    """Opens each workbook and prepares each sheet once, remembering failures so they are reported once."""
 
-    def __init__(self, folder: Path, data: PeriodData, fmt, limits=None):
+    def __init__(self, folder: Path, data: PeriodData, fmt, limits=None, labels=None):
         self.folder, self.data, self.fmt, self.limits = folder, data, fmt, limits
+        self.labels: dict[tuple, set[str]] = labels or {}
         self.books: dict[str, Workbook | SourceError] = {}
-        self.tables: dict[tuple, Table | SourceError] = {}
+        self.sheets: dict[tuple, _Sheet | SourceError] = {}
 
-    def book(self, file: str) -> Workbook:
+    def grid(self, file: str, sheet: str | None) -> Grid:
+        """Stage 1: the sheet of the submitted file, opened once per run."""
         file = self.fmt(file)
         if file not in self.books:
             try:
@@ -96,43 +134,22 @@ class _Reader:
                 self.data.files.append(path)
             except SourceError as e:
                 self.books[file] = e
-        got = self.books[file]
-        if isinstance(got, SourceError):
-            raise got
-        return got
+        book = self.books[file]
+        if isinstance(book, SourceError):
+            raise book
+        return book.grid(sheet)
 
-    def grid(self, file: str, sheet: str | None):
-        """A sheet as a grid, with the formula cells the file holds no result for (xlsx) marked on it."""
-        book = self.book(file)
-        grid = book.grid(sheet)
-        if not getattr(grid, "_formulas_read", False):
-            grid._formulas_read = True
-            if book.suffix in (".xlsx", ".xlsm"):
-                from .xlsx_meta import XlsxMeta
-
-                grid.unsaved_formulas = XlsxMeta(book.path).formulas_without_value(grid.sheet)
-                for r, _ in grid.unsaved_formulas:  # calamine drops trailing rows that only hold such cells
-                    while len(grid.rows) <= r:
-                        grid.rows.append([])
-        return grid
-
-    def is_percent_cell(self, table: Table, row: int, col: int, raw) -> bool:
-        """A number shown with a % format in Excel holds a fraction (8.2% is stored as 0.082)."""
-        if not isinstance(raw, float) or isinstance(raw, bool):
-            return False
-        book = self.books.get(table.grid.file_key)
-        return isinstance(book, Workbook) and book.is_percent(table.grid.sheet, row, col)
-
-    def table(self, file: str, sheet: str | None, wanted: list[str]) -> Table:
+    def sheet(self, file: str, sheet: str | None, wanted: list[str]) -> _Sheet:
+        """Stages 1 and 2 for an indicator sheet: its grid and its table, found from all headers read there."""
         key = (self.fmt(file), self.fmt(sheet) if sheet else None)
-        if key not in self.tables:
+        if key not in self.sheets:
             try:
                 grid = self.grid(file, key[1])
-                grid.file_key = key[0]
-                self.tables[key] = locate_table(grid, list(dict.fromkeys(self.fmt(w) for w in wanted)))
+                table = locate_table(grid, list(dict.fromkeys(self.fmt(w) for w in wanted)))
+                self.sheets[key] = _Sheet(table, {self.fmt(r) for r in self.labels.get((file, sheet), ())})
             except SourceError as e:
-                self.tables[key] = e
-        got = self.tables[key]
+                self.sheets[key] = e
+        got = self.sheets[key]
         if isinstance(got, SourceError):
             raise got
         return got
@@ -143,8 +160,8 @@ def read_period(config: Config, period: Period) -> PeriodData:
     folder = period_dir(config, period)
     data = PeriodData(period)
     fmt = period_formatter(period)
-    reader = _Reader(folder, data, fmt, config.data.limits)
-    wanted = _wanted_headers(config)
+    wanted, labels = _wanted_headers(config)
+    reader = _Reader(folder, data, fmt, config.data.limits, labels)
     reported: set[str] = set()
 
     def problem(e: SourceError, indicator) -> None:
@@ -200,6 +217,7 @@ def read_period(config: Config, period: Period) -> PeriodData:
                     float(spec), Location("配置文件", None, f"indicators.{ind.id}.{attr}")
                 )
 
+    _say_indicator_rows(reader, data)
     data.missing = missing_submissions(config, period)
     for name, ledger in config.ledgers.items():
         extra = sorted(
@@ -221,6 +239,22 @@ def read_period(config: Config, period: Period) -> PeriodData:
             problem(e, None)
             data.ledgers[name] = LedgerData(name, None, [])
     return data
+
+
+def _say_indicator_rows(reader: _Reader, data: PeriodData) -> None:
+    """What the rows of the indicator sheets were, in the notices: one line naming the sheet when there is one,
+    one line for all of them when each department sends its own (sixty lines would hide the one that matters:
+    an unclassified row is a problem naming its cell anyway)."""
+    indexes = [
+        index for sheet in reader.sheets.values() if isinstance(sheet, _Sheet) for index in sheet.indexes()
+    ]
+    if not indexes:
+        return
+    counts = [index.row_counts() for index in indexes]
+    total = RowCounts(**{k: sum(getattr(c, k) for c in counts) for k in vars(counts[0])})
+    sheets = {index.grid.location() for index in indexes}
+    where = str(next(iter(sheets))) if len(sheets) == 1 else f"{len(sheets)} 张指标表合计"
+    data.notices.append(f"{where}：{total.summary('指标行')}")
 
 
 def _no_yoy(data: PeriodData, indicator, attr: str):
@@ -320,9 +354,11 @@ def _filter_keys(source: LedgerSource) -> list[str]:
     return keys
 
 
-def _wanted_headers(config: Config) -> dict[tuple, list[str]]:
-    """All headers configured per (file, sheet), so each table's header block is found from all of them."""
+def _wanted_headers(config: Config) -> tuple[dict[tuple, list[str]], dict[tuple, set[str]]]:
+    """All headers configured per (file, sheet), so each table's header block is found from all of them; and
+    the row labels read there, which are indicator rows whatever they look like."""
     wanted: dict[tuple, list[str]] = defaultdict(list)
+    labels: dict[tuple, set[str]] = defaultdict(set)
     for ind in config.indicators:
         source = getattr(ind, "source", None)
         if not isinstance(source, CellSource):
@@ -331,7 +367,11 @@ def _wanted_headers(config: Config) -> dict[tuple, list[str]]:
         sources = [source] + [_merge(source, p) for p in partials if isinstance(p, PartialSource)]
         for s in sources:
             wanted[(s.file, s.sheet)] += [s.column] + ([s.label_column] if s.label_column else [])
-    return wanted
+            if s.row:
+                labels[(s.file, s.sheet)].add(s.row)
+        if isinstance(ind, MilestoneIndicator):
+            labels[(source.file, source.sheet)].update(node.row or node.name for node in ind.milestones)
+    return wanted, labels
 
 
 def _merge(source, partial: PartialSource) -> CellSource:
@@ -357,71 +397,59 @@ def _read_cell(
     blank_note: str = "按未报送处理（不计为 0）",
     on_blank=None,
 ) -> Reading:
+    """One configured cell through the four stages: sheet (1, 2), row (3), value (4)."""
     fmt = reader.fmt
     try:
-        table = reader.table(
+        sheet = reader.sheet(
             source.file, source.sheet, wanted.get((source.file, source.sheet), [source.column])
         )
-        column = table.find_column(fmt(source.column))
-        label_col = table.label_column(fmt(source.label_column) if source.label_column else None)
-        row = table.find_row(label_col, fmt(source.row))
+        column = sheet.table.find_column(fmt(source.column))
+        label_col = sheet.table.label_column(fmt(source.label_column) if source.label_column else None)
+        rows = sheet.rows(label_col, reader.data)
+        row = rows.find(fmt(source.row))
     except SourceError as e:
         problem(e, indicator)
         return Reading(None, e.location if isinstance(e.location, Location) else None, e.message)
-    raw = table.grid.value(row, column.index)
-    where = table.grid.location(row, column.index)
-    if unsaved := table.grid.unsaved(row, column.index):
-        problem(SourceError(where, f"{unsaved}；{blank_note}"), indicator)
-        return Reading(None, where, unsaved)
+    grid = sheet.table.grid
     try:
         if flag:
-            return Reading(_milestone_value(raw, year), where)
-        unit = table.row_unit(row, label_col) or column.unit or table.sheet_unit or source.unit
+            cell = read_milestone(grid, row, column.index, year)
+            return Reading(cell.value, cell.location)
+        unit = rows.unit(row) or column.unit or sheet.table.sheet_unit or source.unit
         amounts_for_growth = (
             indicator.kind == "growth" and getattr(indicator, "last_year", None) is not None and not percent
         )
-        if amounts_for_growth and not percent:
+        if amounts_for_growth:
             to_unit = base_unit(unit)  # this year's and last year's amounts meet in one unit
         elif percent or indicator.unit == "%" or column.unit == "%":
             unit = to_unit = None
         else:
             to_unit = indicator.unit or None
-        as_fraction = source.percent_as_fraction or (
-            to_unit is None
-            and not amounts_for_growth
-            and reader.is_percent_cell(table, row, column.index, raw)
+        cell = read_number(
+            grid,
+            row,
+            column.index,
+            unit,
+            to_unit,
+            fraction_percent=source.percent_as_fraction,
+            percent_format=to_unit is None and not amounts_for_growth,
         )
-        value = parse_number(raw, unit, to_unit, fraction_percent=as_fraction)
-        if value is None and on_blank is not None:
-            on_blank(where, raw)
-            return Reading(None, where, "未填报")
-        if value is None:
-            problem(
-                NotReported(
-                    where,
-                    f"“{raw}”表示未填报，{blank_note}" if str(raw).strip() else f"单元格为空，{blank_note}",
-                ),
-                indicator,
-            )
-            return Reading(None, where, "未填报")
-        if note := approximate_note(raw):
-            reader.data.notices.append(f"{where}：{note}（指标：{indicator.name}）")
-        return Reading(value, where, unit=(to_unit or "") if amounts_for_growth else "")
-    except (NotANumber, ValueError) as e:
-        err = SourceError(where, str(e))
-        problem(err, indicator)
-        return Reading(None, where, str(e))
-
-
-def _milestone_value(raw, year: int) -> float | None:
-    """1.0 done, 0.0 not done, None not reported. A completion date counts as done."""
-    try:
-        flag = parse_flag(raw)
-    except NotANumber:
-        if parse_month(raw, year) is not None:
-            return 1.0
-        raise
-    return None if flag is None else float(flag)
+    except UnsavedFormula as e:
+        problem(SourceError(e.location, f"{e.message}；{blank_note}"), indicator)
+        return Reading(None, e.location, e.message)
+    except SourceError as e:
+        problem(e, indicator)
+        return Reading(None, e.location, e.message)
+    if cell.value is None and on_blank is not None:
+        on_blank(cell.location, cell.raw)
+        return Reading(None, cell.location, "未填报")
+    if cell.value is None:
+        said = f"“{cell.raw}”表示未填报" if str(cell.raw).strip() else "单元格为空"
+        problem(NotReported(cell.location, f"{said}，{blank_note}"), indicator)
+        return Reading(None, cell.location, "未填报")
+    if cell.note:
+        reader.data.notices.append(f"{cell.location}：{cell.note}（指标：{indicator.name}）")
+    return Reading(cell.value, cell.location, unit=(to_unit or "") if amounts_for_growth else "")
 
 
 def expected_submissions(config: Config) -> list[tuple[str, list[str]]]:

@@ -1,46 +1,23 @@
-"""Find the header block of a messy sheet by the configured column names, and the rows below it."""
+"""Stage 2 of the reader: locate the table in a grid — its header block (one to three rows, merged or not),
+the unit stated for the sheet or a column, and which column each configured header names.
+
+The table ends where its header ends: what the rows below it are is stage 3 (rows.py), whose words for bands,
+totals and footers are used here only to keep such rows out of the header.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..errors import SourceError
+from .rows import FOOTER_WORDS, is_number_row, opens_band_total_or_footer
 from .values import NotANumber, normalize_text, parse_number, split_unit, unit_in_line
 from .workbook import Grid, cell_name
 
 HEADER_SCAN_ROWS = 40
 LABEL_HEADERS = ("指标名称", "指标", "指标项目", "项目名称", "项目", "名称", "主要指标")
-FOOTER_WORDS = (
-    "填报单位",
-    "填报人",
-    "审核人",
-    "联系电话",
-    "联系人",
-    "说明",
-    "注:",
-    "注：",
-    "备注:",
-    "备注：",
-    "制表",
-    "单位负责人",
-    "统计负责人",
-    "负责人:",
-    "负责人：",
-    "数据来源",
-)
-TOTAL_WORDS = ("合计", "总计", "小计", "全区合计", "累计合计")
-BAND = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[类部])"
-)
-_NUMBERING = re.compile(r"^(?:\d+[、.．]|[(（]?[一二三四五六七八九十\d]+[)）、.．]|其中[:：]?|[-—•·])+")
-
-
-def clean_label(text: object) -> str:
-    """Row labels compare without numbering ('1.', '（一）', '其中：') and trailing units."""
-    name, _ = split_unit(str(text))
-    return _NUMBERING.sub("", name)
+UNIT_HEADERS = ("单位", "计量单位")
 
 
 @dataclass(frozen=True)
@@ -64,7 +41,6 @@ class Table:
     header_top: int
     data_start: int
     sheet_unit: str | None
-    _labels: dict[int, dict[int, str]] = field(default_factory=dict)
 
     def find_column(self, name: str) -> Column:
         wanted, _ = split_unit(name)
@@ -107,17 +83,6 @@ class Table:
     def describe(self) -> str:
         return "、".join(c.label for c in self.columns if c.parts) or "（无）"
 
-    def data_rows(self) -> Iterator[int]:
-        """Row indexes below the header with any content, stopping at the footer (填报人、说明…)."""
-        rows = self.grid.rows
-        for r in range(self.data_start, len(rows)):
-            first = next((v for v in rows[r] if v != "" and v is not None), None)
-            if first is None:
-                continue
-            if first.__class__ is str and normalize_text(first).startswith(FOOTER_WORDS):
-                return
-            yield r
-
     def label_column(self, configured: str | None) -> Column:
         if configured:
             return self.find_column(configured)
@@ -125,8 +90,9 @@ class Table:
             for c in self.columns:
                 if c.parts and c.parts[-1] == name:
                     return c
+        sample = self._first_rows(20)
         for c in self.columns:  # the first column holding text below the header (not 序号)
-            values = [self.grid.value(r, c.index) for r in list(self.data_rows())[:20]]
+            values = [self.grid.value(r, c.index) for r in sample]
             if (
                 sum(isinstance(v, str) and not v.strip().isdigit() and v.strip() != "" for v in values)
                 >= len(values) / 2
@@ -136,68 +102,29 @@ class Table:
             self.grid.location(), "找不到指标名称所在的列；请在 source.label_column 写明该列表头"
         )
 
-    def row_unit(self, row: int, label_col: Column) -> str | None:
-        """A unit stated for one row: in its label ('实到外资（万美元）') or in a 单位 column."""
-        _, unit = split_unit(str(self.grid.value(row, label_col.index)))
-        if unit:
-            return unit
-        for c in self.columns:
-            if c.parts and c.parts[-1] in ("单位", "计量单位"):
-                text = normalize_text(self.grid.value(row, c.index))
-                return split_unit(f"（{text}）")[1] if text else None
-        return None
+    def unit_column(self) -> Column | None:
+        """The 单位 column of an indicator sheet, where each row states its unit."""
+        return next((c for c in self.columns if c.parts and c.parts[-1] in UNIT_HEADERS), None)
 
-    def find_row(self, label_col: Column, label: str) -> int:
-        wanted = clean_label(label)
-        labels = self._labels.get(label_col.index)
-        if labels is None:  # many indicators share one table: clean its labels once
-            labels = {r: clean_label(self.grid.value(r, label_col.index)) for r in self.data_rows()}
-            self._labels[label_col.index] = labels
-        rows = list(labels)
-        exact = [r for r in rows if labels[r] == wanted]
-        found = exact or [r for r in rows if wanted and wanted in labels[r]]
-        if len(found) == 1:
-            return found[0]
-        where = self.grid.location()
-        if found:
-            cells = "、".join(cell_name(r, label_col.index) for r in found)
-            raise SourceError(where, f"“{label}”在“{label_col.label}”列出现多次（{cells}），无法确定取哪一行")
-        names = [str(self.grid.value(r, label_col.index)).strip() for r in rows][:20]
-        raise SourceError(
-            where, f"在“{label_col.label}”列找不到“{label}”这一行，现有：{'、'.join(n for n in names if n)}"
-        )
-
-
-def fill_merges(grid: Grid) -> None:
-    """Copy each merged range's top-left value into the range (once per grid).
-
-    Numbers are not copied downwards: an amount merged over several project rows belongs to one of them.
-    """
-    if getattr(grid, "_filled", False):
-        return
-    rows = grid.rows
-    for (r0, c0), (r1, c1) in grid.merges:
-        if r0 >= len(rows):
-            continue
-        value = grid.value(r0, c0)
-        if value == "" or value is None:
-            continue
-        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            if numeric and r != r0:
+    def _first_rows(self, count: int) -> list[int]:
+        """Up to `count` non-blank rows below the header, before any footer: enough to see what a column holds."""
+        found = []
+        for r in range(self.data_start, len(self.grid.rows)):
+            first = next((v for v in self.grid.rows[r] if v != "" and v is not None), None)
+            if first is None:
+                continue
+            if isinstance(first, str) and normalize_text(first).startswith(FOOTER_WORDS):
                 break
-            row = rows[r]
-            if len(row) <= c1:
-                row.extend([""] * (c1 + 1 - len(row)))
-            for c in range(c0, c1 + 1):
-                if (r, c) != (r0, c0):
-                    row[c] = value
-    grid._filled = True
+            found.append(r)
+            if len(found) == count:
+                break
+        return found
 
 
 def locate_table(grid: Grid, wanted: list[str]) -> Table:
-    """Find the header block: the row that names most of `wanted`, widened to the merged header rows around it."""
-    fill_merges(grid)
+    """Find the header block: the row that names most of `wanted`, widened to the merged header rows around it.
+
+    `grid` comes from workbook.py with its merged ranges filled in."""
     names = {split_unit(w)[0].split("/")[-1] for w in wanted} | {split_unit(w)[0] for w in wanted}
     names |= {p for w in wanted for p in split_unit(w)[0].split("/") if p}
     best, best_score = None, 0
@@ -248,7 +175,7 @@ def locate_table(grid: Grid, wanted: list[str]) -> Table:
                     parts.append(text)
         columns.append(Column(c, tuple(parts), unit, c in hidden))
     data_start = bottom + 1
-    if data_start < len(grid.rows) and _is_number_row(grid.rows[data_start]):
+    if data_start < len(grid.rows) and is_number_row(grid.rows[data_start]):
         data_start += 1
     sheet_unit = None
     for r in range(0, bottom + 1):
@@ -300,10 +227,7 @@ def _is_leaf_row(grid: Grid, header: int, lower: int) -> bool:
         return False
     if len({normalize_text(v) for _, v in texts}) == 1:  # merged across the table: a band or a title
         return False
-    if any(
-        normalize_text(v).startswith(FOOTER_WORDS + TOTAL_WORDS) or BAND.match(normalize_text(v))
-        for _, v in texts
-    ):
+    if any(opens_band_total_or_footer(v) for _, v in texts):
         return False
 
     def spanning(c: int) -> bool:
@@ -333,11 +257,3 @@ def _spread_groups(grid: Grid, top: int, bottom: int) -> None:
                 row[c] = carry
             else:
                 carry = None
-
-
-def _is_number_row(row: list) -> bool:
-    """The column-number row under some headers: 1 2 3 … 8=7/6, or 甲 乙 丙."""
-    cells = [normalize_text(v) for v in row if str(v).strip()]
-    if len(cells) < 3:
-        return False
-    return all(re.fullmatch(r"\d{1,2}(?:\.0)?|[甲乙丙丁戊己庚辛]|\d{1,2}=[\d+\-*/×÷()]+", c) for c in cells)

@@ -1,4 +1,5 @@
-"""Read a key-project ledger: one Project per project row, skipping 合计/小计, band rows and footers."""
+"""Read a key-project ledger: stages 2–4 of the reader for one ledger sheet (see collect.py): locate its table,
+classify its rows (rows.py), and read each project row's cells into a Project; bands give the category."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from ..config.model import AMOUNT_FIELDS, LEDGER_FIELDS, Ledger
 from ..errors import SourceError
 from ..inputs import Project, RowCounts
 from .headers import locate_table
-from .rows import Layout, RowKind, classify_rows
+from .rows import Layout, RowKind, classify_rows, unclassified
 from .values import (
     NotANumber,
     approximate_note,
@@ -87,7 +88,7 @@ def read_ledger(
             category_band = kind.band
             continue
         if kind.kind is RowKind.UNCLASSIFIED:
-            problems.append(_unclassified(grid, r, name_col, kind.problem))
+            problems.append(unclassified(grid, r, layout, kind.problem))
             continue
         if kind.kind is not RowKind.PROJECT:
             continue
@@ -163,17 +164,6 @@ def read_ledger(
         headers=counts[RowKind.HEADER],
         notes=counts[RowKind.NOTE],
         unclassified=counts[RowKind.UNCLASSIFIED],
-    )
-
-
-def _unclassified(grid: Grid, row: int, name_col: int, why: str) -> SourceError:
-    """A row that is neither a project, a band, a total, a header nor a footer: not counted, and said so."""
-    if unsaved := grid.unsaved(row, name_col):
-        return SourceError(grid.location(row, name_col), f"{unsaved}（这一行未计入项目）")
-    return SourceError(
-        grid.location(row, name_col),
-        f"第 {row + 1} 行无法识别：{why}；应为项目行（有项目名称）、分类行、小计/合计行或表尾说明，"
-        "这一行未计入项目",
     )
 
 

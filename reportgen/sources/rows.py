@@ -1,29 +1,85 @@
-"""What each row under a ledger's header is: the one place where a band, a subtotal or a footer is recognised.
+"""Stage 3 of the reader: what each row under a table's header is. The one place where a band, a subtotal, a
+repeated header or a footer is recognised, for project ledgers and indicator sheets alike.
 
-Every row below the header is classified, never guessed: a project, a band (category), a subtotal/total, a
-repeated header, a note/footer, blank, or unclassified. An unclassified row is never counted as a project: it
-becomes a problem naming its cell and what was expected. To recognise a new shape of band or total, add it to
-`classify_row` (and a layout to tests/test_rows.py).
+Every row below the header is classified, never guessed: a data row (a project, an indicator), a band
+(category), a subtotal/total, a repeated header, a note/footer, blank, or unclassified. An unclassified row is
+never read as data: it becomes a problem naming its cell and what was expected. To recognise a new shape of band
+or total, add its words or pattern below and its rule to `classify_row` (and a layout to tests/test_rows.py or
+tests/layouts.py); the header stage (headers.py) uses the same words, so it never takes such a row for a header.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from .headers import BAND, FOOTER_WORDS, TOTAL_WORDS, _is_number_row
+from ..errors import SourceError
+from ..inputs import RowCounts
 from .values import NotANumber, is_placeholder, normalize_text, parse_number, split_unit
-from .workbook import Grid
+from .workbook import Grid, cell_name
 
+if TYPE_CHECKING:
+    from .headers import Column, Table
+
+# ---- the shapes: words and patterns that mark a row ---------------------------------------------------------
+
+# A row whose first cell starts with one of these is a footer; everything below it is notes.
+FOOTER_WORDS = (
+    "填报单位",
+    "填报人",
+    "审核人",
+    "联系电话",
+    "联系人",
+    "说明",
+    "注:",
+    "注：",
+    "备注:",
+    "备注：",
+    "制表",
+    "单位负责人",
+    "统计负责人",
+    "负责人:",
+    "负责人：",
+    "数据来源",
+)
+TOTAL_WORDS = ("合计", "总计", "小计", "全区合计", "累计合计")
+TOTAL_SUFFIXES = ("合计", "小计", "总计")
+# "一、", "（一）", "第一类": the ordinal that opens a band.
+BAND = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[类部])"
+)
 # "大健康（15个）", "产业项目(共45项)": a count in brackets at the end is the mark of a band row.
 COUNT_SUFFIX = re.compile(r"[(（]\s*(?:共|计)?\s*\d+\s*[个项家]\s*[)）]$")
-TOTAL_SUFFIXES = ("合计", "小计", "总计")
-UNSAVED_NAME = "项目名称是没有保存结果的公式"
+# Numbering that is not part of a row's name: "1.", "（一）", "其中：", "—".
+_NUMBERING = re.compile(r"^(?:\d+[、.．]|[(（]?[一二三四五六七八九十\d]+[)）、.．]|其中[:：]?|[-—•·])+")
+UNSAVED_NAME = "名称是没有保存结果的公式"
+
+
+def is_number_row(row: list) -> bool:
+    """The column-number row under some headers: 1 2 3 … 8=7/6, or 甲 乙 丙."""
+    cells = [normalize_text(v) for v in row if str(v).strip()]
+    if len(cells) < 3:
+        return False
+    return all(re.fullmatch(r"\d{1,2}(?:\.0)?|[甲乙丙丁戊己庚辛]|\d{1,2}=[\d+\-*/×÷()]+", c) for c in cells)
+
+
+def opens_band_total_or_footer(text: str) -> bool:
+    """Text that marks its row as a band, a total or a footer (never a column name)."""
+    text = normalize_text(text)
+    return text.startswith(FOOTER_WORDS + TOTAL_WORDS) or bool(BAND.match(text))
+
+
+def clean_label(text: object) -> str:
+    """Row labels compare without numbering ('1.', '（一）', '其中：') and trailing units."""
+    name, _ = split_unit(str(text))
+    return _NUMBERING.sub("", name)
 
 
 class RowKind(Enum):
-    PROJECT = "项目"
+    DATA = "数据行"  # a project of a ledger, an indicator of an indicator sheet
+    PROJECT = "数据行"  # the same kind (an alias), as ledger code calls it
     BAND = "分类行"
     TOTAL = "小计/合计行"
     HEADER = "重复表头行"
@@ -48,6 +104,12 @@ class Layout:
     amount_cols: tuple[int, ...] = ()
     header: tuple[frozenset[str], ...] = ()  # per column, the texts of its header cells
     hidden: frozenset[int] = frozenset()  # hidden columns (last month's figures…): no evidence of a project
+    noun: str = "项目"  # what a data row is, in messages: 项目 or 指标
+    # Whether cells left of the name column show a data row: an indicator sheet may put its figures before the
+    # names; a ledger keeps 序号 (and sometimes the owner) there, which a band row may share.
+    content_left: bool = False
+    # Cleaned labels of the rows the config reads (indicator sheets): data rows whatever their shape.
+    data_labels: frozenset[str] = frozenset()
 
 
 def band_name(text: str) -> str:
@@ -101,13 +163,15 @@ def classify_row(
         return RowClass(RowKind.NOTE)
     name_raw = cells[name_col] if name_col < len(cells) else ""
     if name_col in unsaved_cols:
-        return RowClass(RowKind.UNCLASSIFIED, problem=UNSAVED_NAME)
-    if _is_number_row(cells) or _is_header(cells, layout):
+        return RowClass(RowKind.UNCLASSIFIED, problem=layout.noun + UNSAVED_NAME)
+    if is_number_row(cells) or _is_header(cells, layout):
         return RowClass(RowKind.HEADER)
+    if layout.data_labels and isinstance(name_raw, str) and clean_label(name_raw) in layout.data_labels:
+        return RowClass(RowKind.DATA)  # the config names this row: an indicator however it looks
     name = "" if is_placeholder(name_raw) else normalize_text(name_raw)
     head_end = max(name_col + 2, 3)
     head = [(c, normalize_text(v)) for c, v in filled if c < head_end and isinstance(v, str)]
-    seq = any(c < name_col and _is_sequence(v) for c, v in filled)
+    seq = any(c < name_col and _is_sequence(v) and _may_number(c, layout) for c, v in filled)
     if not (seq and name and isinstance(name_raw, str)) and any(_is_total(t) for _, t in head):
         return RowClass(RowKind.TOTAL)
     texts = {normalize_text(v) for _, v in filled}
@@ -117,17 +181,24 @@ def classify_row(
     if marked and not seq and (not name or name == marked):
         return RowClass(RowKind.BAND, band_name(marked))
     if not name:
-        if all(c < name_col and _is_sequence(v) for c, v in filled) and not unsaved_cols:
+        if (
+            all(c < name_col and _is_sequence(v) and _may_number(c, layout) for c, v in filled)
+            and not unsaved_cols
+        ):
             return RowClass(RowKind.BLANK)  # a numbered row of the form left unused
-        return RowClass(RowKind.UNCLASSIFIED, problem="项目名称为空，但这一行有内容")
+        return RowClass(RowKind.UNCLASSIFIED, problem=f"{layout.noun}名称为空，但这一行有内容")
     if isinstance(name_raw, (int, float)):
-        return RowClass(RowKind.UNCLASSIFIED, problem=f"项目名称是数字“{name_raw}”")
+        return RowClass(RowKind.UNCLASSIFIED, problem=f"{layout.noun}名称是数字“{name_raw}”")
     if seq:
         return RowClass(RowKind.PROJECT)
     amount_cols = set(layout.amount_cols)
-    others = [c for c, _ in filled if c > name_col and c not in amount_cols and c not in layout.hidden] + [
-        c for c in unsaved_cols if c not in amount_cols
-    ]
+    others = [
+        c
+        for c, _ in filled
+        if (c > name_col or (layout.content_left and c != name_col))
+        and c not in amount_cols
+        and c not in layout.hidden
+    ] + [c for c in unsaved_cols if c not in amount_cols]
     amounts = [c for c, _ in filled if c in amount_cols]
     if others:
         return RowClass(RowKind.PROJECT)
@@ -139,6 +210,14 @@ def classify_row(
     if _adds_up(own, below):
         return RowClass(RowKind.BAND, band_name(name))
     return RowClass(RowKind.PROJECT, tentative=True)
+
+
+def _may_number(col: int, layout: Layout) -> bool:
+    """Whether a number left of the name is the row's 序号: in a ledger any, in an indicator sheet (which may put
+    its figures before the names) only under a 序号 header."""
+    if not layout.content_left:
+        return True
+    return col < len(layout.header) and any("序号" in text for text in layout.header[col])
 
 
 def _is_sequence(value) -> bool:
@@ -206,3 +285,97 @@ def _group_sums(grid: Grid, layout: Layout, rows: list[tuple[int, RowClass]]) ->
         for k, c in enumerate(layout.amount_cols):
             sums[k] += _number(grid.value(r, c)) or 0.0
     return sums if seen else None
+
+
+# ---- indicator sheets: rows found by their label ----------------------------------------------------------------
+
+LOOKED_UP = (RowKind.DATA, RowKind.BAND, RowKind.TOTAL)  # rows a configured `row` may name (合计 too)
+
+
+@dataclass
+class RowIndex:
+    """An indicator sheet's rows below its header, classified once: where a configured `row` label is, the unit
+    each row states, and what every row was (`counts`; unclassified rows also in `problems`)."""
+
+    grid: Grid
+    label_col: int
+    label_header: str
+    unit_col: int | None
+    labels: dict[int, str] = field(default_factory=dict)  # row -> cleaned label, for rows in LOOKED_UP
+    counts: dict[RowKind, int] = field(default_factory=dict)
+    problems: list[SourceError] = field(default_factory=list)
+
+    def find(self, label: str) -> int:
+        """The row whose label is `label` (numbering and units ignored), else the one row containing it."""
+        wanted = clean_label(label)
+        labels = self.labels
+        exact = [r for r, text in labels.items() if text == wanted]
+        found = exact or [r for r, text in labels.items() if wanted and wanted in text]
+        if len(found) == 1:
+            return found[0]
+        where = self.grid.location()
+        if found:
+            cells = "、".join(cell_name(r, self.label_col) for r in found)
+            raise SourceError(
+                where, f"“{label}”在“{self.label_header}”列出现多次（{cells}），无法确定取哪一行"
+            )
+        names = [str(self.grid.value(r, self.label_col)).strip() for r in labels][:20]
+        raise SourceError(
+            where,
+            f"在“{self.label_header}”列找不到“{label}”这一行，现有：{'、'.join(n for n in names if n)}",
+        )
+
+    def row_counts(self) -> RowCounts:
+        """What the rows were; `RowCounts.summary('指标行')` words it."""
+        return RowCounts(
+            projects=self.counts.get(RowKind.DATA, 0),
+            bands=self.counts.get(RowKind.BAND, 0),
+            totals=self.counts.get(RowKind.TOTAL, 0),
+            headers=self.counts.get(RowKind.HEADER, 0),
+            notes=self.counts.get(RowKind.NOTE, 0),
+            unclassified=self.counts.get(RowKind.UNCLASSIFIED, 0),
+        )
+
+    def unit(self, row: int) -> str | None:
+        """A unit stated for one row: in its label ('实到外资（万美元）') or in the 单位 column."""
+        _, unit = split_unit(str(self.grid.value(row, self.label_col)))
+        if unit or self.unit_col is None:
+            return unit
+        text = normalize_text(self.grid.value(row, self.unit_col))
+        return split_unit(f"（{text}）")[1] if text else None
+
+
+def index_rows(table: Table, label_col: Column, data_labels=()) -> RowIndex:
+    """Classify an indicator sheet's rows below `table`'s header and index the labelled ones. `data_labels` are
+    the row labels the config reads there: data rows whatever they look like. A row that is none of the known
+    kinds is a problem naming its cell: it is never looked up, and never silently passed over."""
+    grid = table.grid
+    layout = Layout(
+        label_col.index,
+        header=tuple(frozenset(c.parts) for c in table.columns),
+        hidden=frozenset(c.index for c in table.columns if c.hidden),
+        noun="指标",
+        content_left=True,
+        data_labels=frozenset(clean_label(label) for label in data_labels),
+    )
+    unit_col = table.unit_column()
+    index = RowIndex(grid, label_col.index, label_col.label, unit_col.index if unit_col else None)
+    for r, got in classify_rows(grid, table.data_start, layout):
+        index.counts[got.kind] = index.counts.get(got.kind, 0) + 1
+        if got.kind in LOOKED_UP:
+            index.labels[r] = clean_label(grid.value(r, layout.name_col))
+        elif got.kind is RowKind.UNCLASSIFIED:
+            index.problems.append(unclassified(grid, r, layout, got.problem))
+    return index
+
+
+def unclassified(grid: Grid, row: int, layout: Layout, why: str) -> SourceError:
+    """A row that is neither data, a band, a total, a header nor a footer: not read, and said so."""
+    skipped = "这一行未计入项目" if layout.noun == "项目" else "这一行未读取"
+    if unsaved := grid.unsaved(row, layout.name_col):
+        return SourceError(grid.location(row, layout.name_col), f"{unsaved}（{skipped}）")
+    return SourceError(
+        grid.location(row, layout.name_col),
+        f"第 {row + 1} 行无法识别：{why}；应为{layout.noun}行（有{layout.noun}名称）、分类行、小计/合计行或表尾说明，"
+        f"{skipped}",
+    )

@@ -1,11 +1,22 @@
-"""Turn what people type into spreadsheet cells into numbers, units and months."""
+"""Stage 4 of the reader: turn what people type into spreadsheet cells into numbers, units and months.
+
+The functions on text (`parse_number`, `split_unit`, `parse_month`…) know nothing of sheets; every stage uses
+them. `read_number` and `read_milestone` read one cell of a grid and return the value with its place
+(file › sheet › cell), or raise a SourceError naming that place.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
+from ..errors import Location, SourceError
 from ..text import normalize_text
+
+if TYPE_CHECKING:
+    from .workbook import Grid
 
 # Cells that mean "not reported" — never zero.
 PLACEHOLDERS = {
@@ -193,6 +204,10 @@ def parse_number(
         base = {"CNY": "元", "USD": "美元", "AREA": "平方米"}[family]
         cell_unit = base
     if not _NUMBER.match(text):
+        if text.startswith("="):  # a CSV keeps a formula as its text, never its result
+            raise NotANumber(
+                f"“{raw}”是公式的文本，不是数字：请在 Excel/WPS 中把公式转为数值或另存为 .xlsx 后再报送"
+            )
         raise NotANumber(f"“{raw}”不是数字")
     return convert(float(text) * multiplier, cell_unit, to_unit)
 
@@ -277,3 +292,65 @@ def parse_month(raw: object, default_year: int) -> date | None:
     if m and 1 <= int(m.group(2)) <= 12:
         return date(int(m.group(1) or default_year), int(m.group(2)), 1)
     raise NotANumber(f"“{raw}”不是日期（可写作 2024.3、2024年3月、3月底 等）")
+
+
+# ---- one cell of a grid, with its place ---------------------------------------------------------------------
+
+
+class UnsavedFormula(SourceError):
+    """The cell holds a formula whose result the file does not keep (see workbook.py)."""
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """A number read from a cell: None when the cell is empty or a placeholder (未报送, never 0)."""
+
+    value: float | None
+    location: Location
+    raw: object
+    note: str | None = None  # '原填“3000余”，按3000计' for an approximate figure
+
+
+def _checked(grid: Grid, row: int, col: int) -> tuple[object, Location]:
+    where = grid.location(row, col)
+    if unsaved := grid.unsaved(row, col):
+        raise UnsavedFormula(where, unsaved)
+    return grid.value(row, col), where
+
+
+def read_number(
+    grid: Grid,
+    row: int,
+    col: int,
+    unit: str | None = None,
+    to_unit: str | None = None,
+    *,
+    fraction_percent: bool = False,
+    percent_format: bool = False,
+) -> CellValue:
+    """The number in one cell, converted from `unit` to `to_unit` (see parse_number). `fraction_percent`: the
+    cell's number is a fraction of 1 (0.082 for 8.2%); `percent_format`: so is a number Excel shows as a
+    percentage (8.2% is stored as 0.082)."""
+    raw, where = _checked(grid, row, col)
+    if percent_format and isinstance(raw, float) and grid.is_percent(row, col):
+        fraction_percent = True
+    try:
+        value = parse_number(raw, unit, to_unit, fraction_percent=fraction_percent)
+    except (NotANumber, ValueError) as e:
+        raise SourceError(where, str(e)) from None
+    return CellValue(value, where, raw, approximate_note(raw) if value is not None else None)
+
+
+def read_milestone(grid: Grid, row: int, col: int, year: int) -> CellValue:
+    """1.0 done, 0.0 not done, None not reported. A completion date counts as done."""
+    raw, where = _checked(grid, row, col)
+    try:
+        try:
+            flag = parse_flag(raw)
+        except NotANumber:
+            if parse_month(raw, year) is not None:
+                return CellValue(1.0, where, raw)
+            raise
+    except (NotANumber, ValueError) as e:
+        raise SourceError(where, str(e)) from None
+    return CellValue(None if flag is None else float(flag), where, raw)

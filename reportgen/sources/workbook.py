@@ -1,14 +1,26 @@
-"""Open .xlsx/.xls/.xlsb/.ods/.csv into plain grids of cell values, with merged ranges filled."""
+"""Stage 1 of the reader: open a submitted file (bounded) and give each sheet as a `Grid` ready to read.
+
+A grid is the sheet's raw values with merged ranges filled in, formula cells the file holds no result for
+marked (xlsx), hidden columns and percent formats known. Nothing after this stage opens the file again.
+
+Formulas without a saved result: an .xlsx <c> may hold <f> and no <v> (a file written by a program that does
+not calculate); they are found in the XML (xlsx_meta.py) and named as such wherever they are read. A BIFF .xls
+FORMULA record always carries a result field: Excel and WPS store the computed value there, which is what is
+read; a program that does not calculate (xlwt, for one) stores an empty string, which reads as an empty cell
+and so as 未报送 — never 0, never a number (tests/test_sources.py). A CSV holds no formulas, only text: "=B2*2"
+is refused as text that is not a number, with the advice to save the values (values.parse_number).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import Location, SourceError
+from ..errors import Location, SourceError, os_reason
 
 if TYPE_CHECKING:
     from ..config.model import InputLimits
@@ -36,14 +48,18 @@ class Grid:
     rows: list[list]
     merges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     hidden_columns: frozenset[int] = frozenset()
-    file_key: str = ""
     unsaved_formulas: frozenset[tuple[int, int]] = frozenset()  # formula cells without a saved result
+    percent_format: Callable[[int, int], bool] | None = None  # whether Excel shows a cell as a percentage
 
     def unsaved(self, row: int, col: int) -> str | None:
         """The problem of a formula cell the file holds no result for (calamine reads it as empty), else None."""
         if (row, col) not in self.unsaved_formulas:
             return None
         return f"{cell_name(row, col)} 是公式，但文件中没有保存计算结果：请在 Excel/WPS 中打开并保存后再报送"
+
+    def is_percent(self, row: int, col: int) -> bool:
+        """Whether Excel shows the cell as a percentage (xlsx only: calamine does not read formats)."""
+        return self.percent_format is not None and self.percent_format(row, col)
 
     def location(self, row: int | None = None, col: int | None = None) -> Location:
         cell = cell_name(row, col) if row is not None and col is not None else None
@@ -72,6 +88,13 @@ class Workbook:
         if not path.is_file():
             raise SourceError(Location(self.display), "文件不存在")
         self.suffix = path.suffix.lower()
+        try:
+            self._open(path)
+        except OSError as e:  # a file Excel holds locked on a Windows share, no read permission…
+            raise SourceError(Location(self.display), f"无法读取：{os_reason(e)}") from None
+
+    def _open(self, path: Path) -> None:
+        """Check the size, then read the sheet list (xlsx/xls) or the whole text (csv)."""
         if self.suffix in ZIP_SUFFIXES:
             self._check_unpacked_sizes()
         elif self.suffix in EXCEL_SUFFIXES | {".csv"}:
@@ -166,10 +189,7 @@ class Workbook:
             self._styled = XlsxMeta(self.path)
         return self._styled
 
-    def is_percent(self, sheet: str, row: int, col: int) -> bool:
-        """Whether Excel shows the cell as a percentage (xlsx only; calamine does not read formats)."""
-        if self.suffix not in (".xlsx", ".xlsm"):
-            return False
+    def _is_percent(self, sheet: str, row: int, col: int) -> bool:
         try:
             return self._meta.is_percent(sheet, cell_name(row, col))
         except (KeyError, OSError, ValueError):
@@ -185,16 +205,56 @@ class Workbook:
         if self.suffix == ".csv":
             self._check_rows(len(self._csv_rows), name)
             return Grid(self.display, name, self._csv_rows)
-        if self.suffix in (".xlsx", ".xlsm"):
+        xlsx = self.suffix in (".xlsx", ".xlsm")
+        if xlsx:
             declared = self._meta.dimension_rows(name)  # <dimension ref="A1:H20000">: known before parsing
             if declared is not None:
                 self._check_rows(declared, name)
         sheet = self._book.get_sheet_by_name(name)
         self._check_rows(sheet.height, name)
-        rows = sheet.to_python(skip_empty_area=False)
+        rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
         merges = list(sheet.merged_cell_ranges or [])
-        hidden = self._meta.hidden_columns(name) if self.suffix in (".xlsx", ".xlsm") else frozenset()
-        return Grid(self.display, name, [list(r) for r in rows], merges, hidden)
+        if not xlsx:
+            grid = Grid(self.display, name, rows, merges)
+        else:
+            grid = Grid(
+                self.display,
+                name,
+                rows,
+                merges,
+                self._meta.hidden_columns(name),
+                self._meta.formulas_without_value(name),
+                lambda row, col: self._is_percent(name, row, col),
+            )
+            for r, _ in grid.unsaved_formulas:  # calamine drops trailing rows that only hold such cells
+                while len(rows) <= r:
+                    rows.append([])
+        fill_merges(grid)
+        return grid
+
+
+def fill_merges(grid: Grid) -> None:
+    """Copy each merged range's top-left value into the range: every later stage sees the value in each cell.
+
+    Numbers are not copied downwards: an amount merged over several project rows belongs to one of them.
+    """
+    rows = grid.rows
+    for (r0, c0), (r1, c1) in grid.merges:
+        if r0 >= len(rows):
+            continue
+        value = grid.value(r0, c0)
+        if value == "" or value is None:
+            continue
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            if numeric and r != r0:
+                break
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    row[c] = value
 
 
 def _unreadable(path: Path) -> str:
