@@ -36,7 +36,9 @@ def cmd_run(args) -> int:
         print(f"输入未变化，未重新生成：{result.folder}（加 --force 强制重新生成）")
         return _send(args, config, result) if args.send else 0
     if result.problems:
-        _say(f"注意：本期有 {len(result.problems)} 个数据问题（相关指标记为未报送，不计为 0）：")
+        _say(
+            f"注意：本期有 {len(result.problems)} 个数据问题（无法读取的数值按未报送处理，不计为 0；无法识别的台账行未计入，相关指标已注明）："
+        )
         for p in result.problems:
             _say(f"  - {p}")
     results = result.results

@@ -33,6 +33,8 @@ class ConfigError(ReportgenError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        if not self.path and self.file and not self.line:  # the file itself: missing, unreadable, not YAML
+            return f"{self.file}：{self.message}"
         where = self.path or "（配置根）"
         if self.line:
             where += f"（第 {self.line} 行）"

@@ -142,11 +142,7 @@ def _run(
     timings: dict[str, float] = {}
     warnings: list[str] = []
     _check_year(config, period)
-    folder_in = period_dir(config, period)
-    if not folder_in.is_dir():
-        raise ReportgenError(
-            f"本期数据目录不存在：{folder_in}（请检查 --period，以及配置中的 data.dir、data.period_dir）"
-        )
+    folder_in = _period_folder(config, period)
     folder = (out_dir or config.resolve(config.output.dir)) / str(period)
     want_pdf = config.output.word.pdf if pdf is None else pdf
     last = _last_manifest(folder)
@@ -616,6 +612,16 @@ def validate(config: Config, period: Period | None = None) -> list[str]:
     return report.problems + report.notices
 
 
+def _period_folder(config: Config, period: Period) -> Path:
+    """The period's data folder; run and validate say the same when it is missing."""
+    folder = period_dir(config, period)
+    if not folder.is_dir():
+        raise ReportgenError(
+            f"本期数据目录不存在：{folder}（请检查 --period，以及配置中的 data.dir、data.period_dir）"
+        )
+    return folder
+
+
 def check(config: Config, period: Period | None = None) -> Validation:
     """`validate`'s problems, plus the targets read from the period's sheets with where each came from."""
     problems: list[str] = []
@@ -645,6 +651,7 @@ def check(config: Config, period: Period | None = None) -> Validation:
     if period is not None:
         try:
             _check_year(config, period)
+            _period_folder(config, period)
         except ReportgenError as e:
             return Validation(problems + e.lines())
         data = read_period(config, period)

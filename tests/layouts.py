@@ -95,11 +95,14 @@ class Shape:
     fmt: str = "xlsx"  # xlsx | xls | csv
     band: str = "merged"  # merged "大健康（3个）" | paren "（一）大健康" in 序号 | ordinal "一、大健康" | lei "大健康类"
     #                       | subtotal: "大健康" with its subtotal amounts and no mark
+    #                       | seq: "大健康" alone in the 序号 column | seqsum: "大健康" in 序号 with its subtotal amounts
+    #                       (the indicator sheet writes seq/seqsum as lei)
     #                       (indicator sheet: merged "一、投资消费" | paren "（一）投资消费" | ordinal "一、投资消费" over
     #                       "1.固定资产投资" | lei "投资消费类" | subtotal: "投资消费" alone, a 小计 row after its rows)
     owners: str = "repeated"  # repeated in every row | merged down the category's rows
     unit: str = "header"  # header "总投资（万元）" | group "投资情况（万元）" | line "单位：万元" | cells "1.2亿"/"8000万"
     #                       | column: a 单位 column saying 万元 in each indicator row (the ledger: header)
+    #                       | row: "（万元）" on its own unmerged line under the header ("（年月）" under dates)
     header_rows: int = 1
     total: str = ""  # "" | top | bottom: a 合计 row
     shuffled: bool = False
@@ -189,6 +192,14 @@ def _header(sheet: Sheet, paths: list[tuple], rows: int) -> None:
     sheet.rows.extend(grid)
 
 
+def _unit_row(sheet: Sheet, order: list[str], amounts: tuple, shape: Shape) -> None:
+    """Units on a line of their own under the header, not merged into it (as a CSV keeps them)."""
+    if shape.unit == "row":
+        sheet.add(
+            ["（万元）" if k in amounts else "（年月）" if k in ("pstart", "astart") else None for k in order]
+        )
+
+
 def _title(sheet: Sheet, text: str, width: int, shape: Shape) -> None:
     sheet.add([text] + [None] * (width - 1))
     sheet.merges.append((0, 0, 0, width - 1))
@@ -210,6 +221,7 @@ def ledger_sheet(shape: Shape) -> Sheet:
     sheet = Sheet(hidden=[col["stale"]] if shape.hidden_stale else [])
     _title(sheet, "2024年重点项目推进情况表", width, shape)
     _header(sheet, paths, shape.header_rows)
+    _unit_row(sheet, order, LEDGER_AMOUNTS, shape)
 
     def amounts_row(label: str, values: dict, i: int) -> list:
         row = [None] * width
@@ -241,6 +253,14 @@ def ledger_sheet(shape: Shape) -> Sheet:
             row = [None] * width
             row[col["seq"]] = f"（{ORDINALS[k]}）{category}"
             sheet.add(row)
+        elif shape.band == "seq":
+            row = [None] * width
+            row[col["seq"]] = category
+            sheet.add(row)
+        elif shape.band == "seqsum":
+            row = amounts_row(category, sums(projects), k)
+            row[col["seq"]], row[col["name"]] = category, None
+            sheet.add(row)
         elif shape.band in ("ordinal", "lei"):
             row = [None] * width
             row[col["name"]] = f"{ORDINALS[k]}、{category}" if shape.band == "ordinal" else f"{category}类"
@@ -271,6 +291,8 @@ def ledger_sheet(shape: Shape) -> Sheet:
 
 
 def indicator_sheet(shape: Shape) -> Sheet:
+    if shape.band in ("seq", "seqsum"):  # an indicator sheet numbers its rows in the name column
+        shape = replace(shape, band="lei")
     order = list(INDICATOR_SHUFFLED if shape.shuffled else INDICATOR_ORDER)
     if shape.hidden_stale:
         order.insert(order.index("cur"), "stale")
@@ -286,6 +308,7 @@ def indicator_sheet(shape: Shape) -> Sheet:
     sheet = Sheet(hidden=[col["stale"]] if shape.hidden_stale else [])
     _title(sheet, "2024年1-6月主要经济指标", width, shape)
     _header(sheet, paths, shape.header_rows)
+    _unit_row(sheet, order, INDICATOR_AMOUNTS, shape)
 
     def amounts_row(label: str, rows: list[tuple], i: int) -> list:
         row = [None] * width

@@ -240,7 +240,7 @@ def test_non_utf8_file(tmp_path):
     path.write_bytes(VALID.encode("gbk"))
     with pytest.raises(ConfigError) as exc:
         load_config(path)
-    assert str(exc.value) == f"{path}：（配置根）：配置文件应以 UTF-8 编码保存"
+    assert str(exc.value) == f"{path}：配置文件应以 UTF-8 编码保存"
 
 
 def test_utf8_with_bom_is_fine(tmp_path):
@@ -253,7 +253,7 @@ def test_missing_file(tmp_path):
     path = tmp_path / "没有.yaml"
     with pytest.raises(ReportgenError) as exc:
         load_config(path)
-    assert exc.value.lines() == [f"{path}：（配置根）：配置文件不存在"]
+    assert exc.value.lines() == [f"{path}：配置文件不存在"]
 
 
 def test_not_a_mapping(tmp_path):

@@ -149,6 +149,17 @@ LAYOUTS = {
     "xls, header repeated mid-sheet, three header rows, 一、 bands, footer": Shape(
         fmt="xls", repeated_header=True, header_rows=3, band="ordinal", footer=True
     ),
+    # From a new user's trial (a 杭州湾 zone's ledger): a band written in the 序号 column with nothing marking it,
+    # and units on an unmerged line of their own (read as a band "(万元)", amounts 10,000 times too large).
+    "xlsx, plain band in 序号, two header rows, units on their own line": Shape(
+        band="seq", header_rows=2, unit="row"
+    ),
+    "csv, band in 序号 with its subtotal, units on their own line, 合计 top": Shape(
+        fmt="csv", band="seqsum", unit="row", total="top"
+    ),
+    "xls, plain band in 序号, owners merged, units line, footer": Shape(
+        fmt="xls", band="seq", owners="merged", unit="row", footer=True
+    ),
 }
 
 EXPECTED_PROJECTS = {

@@ -117,6 +117,11 @@ def _reading(ind, config: Config, data: PeriodData) -> Reading:
         value = ledger_figure(source, ledger_data, config.ledgers[source.ledger], data.period)
         if value == 0:
             return Reading(0.0, where, "台账中没有符合条件的项目（如属异常，请核对筛选条件）")
+        if skipped := (ledger_data.rows.unclassified if ledger_data.rows else 0):
+            # a row that could not be classified is not counted: the figure may be short, and says so
+            return Reading(
+                value, where, f"台账有 {skipped} 行无法识别，未计入本项（见数据问题），数值可能偏小"
+            )
         return Reading(value, where)
     if isinstance(ind, MilestoneIndicator):
         return Reading(0.0)

@@ -119,6 +119,13 @@ def _plan_completion(p: Project) -> float | None:
     return ratio(p.completed, p.annual_plan) if (p.annual_plan or 0) > 0 else None
 
 
+def _sum_given(values) -> float | None:
+    """The sum over the projects that state a value; None when none does (the column is not configured or
+    left empty), so that no "总投资0.00亿元" is shown for a figure nobody reported."""
+    given = [v for v in values if v is not None]
+    return sum(given) if given else None
+
+
 def _group(name: str, projects) -> LedgerGroup:
     base = [p for p in projects if p.in_start_base]
     started = sum(1 for p in base if p.started)
@@ -135,7 +142,7 @@ def _group(name: str, projects) -> LedgerGroup:
         start_base=len(base),
         started_all=sum(1 for p in projects if p.started),
         start_rate=ratio(started, len(base)),
-        total_investment=sum(p.total_investment or 0.0 for p in projects),
+        total_investment=_sum_given(p.total_investment for p in projects),
         annual_plan=plan,
         completed=completed,
         completion=ratio(completed, plan),

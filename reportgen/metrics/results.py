@@ -142,7 +142,7 @@ class LedgerGroup:
     started: int
     start_base: int
     start_rate: float | None
-    total_investment: float
+    total_investment: float | None  # None when no project states it
     annual_plan: float
     completed: float
     completion: float | None

@@ -205,8 +205,9 @@ def overdue_breakdown(ledger: LedgerResult, projects=None) -> str:
 def ledger_summary(ledger: LedgerResult, span: str, collective: str = "全区") -> str:
     t, u = ledger.total, ledger.unit
     ahead = ahead_sentence(ledger)
+    total = "" if t.total_investment is None else f"总投资{nb.amount(t.total_investment, u)}，"
     text = (
-        f"{collective}{ledger.title}{t.projects}个，{nb.STARTED_ALL}{t.started_all}个；总投资{nb.amount(t.total_investment, u)}，"
+        f"{collective}{ledger.title}{t.projects}个，{nb.STARTED_ALL}{t.started_all}个；{total}"
         f"年度计划投资{nb.amount(t.annual_plan, u)}，{span}完成投资{nb.amount(t.completed, u)}，"
         f"完成年度计划的{nb.percent(t.completion)}{'；' + ahead if ahead else ''}。{start_rate_sentence(ledger)}"
     )

@@ -456,7 +456,12 @@ def build_document():
     _para(doc, "{{ text }}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p if data_notes %}")
-    _para(doc, "数据说明：本期以下数据未报送或无法识别，相关指标按“未报送”处理，未计为0：", "正文无缩进")
+    _para(
+        doc,
+        "数据说明：本期以下数据未报送或无法识别。无法读取的数值按“未报送”处理，未计为0；"
+        "无法识别的台账行未计入项目，相关指标已注明：",
+        "正文无缩进",
+    )
     _para(doc, "{%p for text in data_notes %}")
     _para(doc, "{{ text }}", "表格文字")
     _para(doc, "{%p endfor %}")

@@ -160,6 +160,8 @@ def locate_table(grid: Grid, wanted: list[str]) -> Table:
         bottom += 1
     if unmerged and bottom > top:
         _spread_groups(grid, top, bottom)
+    if bottom + 1 < len(grid.rows) and _is_unit_row(grid.rows[bottom + 1]):
+        bottom += 1  # "（万元）" under each amount column, not merged into the header: the columns' units
     width = max((len(grid.rows[r]) for r in range(top, bottom + 1)), default=0)
     hidden = grid.hidden_columns
     columns = []
@@ -203,6 +205,26 @@ def _is_group_row(grid: Grid, upper: int, top: int, bottom: int) -> bool:
         if filled and not any(str(grid.value(r, c)).strip() for r in range(top, bottom + 1))
     ]
     return sum(above) < sum(below) or bool(over_gaps)
+
+
+def _is_unit_row(row: list) -> bool:
+    """A row under the header that only states units, one per column ("（万元）", "万元", "单位：亿元"); read as
+    part of the header, so its units apply to the columns above (never a band named "(万元)")."""
+    texts = [normalize_text(v) for v in row if str(v).strip()]
+    if not texts or any(not isinstance(v, str) for v in row if str(v).strip()):
+        return False
+    units = 0
+    for text in texts:
+        plain = text.strip("()（）")
+        name, unit = split_unit(f"（{plain}）")
+        if unit is not None and not name:
+            units += 1
+        elif not (_BRACKETED.fullmatch(text) and not any(ch.isdigit() for ch in text)):
+            return False  # "（年月）" beside the units is a format hint; anything else is not a units row
+    return units > 0
+
+
+_BRACKETED = re.compile(r"[(（][^()（）]{1,6}[)）]")
 
 
 _NUMBER_TEXT = re.compile(r"^[-+]?[\d,，.]+%?$")

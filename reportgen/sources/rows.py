@@ -186,6 +186,8 @@ def classify_row(
             and not unsaved_cols
         ):
             return RowClass(RowKind.BLANK)  # a numbered row of the form left unused
+        if band := _band_left_of_name(cells, filled, layout, unsaved_cols, above, below):
+            return band
         return RowClass(RowKind.UNCLASSIFIED, problem=f"{layout.noun}名称为空，但这一行有内容")
     if isinstance(name_raw, (int, float)):
         return RowClass(RowKind.UNCLASSIFIED, problem=f"{layout.noun}名称是数字“{name_raw}”")
@@ -210,6 +212,31 @@ def classify_row(
     if _adds_up(own, below):
         return RowClass(RowKind.BAND, band_name(name))
     return RowClass(RowKind.PROJECT, tentative=True)
+
+
+def _band_left_of_name(cells, filled, layout, unsaved_cols, above, below) -> RowClass | None:
+    """A band or subtotal written in the 序号 column, the name cell empty ("基础设施" in A, names in B): text left
+    of the name and nothing right of it but amounts. Without amounts it is a band; with amounts it is a
+    subtotal when they equal the group above, a band when they equal the group below, else unclassified."""
+    if layout.content_left or unsaved_cols:
+        return None
+    left = [(c, v) for c, v in filled if c < layout.name_col]
+    texts = [normalize_text(v) for c, v in left if isinstance(v, str) and not _is_sequence(v)]
+    if len(texts) != 1 or len(left) != 1:
+        return None
+    amount_cols = set(layout.amount_cols)
+    rest = [c for c, _ in filled if c > layout.name_col and c not in layout.hidden]
+    if any(c not in amount_cols for c in rest):
+        return None
+    if not rest:
+        return RowClass(RowKind.BAND, band_name(texts[0]))
+    own = [_number(cells[c]) if c < len(cells) else None for c in layout.amount_cols]
+    if _adds_up(own, above):
+        return RowClass(RowKind.TOTAL)
+    if _adds_up(own, below):
+        return RowClass(RowKind.BAND, band_name(texts[0]))
+    problem = f"{layout.noun}名称为空，左侧“{texts[0]}”像分类行，但金额与其下各行之和不符"
+    return RowClass(RowKind.UNCLASSIFIED, problem=problem, tentative=above is None and below is None)
 
 
 def _may_number(col: int, layout: Layout) -> bool:

@@ -55,7 +55,7 @@ class Grid:
         """The problem of a formula cell the file holds no result for (calamine reads it as empty), else None."""
         if (row, col) not in self.unsaved_formulas:
             return None
-        return f"{cell_name(row, col)} 是公式，但文件中没有保存计算结果：请在 Excel/WPS 中打开并保存后再报送"
+        return "本单元格是公式，但文件中没有保存计算结果：请在 Excel/WPS 中打开并保存后再报送"
 
     def is_percent(self, row: int, col: int) -> bool:
         """Whether Excel shows the cell as a percentage (xlsx only: calamine does not read formats)."""
