@@ -59,10 +59,17 @@ UNSAVED_NAME = "名称是没有保存结果的公式"
 
 def is_number_row(row: list) -> bool:
     """The column-number row under some headers: 1 2 3 … 8=7/6, or 甲 乙 丙."""
-    cells = [normalize_text(v) for v in row if str(v).strip()]
-    if len(cells) < 3:
-        return False
-    return all(re.fullmatch(r"\d{1,2}(?:\.0)?|[甲乙丙丁戊己庚辛]|\d{1,2}=[\d+\-*/×÷()]+", c) for c in cells)
+    count = 0
+    for v in row:  # stops at the first cell that is not a column number: most rows are data
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        if not _COLUMN_NUMBER.fullmatch(normalize_text(v)):
+            return False
+        count += 1
+    return count >= 3
+
+
+_COLUMN_NUMBER = re.compile(r"\d{1,2}(?:\.0)?|[甲乙丙丁戊己庚辛]|\d{1,2}=[\d+\-*/×÷()]+")
 
 
 def opens_band_total_or_footer(text: str) -> bool:
@@ -132,12 +139,15 @@ def _is_total(text: str) -> bool:
 def _is_header(cells: list, layout: Layout) -> bool:
     """A header row repeated mid-sheet (the sheet was pasted together from several): the name cell and at
     least one other cell read as the header above them."""
+    name = cells[layout.name_col] if layout.name_col < min(len(cells), len(layout.header)) else None
+    if not (isinstance(name, str) and name.strip() and split_unit(name)[0] in layout.header[layout.name_col]):
+        return False  # checked first: a data row's name is never its column's header
     same = [
         c
         for c, v in enumerate(cells[: len(layout.header)])
         if isinstance(v, str) and v.strip() and split_unit(v)[0] in layout.header[c]
     ]
-    return layout.name_col in same and len(same) >= 2
+    return len(same) >= 2
 
 
 def classify_row(
