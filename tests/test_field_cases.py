@@ -49,6 +49,30 @@ def test_percent_formatted_cell_reads_as_percent(tmp_path):
     assert data.readings["iva"].value == pytest.approx(8.2)
 
 
+def test_percent_formatted_cell_in_an_xls_reads_as_percent(tmp_path):
+    """WPS and Excel save 8.2% in an .xls as 0.082 with a "0.0%" format; calamine reads no formats (a new
+    user's trial read it as 0.082%: red light, 督办)."""
+    import xlwt
+
+    config = project(tmp_path)
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("Sheet")
+    percent = xlwt.easyxf(num_format_str="0.0%")
+    for c, text in enumerate(["指标名称", "1-6月累计（亿元）", "上年同期（万元）", "同比增长"]):
+        ws.write(0, c, text)
+    ws.write(1, 0, "规上工业增加值")
+    ws.write(1, 1, 120)
+    ws.write(1, 3, 0.082, percent)
+    ws.write(2, 0, "税收收入")
+    ws.write(2, 3, 0.5)  # no percent format: a number as typed
+    folder = tmp_path / "data" / "2025-06"
+    (folder / "指标.xlsx").unlink()
+    book.save(str(folder / "指标.xls"))
+    config.write_text(config.read_text(encoding="utf-8").replace("指标.xlsx", "指标.xls"), encoding="utf-8")
+    data = read_period(load_config(config), Period(2025, 6))
+    assert data.readings["iva"].value == pytest.approx(8.2)
+
+
 def test_growth_from_amounts_in_different_units(tmp_path):
     result = run(load_config(project(tmp_path)), Period(2025, 6))
     tax = next(r for r in result.results.indicators if r.id == "tax")

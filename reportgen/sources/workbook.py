@@ -214,7 +214,11 @@ class Workbook:
         self._check_rows(sheet.height, name)
         rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
         merges = list(sheet.merged_cell_ranges or [])
-        if not xlsx:
+        if self.suffix == ".xls":  # calamine reads no formats: a 0.103 shown as 10.3% would be read as 0.103%
+            grid = Grid(
+                self.display, name, rows, merges, percent_format=XlsFormats(self.path, name).is_percent
+            )
+        elif not xlsx:
             grid = Grid(self.display, name, rows, merges)
         else:
             grid = Grid(
@@ -231,6 +235,42 @@ class Workbook:
                     rows.append([])
         fill_merges(grid)
         return grid
+
+
+class XlsFormats:
+    """The number formats of one sheet of a BIFF .xls, read with xlrd only when a cell's format is asked for
+    (a percentage indicator's cell): Excel and WPS store 10.3% as 0.103 with a "0.0%" format."""
+
+    def __init__(self, path: Path, sheet: str):
+        self.path, self.sheet = path, sheet
+        self._percent: set[tuple[int, int]] | None = None
+
+    def is_percent(self, row: int, col: int) -> bool:
+        if self._percent is None:
+            self._percent = self._load()
+        return (row, col) in self._percent
+
+    def _load(self) -> set[tuple[int, int]]:
+        import xlrd
+
+        try:
+            book = xlrd.open_workbook(str(self.path), formatting_info=True, on_demand=True)
+            sheet = book.sheet_by_name(self.sheet)
+        except Exception:  # noqa: BLE001 - xlrd raises many kinds; an unreadable format only loses this hint
+            return set()
+        percent_xf = {
+            i
+            for i, xf in enumerate(book.xf_list)
+            if "%" in getattr(book.format_map.get(xf.format_key), "format_str", "")
+        }
+        if not percent_xf:
+            return set()
+        return {
+            (r, c)
+            for r in range(sheet.nrows)
+            for c in range(sheet.row_len(r))
+            if sheet.cell_xf_index(r, c) in percent_xf
+        }
 
 
 def fill_merges(grid: Grid) -> None:
