@@ -37,7 +37,7 @@ def cmd_run(args) -> int:
         return _send(args, config, result) if args.send else 0
     if result.problems:
         _say(
-            f"注意：本期有 {len(result.problems)} 个数据问题（无法读取的数值按未报送处理，不计为 0；无法识别的台账行未计入，相关指标已注明）："
+            f"注意：本期有 {len(result.problems)} 个数据问题（无法读取的数值按未报送处理，不计为 0；无法识别的台账行未计入，相关指标已注明；与上月相比异常的数值按所报计算，请核对）："
         )
         for p in result.problems:
             _say(f"  - {p}")
@@ -201,15 +201,18 @@ def cmd_validate(args) -> int:
     problems = report.problems
     for p in problems:
         print(f"错误：{p}", file=sys.stderr)
-    for p in report.notices:
+    for p in report.notices + report.doubts:
         print(f"{'错误' if args.strict else '提示'}：{p}", file=sys.stderr)
-    if problems or (args.strict and report.notices):
-        count = len(problems) + (len(report.notices) if args.strict else 0)
+    flagged = len(report.notices) + len(report.doubts)
+    if problems or (args.strict and flagged):
+        count = len(problems) + (flagged if args.strict else 0)
         _say(f"发现 {count} 个问题。")
         return 1
     what = f"，{period} 期的全部数据源可读" if period else ""
     if report.notices:
         what += f"（{len(report.notices)} 处标为未填报，运行时按未报送处理；--strict 时视为错误）"
+    if report.doubts:
+        what += f"；{len(report.doubts)} 处数值与上月相比异常，请核对（--strict 时视为错误）"
     print(f"配置有效：{len(config.indicators)} 项指标、{len(config.ledgers)} 个台账{what}。")
     return 0
 

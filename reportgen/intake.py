@@ -20,13 +20,12 @@ from pathlib import Path
 
 from .config.model import CellSource, Config, LedgerSource, MilestoneIndicator, PartialSource
 from .errors import Location, NotReported, ReportgenError, SourceError
+from .kinds import kind_of
+from .metrics.plausibility import amount_doubts, rate_doubts
 from .period import Period
 
 KINDS = {"xlsx": ".xlsx", "xls": ".xls", "csv": ".csv"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-JUMP = 10  # a value at least this many times (or at most 1/this of) last month's is worth a word
-SMALL_COUNT = 20  # counts below this may well grow tenfold in a month (1 → 12 new starts)
-AMOUNT_KINDS = ("cumulative", "count")  # 1-N月 cumulative: never lower than last month's
 
 
 class IntakeError(ReportgenError):
@@ -381,7 +380,7 @@ def _unit_factors(config: Config, period: Period, data) -> dict[str, float]:
     amounts = [
         i
         for i in config.indicators
-        if i.kind in AMOUNT_KINDS + ("cap",)
+        if not kind_of(i.kind).rate  # amounts, counts and caps: a unit that scales
         and isinstance(getattr(i, "source", None), CellSource)
         and unit_family(i.unit)
         and data.readings.get(i.id) is not None
@@ -647,33 +646,14 @@ def _result(
     kinds = {i.id: i.kind for i in config.indicators}
     for f in figures:
         base = f.key.split(".")[0]
-        amount = kinds.get(base) in AMOUNT_KINDS and "." not in f.key or f.key.endswith(".completed")
-        if f.value is None or f.previous is None or not amount:
+        entry = kind_of(kinds[base]) if base in kinds and "." not in f.key else None
+        if entry is not None and entry.rate:
+            found = rate_doubts(f"{f.name}{f.label}", f.value, f.previous)
+        elif (entry is not None and entry.prorated) or f.key.endswith(".completed"):
+            found = amount_doubts(f"{f.name}{f.label}", f.value, f.previous, f.shown)
+        else:
             continue
-        label = f"{f.name}{f.label}"
-        if f.value < f.previous - 1e-9:
-            warnings.append(
-                Issue(
-                    f"lower:{f.key}",
-                    f"{label} {f.shown()} 低于上月的 {f.shown(f.previous)}，累计数不应减少",
-                    f.location,
-                )
-            )
-        small = (
-            kinds.get(base) == "count" and max(f.value, f.previous) < SMALL_COUNT
-        )  # 1 → 12 projects: normal
-        if small or f.previous <= 0 or f.value <= 0:
-            continue
-        if f.value >= JUMP * f.previous or f.value * JUMP <= f.previous:
-            times = f.value / f.previous
-            how = f"是上月的 {times:.1f} 倍" if times >= 1 else f"只有上月的 {times:.1%}"
-            warnings.append(
-                Issue(
-                    f"jump:{f.key}",
-                    f"{label} {f.shown()} {how}（上月 {f.shown(f.previous)}），请核对单位和数值",
-                    f.location,
-                )
-            )
+        warnings += [Issue(f"{doubt.code}:{f.key}", doubt.message, f.location) for doubt in found]
     if before is not None:
         units = {i.id: i.unit for i in config.indicators}
         for ind_id, factor in read.factors.items():

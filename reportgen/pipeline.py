@@ -170,9 +170,11 @@ def _run(
     with _timed(timings, "history"):
         earlier = earlier_results(config, period)
     from .metrics.changes import with_history
+    from .metrics.plausibility import review
 
     with _timed(timings, "compute"):
         results = with_history(results, earlier, config.escalation)
+        results = review(results, earlier[-1] if earlier else None)  # figures that need a second look
     stamp = now or datetime.now().astimezone()
     issued = report_date(config, period, stamp, last)
     deadline = reply_deadline(config, issued)
@@ -242,7 +244,7 @@ def _run(
         folder,
         final,
         results,
-        [str(p) for p in data.problems],
+        list(results.problems),
         warnings,
         timings,
         missing=list(results.missing),
@@ -521,6 +523,18 @@ def earlier_results(config: Config, period: Period) -> list[Results | None]:
 PARALLEL_BYTES = 1_000_000
 
 
+def _doubts(config: Config, period: Period, data) -> list[str]:
+    """`validate`'s 提示 for figures that need a second look against last month (as `run` lists them)."""
+    from .metrics import evaluate
+    from .metrics.plausibility import review
+
+    if period.month == 1 or not period_dir(config, Period(period.year, period.month - 1)).is_dir():
+        return []
+    previous = _evaluate_month((config, Period(period.year, period.month - 1)))
+    current = evaluate(config, data)
+    return list(review(current, previous).problems[len(current.problems) :])
+
+
 def _evaluate_month(job) -> Results | None:
     from .metrics import evaluate
 
@@ -603,13 +617,14 @@ class Validation:
     reading: list[str] = field(
         default_factory=list
     )  # how the reader accounted for rows and read values, as `run`
+    doubts: list[str] = field(default_factory=list)  # figures to check against last month (plausibility.py)
 
 
 def validate(config: Config, period: Period | None = None) -> list[str]:
     """Problems that would stop or spoil a run: template, and (with a period) every source file, sheet and cell;
     cells marked as not reported are included (`check` keeps them apart as notices)."""
     report = check(config, period)
-    return report.problems + report.notices
+    return report.problems + report.notices + report.doubts
 
 
 def _period_folder(config: Config, period: Period) -> Path:
@@ -659,7 +674,8 @@ def check(config: Config, period: Period | None = None) -> Validation:
         notices = [str(p) for p in data.problems if isinstance(p, NotReported)]
         if not problems:
             problems += check_word_render(config, period, data)
-        return Validation(problems, target_lines(config, data), notices, list(data.notices))
+        doubts = _doubts(config, period, data)
+        return Validation(problems, target_lines(config, data), notices, list(data.notices), doubts)
     if not problems:
         problems += check_word_render(config, Period(config.year, 6))
     return Validation(problems)

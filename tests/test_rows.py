@@ -480,6 +480,20 @@ def test_indicator_sheet_rows_are_classified_and_counted(tmp_path):
     )
 
 
+def test_an_ordinal_alone_in_the_sequence_column_marks_a_band(tmp_path):
+    """"一、" in 序号 and "投资" in the name column: a band, counted as one (a trial's sheet said 16 指标行, 0 分类行)."""
+    rows = [
+        ["序号", "指标名称", "单位", "1-6月累计"],
+        ["一、", "投资", None, None],
+        [1, "固定资产投资", "亿元", 112.4],
+        ["二、", "财税", None, None],
+        [2, "一般公共预算收入", "万元", 16050],
+    ]
+    data = read_indicators(tmp_path, rows)
+    assert [str(p) for p in data.problems] == []
+    assert indicator_rows(data).endswith("：2 个指标行，2 个分类行，0 个小计/合计行，0 个无法识别")
+
+
 def test_an_indicator_row_without_a_name_is_a_problem_naming_its_cell(tmp_path):
     rows = [
         ["指标名称", "年度目标", "1-6月累计"],

@@ -190,6 +190,8 @@ def classify_row(
     marked = next((t for _, t in head if BAND.match(t) or COUNT_SUFFIX.search(t)), None)
     if marked and not seq and (not name or name == marked):
         return RowClass(RowKind.BAND, band_name(marked))
+    if marked and name and not band_name(marked) and len(filled) == 2:
+        return RowClass(RowKind.BAND, band_name(name))  # "一、" in the 序号 column, "投资" in the name column
     if not name:
         if (
             all(c < name_col and _is_sequence(v) and _may_number(c, layout) for c, v in filled)
