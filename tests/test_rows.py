@@ -481,7 +481,7 @@ def test_indicator_sheet_rows_are_classified_and_counted(tmp_path):
 
 
 def test_an_ordinal_alone_in_the_sequence_column_marks_a_band(tmp_path):
-    """"一、" in 序号 and "投资" in the name column: a band, counted as one (a trial's sheet said 16 指标行, 0 分类行)."""
+    """ "一、" in 序号 and "投资" in the name column: a band, counted as one (a trial's sheet said 16 指标行, 0 分类行)."""
     rows = [
         ["序号", "指标名称", "单位", "1-6月累计"],
         ["一、", "投资", None, None],
