@@ -191,6 +191,8 @@ def test_bad_upload_names_the_cell_and_is_not_accepted(zone):
     errors = _text(re.search(r'<section id="errors".*?</section>', page.text, re.S).group(0))
     assert "主要经济指标.xlsx › 主要指标 › E6" in errors and "未采用" in errors
     assert 'id="accept"' not in page.text
+    row = _text(re.search(r"<tr><td class=\"prov\">固定资产投资 1-6月累计.*?</tr>", page.text, re.S).group(0))
+    assert "未读到" in row and "91.71 亿元" in row  # last month's value still beside the unreadable cell
     assert (root / "data" / "2024-06" / MAIN).read_bytes() == before
     not_excel = upload(client, b"%PDF-1.4 not a workbook", name="主要经济指标.xlsx")
     assert not_excel.status_code == 400 and "upload-error" in not_excel.text
