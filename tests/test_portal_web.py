@@ -167,6 +167,9 @@ def test_a_department_sees_its_own_page_and_no_staff_page(zone):
     for url in ("/period/2024-06", "/period/2024-06/submissions", "/audit", "/period/2024-06/diff"):
         assert client.get(url).status_code == 403, url
     assert client.get("/period/2024-06/files/results.json").status_code == 403
+    Accounts.for_config(config).add("gone", PASSWORD, "department", "宣传部")  # not (or no longer) configured
+    orphan = login(client_for(config, path), "gone")
+    assert orphan.get("/portal/2024-06").status_code == 403
 
 
 def test_good_upload_shows_values_with_provenance_beside_last_month(zone):
@@ -191,7 +194,11 @@ def test_bad_upload_names_the_cell_and_is_not_accepted(zone):
     errors = _text(re.search(r'<section id="errors".*?</section>', page.text, re.S).group(0))
     assert "主要经济指标.xlsx › 主要指标 › E6" in errors and "未采用" in errors
     assert 'id="accept"' not in page.text
-    row = _text(re.search(r"<tr><td class=\"prov\">固定资产投资 1-6月累计.*?</tr>", page.text, re.S).group(0))
+    row = _text(
+        re.search(
+            r"<tr class=\"flagged\"><td class=\"prov\">固定资产投资 1-6月累计.*?</tr>", page.text, re.S
+        ).group(0)
+    )
     assert "未读到" in row and "91.71 亿元" in row  # last month's value still beside the unreadable cell
     assert (root / "data" / "2024-06" / MAIN).read_bytes() == before
     not_excel = upload(client, b"%PDF-1.4 not a workbook", name="主要经济指标.xlsx")

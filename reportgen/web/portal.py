@@ -110,6 +110,8 @@ def portal_routes(console) -> list[Route]:
     def need_submitter(request: Request) -> Submitter:
         submitter = console.submitter(request)
         if submitter is not None:
+            if config.department_of(submitter.department) is None:
+                raise HTTPException(403, f"账号所属单位“{submitter.department}”已不在配置中，请联系管理员")
             return submitter
         if console.user(request) is not None:
             raise HTTPException(403, "报送页面只供报送单位使用；工作人员请在“报送情况”页查看")
