@@ -24,6 +24,7 @@ from smtp_server import USER as SMTP_USER
 from smtp_server import SMTPServer, free_port
 
 from reportgen.config import load_config
+from reportgen.history import recorded_run
 from reportgen.period import Period
 from reportgen.samples import write_sample_project
 from reportgen.web.accounts import Accounts
@@ -78,14 +79,17 @@ def smtp(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def zone(tmp_path_factory, smtp):
-    """The sample project, a staff user and two departments' users; the port the console will listen on."""
+    """The sample project with June's report generated, a staff user and two departments' users; the port the
+    console will listen on."""
     root = tmp_path_factory.mktemp("zone")
     write_sample_project(root)
     port = free_port()
     text = sample_without_schedule(root)
     text += EXTRA.format(state=root / "state", smtp_port=smtp.port, user=SMTP_USER, port=port)
     (root / "config.yaml").write_text(text, encoding="utf-8")
-    accounts = Accounts.for_config(load_config(root / "config.yaml"))
+    config = load_config(root / "config.yaml")
+    recorded_run(config, Period(2024, 6), root / "config.yaml", trigger="manual", now=datetime(2024, 7, 5, 9))
+    accounts = Accounts.for_config(config)
     accounts.add("clerk", PASSWORD, "staff")
     accounts.add("jf", PASSWORD, "department", "经发局")
     accounts.add("zs", PASSWORD, "department", "招商局")
@@ -132,7 +136,7 @@ def server(zone, smtp):
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"])
         yield chromium
         chromium.close()
 
@@ -346,3 +350,13 @@ def test_the_reminder_link_opens_the_upload_page_and_is_audited(page, zone):
     log = Accounts.for_config(config).audit_log(200)
     assert any(e.action == "通过催报链接进入" and e.remote == "127.0.0.1" for e in log)
     assert {("jf", "上传"), ("clerk", "退回"), ("clerk", "确认")} <= {(e.user, e.action) for e in log}
+
+
+def test_the_month_page_says_an_upload_came_after_the_report(page, shots):
+    log_in(page, "clerk")
+    page.goto("/period/2024-06")
+    banner = page.locator("#has-updates")
+    assert "有更新" in banner.inner_text() and MAIN in banner.inner_text()
+    assert banner.locator("a[href='/period/2024-06/diff']").count() == 1
+    assert banner.locator("#regenerate-updates").is_visible()
+    page.screenshot(path=str(shots / "portal-updated.png"))
