@@ -221,7 +221,9 @@ def test_a_warning_needs_an_explanation_that_staff_then_see(zone):
     assert accepted.status_code == 303 and "已提交" in client.get(accepted.headers["location"]).text
     staff = login(client_for(config, path), "clerk")
     table = _text(staff.get("/period/2024-06/submissions").text)
-    assert "统计局核减了跨区项目" in table
+    assert "统计局核减了跨区项目" in table and "招商引资完成情况.xls" in table
+    one = _text(staff.get("/period/2024-06/submissions?department=经济发展局").text)  # an alias works too
+    assert "报送情况 · 经发局" in one and MAIN in one and "招商引资完成情况.xls" not in one
     assert "统计局核减了跨区项目" in _text(staff.get(f"/period/2024-06/submissions/versions/{vid}").text)
 
 

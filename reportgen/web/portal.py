@@ -327,8 +327,10 @@ def portal_routes(console) -> list[Route]:
         user = staff(request)
         period = in_year(request.path_params["period"])
 
+        unit = config.department_of(request.query_params.get("department", "")) or ""
+
         def gather():
-            statuses = period_status(config, store, period)
+            statuses = [s for s in period_status(config, store, period) if not unit or unit in s.departments]
             counts = {s.file: len(store.versions(period, s.file)) for s in statuses}
             return statuses, counts, updates_since_report(config, store, period)
 
@@ -341,6 +343,7 @@ def portal_routes(console) -> list[Route]:
             period=str(period),
             statuses=statuses,
             counts=counts,
+            department=unit,
             updates=updates,
             deadline=deadline(config, period, console.now()),
             message=request.query_params.get("msg", ""),
