@@ -387,7 +387,7 @@ def test_the_reminder_link_opens_the_department_page_without_a_password(zone):
         encoding="utf-8",
     )
     config = load_config(path)
-    now = datetime.now(UTC)
+    now = NOW  # the console's clock in these tests
     link = upload_link(config, "投资促进局", JUNE, now)
     assert link.startswith("https://report.zone.example/console/portal/link/")
     token = link.rsplit("/", 1)[1]
@@ -408,6 +408,12 @@ def test_the_reminder_link_opens_the_department_page_without_a_password(zone):
     assert client_for(config, path).get(f"/portal/link/{forged}").status_code == 403
     expired = make_token(secret, "招商局", JUNE, now - timedelta(minutes=1))
     assert client_for(config, path).get(f"/portal/link/{expired}").status_code == 403
+    clock = [NOW]  # the link's session ends with the link, even inside the login's hours
+    later = TestClient(create_app(config, path, now=lambda: clock[0]), follow_redirects=False)
+    later.get(f"/portal/link/{token}")
+    assert later.get("/portal/2024-06").status_code == 200
+    clock[0] = NOW + timedelta(days=7, minutes=1)
+    assert later.get("/portal/2024-06").headers["location"].startswith("/login")
     log = Accounts.for_config(config).audit_log(10)
     assert any(e.action == "通过催报链接进入" and e.user == "招商局（催报链接）" for e in log)
     assert any(e.action == "链接无效" for e in log)

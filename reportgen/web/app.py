@@ -147,7 +147,7 @@ class Console:
         if user is not None:
             return Submitter(user.name, user.department, False) if user.is_department else None
         data = self.session(request)
-        if data and data.get("l") and data.get("e", 0) > time.time():
+        if data and data.get("l") and data.get("e", 0) > self.now().timestamp():
             department = self.config.department_of(data["l"])
             return Submitter("催报链接", department, True) if department else None
         return None

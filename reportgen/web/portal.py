@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import quote, urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -250,7 +250,10 @@ def portal_routes(console) -> list[Route]:
         submitter = need_submitter(request)
         period = in_year(request.path_params["period"])
         version = version_for(submitter.actor, period, request.path_params["version_id"])
-        elapsed = request.query_params.get("t")
+        try:  # the check's own time, passed on by the upload's redirect: shown as a number only
+            elapsed = f"{float(request.query_params.get('t', '')):.2f}"
+        except ValueError:
+            elapsed = None
         return await run_in_threadpool(
             lambda: version_page(request, version, submitter=submitter, elapsed=elapsed)
         )
@@ -299,7 +302,8 @@ def portal_routes(console) -> list[Route]:
 
     async def link(request: Request):
         """A 催报 link: a short session for the department named in it, recorded in the audit log."""
-        grant = read_token(console.key, request.path_params["token"], datetime.now(UTC))
+        now = console.now()
+        grant = read_token(console.key, request.path_params["token"], now)
         department = config.department_of(grant.department) if grant else None
         if grant is None or department is None:
             console.audit(request, "（链接）", "链接无效", "签名不符或已过期")
@@ -312,7 +316,7 @@ def portal_routes(console) -> list[Route]:
         )
         target = f"/portal/{grant.period}" if Period.parse(grant.period).year == config.year else "/portal"
         response = RedirectResponse(target, 303)
-        expires = min(grant.expires.timestamp(), time.time() + config.web.session_hours * 3600)
+        expires = min(grant.expires.timestamp(), now.timestamp() + config.web.session_hours * 3600)
         console.set_session(
             response,
             {"u": None, "l": department, "e": int(expires), "c": _token(), "t": int(time.time())},
