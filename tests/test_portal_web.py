@@ -330,6 +330,16 @@ def test_the_limit_holds_while_reading_a_body_without_a_length():
     assert len(received) * 65536 <= limit + FORM_OVERHEAD + 2 * 65536  # stopped at the limit: 1 MB of 64 MB
 
 
+def test_uploaded_file_names_are_made_safe():
+    from reportgen.web.portal import uploaded_name
+
+    # old browsers send the whole path
+    assert uploaded_name("C:\\fakepath\\主要经济指标.xlsx") == "主要经济指标.xlsx"
+    assert uploaded_name("../../etc/passwd") == "passwd"
+    assert uploaded_name("报表<1>:?.xlsx") == "报表_1___.xlsx"
+    assert uploaded_name("..") == ""
+
+
 def test_staff_return_with_reason_is_emailed_then_confirm_locks_and_reopen_unlocks(zone, smtp):
     config, path, root = zone
     jf = login(client_for(config, path), "jf")
