@@ -257,17 +257,26 @@ def cmd_user(args) -> int:
     from .config import load_config
     from .web.accounts import Accounts
 
-    accounts = Accounts.for_config(load_config(args.config))
+    config = load_config(args.config)
+    accounts = Accounts.for_config(config)
     if args.action == "list":
         for u in accounts.users():
-            print(f"{u.name}\t{u.role_name}{'（已停用）' if u.disabled else ''}")
+            unit = f"·{u.department}" if u.department else ""
+            print(f"{u.name}\t{u.role_name}{unit}{'（已停用）' if u.disabled else ''}")
         return 0
     if not args.name:
         raise ReportgenError(f"reportgen user {args.action} 需要用户名")
     if args.action == "add":
-        user = accounts.add(args.name, _new_password(args), args.role)
-        accounts.audit("（命令行）", "新建账号", f"{user.name}（{user.role_name}）")
-        print(f"已创建账号 {user.name}（{user.role_name}）")
+        department = ""
+        if args.department:  # the canonical name, so an alias (经济发展局) makes the same account
+            department = config.department_of(args.department) or ""
+            if not department:
+                known = "、".join(d if isinstance(d, str) else d.name for d in config.departments)
+                raise ReportgenError(f"责任单位“{args.department}”不在配置中（现有：{known}）")
+        user = accounts.add(args.name, _new_password(args), args.role, department)
+        unit = f"·{user.department}" if user.department else ""
+        accounts.audit("（命令行）", "新建账号", f"{user.name}（{user.role_name}{unit}）")
+        print(f"已创建账号 {user.name}（{user.role_name}{unit}）")
     elif args.action == "passwd":
         accounts.set_password(args.name, _new_password(args))
         accounts.audit("（命令行）", "修改密码", args.name)
@@ -565,8 +574,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?", help="用户名")
     p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
     p.add_argument(
-        "--role", choices=["admin", "staff", "viewer"], default="staff", help="角色（add 时；默认 staff）"
+        "--role",
+        choices=["admin", "staff", "viewer", "department"],
+        default="staff",
+        help="角色（add 时；默认 staff；department 为报送单位，只能报送本单位的文件）",
     )
+    p.add_argument("--department", "-d", help="报送单位账号所属的责任单位（--role department 时必填）")
     p.add_argument("--password-stdin", action="store_true", help="从标准输入读一行作为密码（供脚本使用）")
     p.set_defaults(handler=cmd_user)
 

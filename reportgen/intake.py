@@ -67,7 +67,8 @@ class Figure:
     def previous_text(self) -> str:
         if self.previous is None:
             return "上月：无"
-        shown = ("已完成" if self.previous else "未完成") if self.words else self.shown(self.previous)
+        milestone = self.words not in ("", "未读到")  # 未读到 marks this month's unreadable cell, not a kind
+        shown = ("已完成" if self.previous else "未完成") if milestone else self.shown(self.previous)
         return f"上月：{shown}"
 
 

@@ -777,6 +777,8 @@ class PortalConfig(Strict):
     deadline_workday: int | None = Field(None, ge=1, le=23)
     deadline_time: str = "17:30"
     state_dir: Path | None = None  # versions and their files; default: submissions/ in the state folder
+    # How long the signed upload link in a 催报 e-mail works (needs web.base_url)
+    link_days: float = Field(7, gt=0, le=60)
 
     @field_validator("deadline_time", mode="before")
     @classmethod
@@ -818,6 +820,20 @@ class WebConfig(Strict):
     approval_required: bool = True  # the console sends only outputs approved by hash; off: send as they are
     login_attempts: int = Field(5, ge=1, le=100)  # wrong passwords in a row before the account waits
     lockout_minutes: float = Field(15, gt=0)  # how long it waits
+    # The console's address as departments reach it (https://report.zone.gov.cn/): links in 催报 e-mails
+    base_url: str | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, v):
+        if v is None:
+            return v
+        v = v.strip()
+        if not v.startswith(("http://", "https://")) or len(v.split("://", 1)[1].strip("/")) == 0:
+            raise ValueError(
+                f"应为 http:// 或 https:// 开头的网址，如 https://report.zone.gov.cn/，现为“{v}”"
+            )
+        return v.rstrip("/") + "/"
 
 
 class OutputConfig(Strict):

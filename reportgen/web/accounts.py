@@ -13,8 +13,8 @@ from pathlib import Path
 
 from ..errors import ReportgenError
 
-ROLES = ("admin", "staff", "viewer")
-ROLE_NAMES = {"admin": "管理员", "staff": "工作人员", "viewer": "只读"}
+ROLES = ("admin", "staff", "viewer", "department")
+ROLE_NAMES = {"admin": "管理员", "staff": "工作人员", "viewer": "只读", "department": "报送单位"}
 MIN_PASSWORD = 8
 
 SCHEMA = """
@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS console_users (
     password_hash TEXT NOT NULL,
     disabled INTEGER NOT NULL DEFAULT 0,
     session_version INTEGER NOT NULL DEFAULT 1,  -- bumped by passwd/disable: every open session ends
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    department TEXT NOT NULL DEFAULT ''          -- the department a `department` user submits for
 );
 CREATE TABLE IF NOT EXISTS console_login_failures (
     name TEXT PRIMARY KEY,
@@ -61,17 +62,24 @@ class User:
     role: str
     disabled: bool
     session_version: int
+    department: str = ""  # set for the department role only
 
     @property
     def role_name(self) -> str:
         return ROLE_NAMES.get(self.role, self.role)
 
+    @property
+    def is_department(self) -> bool:
+        return self.role == "department"
+
     def can(self, action: str) -> bool:
-        """What each role may do: viewers look and download, staff also act, admins also read the audit log."""
+        """What each role may do: viewers look and download, staff also act, admins also read the audit log;
+        a department's user only submits its own files (the portal pages), and sees no staff page."""
         allowed = {
-            "view": ROLES,
+            "view": ("admin", "staff", "viewer"),
             "act": ("admin", "staff"),
             "audit": ("admin",),
+            "submit": ("department",),
         }
         return self.role in allowed[action]
 
@@ -103,6 +111,9 @@ class Accounts:
         path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as db:
             db.executescript(SCHEMA)
+            columns = {r["name"] for r in db.execute("PRAGMA table_info(console_users)")}
+            if "department" not in columns:  # a console.sqlite made before department accounts existed
+                db.execute("ALTER TABLE console_users ADD COLUMN department TEXT NOT NULL DEFAULT ''")
 
     @classmethod
     def for_config(cls, config) -> Accounts:
@@ -136,26 +147,30 @@ class Accounts:
         rows = self._run("SELECT * FROM console_users WHERE name = ?", (name,))
         if not rows:
             return None
-        r = rows[0]
-        return User(r["name"], r["role"], bool(r["disabled"]), r["session_version"])
+        return _user(rows[0])
 
     def users(self) -> list[User]:
-        return [
-            User(r["name"], r["role"], bool(r["disabled"]), r["session_version"])
-            for r in self._run("SELECT * FROM console_users ORDER BY name")
-        ]
+        return [_user(r) for r in self._run("SELECT * FROM console_users ORDER BY name")]
 
-    def add(self, name: str, password: str, role: str = "staff") -> User:
+    def add(self, name: str, password: str, role: str = "staff", department: str = "") -> User:
+        """A new account. The department role needs `department` (its canonical name, checked against the
+        config by the caller); other roles take none."""
         name = name.strip()
         if not name:
             raise AccountError("用户名不能为空")
         if role not in ROLES:
             raise AccountError(f"角色“{role}”无效，应为 {'、'.join(ROLES)}")
+        department = (department or "").strip()
+        if role == "department" and not department:
+            raise AccountError("报送单位账号须指定责任单位：--department 单位名称")
+        if role != "department" and department:
+            raise AccountError("只有报送单位账号（--role department）才指定责任单位")
         _check_password(password)
         try:
             self._run(
-                "INSERT INTO console_users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-                (name, role, _hasher().hash(password), _stamp(datetime.now(UTC))),
+                "INSERT INTO console_users (name, role, password_hash, created_at, department)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (name, role, _hasher().hash(password), _stamp(datetime.now(UTC)), department),
             )
         except sqlite3.IntegrityError:
             raise AccountError(f"用户“{name}”已存在（改密码用 reportgen user passwd）") from None
@@ -230,6 +245,12 @@ class Accounts:
             )
             for r in self._run("SELECT * FROM console_audit ORDER BY id DESC LIMIT ?", (limit,))
         ]
+
+
+def _user(row: sqlite3.Row) -> User:
+    return User(
+        row["name"], row["role"], bool(row["disabled"]), row["session_version"], row["department"] or ""
+    )
 
 
 def _check_password(password: str) -> None:

@@ -29,6 +29,7 @@ from ..errors import ReportgenError
 from ..period import Period
 from .accounts import Accounts, Throttled, User
 from .jobs import Job, Jobs
+from .portal import portal_routes
 from .state import ConsoleState
 
 HERE = Path(__file__).parent
@@ -65,6 +66,7 @@ class Console:
         self.key = self.accounts.secret()
         self.state = ConsoleState(config)
         self.jobs = Jobs()
+        self._store = None
         self.now = now or (lambda: datetime.now(UTC))
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -75,6 +77,15 @@ class Console:
         self.env.filters["signed"] = _signed
         self.env.filters["figure"] = _figure
         self.env.filters["local"] = lambda moment: moment.astimezone(self.state.tz).strftime("%Y-%m-%d %H:%M")
+
+    @property
+    def store(self):
+        """The submission store (versions, 退回 / 确认), opened on first use."""
+        if self._store is None:
+            from ..submissions import SubmissionStore
+
+            self._store = SubmissionStore.for_config(self.config)
+        return self._store
 
     # ---------------------------------------------------------------- sessions
     def session(self, request: Request) -> dict:
@@ -118,11 +129,28 @@ class Console:
     async def form(self, request: Request) -> dict:
         """The POSTed form once its CSRF token matches the session's; 403 otherwise."""
         form = await request.form()
+        self.check_csrf(request, form)
+        return dict(form)
+
+    def check_csrf(self, request: Request, form) -> None:
         data = self.session(request)
         sent = str(form.get(CSRF_FIELD, "")) or request.headers.get("x-csrf-token", "")
         if not data or not sent or not hmac.compare_digest(sent, data.get("c", "")):
             raise HTTPException(403, "缺少或错误的表单令牌（CSRF），请刷新页面后重试")
-        return dict(form)
+
+    def submitter(self, request: Request):
+        """Who may use the department pages: a department's user, or the holder of a 催报 link (its session
+        names the department and ends when the link expires). None for anyone else."""
+        from .portal import Submitter
+
+        user = self.user(request)
+        if user is not None:
+            return Submitter(user.name, user.department, False) if user.is_department else None
+        data = self.session(request)
+        if data and data.get("l") and data.get("e", 0) > self.now().timestamp():
+            department = self.config.department_of(data["l"])
+            return Submitter("催报链接", department, True) if department else None
+        return None
 
     def remote(self, request: Request) -> str:
         return request.client.host if request.client else ""
@@ -133,8 +161,10 @@ class Console:
     # ---------------------------------------------------------------- rendering
     def render(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         user = context.pop("user", None) or self.user(request)
+        submitter = context.pop("submitter", None) or (self.submitter(request) if user is None else None)
         html = self.env.get_template(template).render(
             user=user,
+            submitter=submitter,
             csrf=self.csrf(request),
             zone=self.config.zone,
             nav_period=context.pop("nav_period", None),
@@ -237,6 +267,9 @@ def create_app(config, config_path: Path, *, now=None) -> Starlette:
         return response
 
     async def home(request: Request):
+        user = console.user(request)
+        if (user is not None and user.is_department) or (user is None and console.submitter(request)):
+            return RedirectResponse("/portal", 303)
         console.require(request)
         return RedirectResponse(f"/period/{console.state.landing(console.now())}", 303)
 
@@ -246,7 +279,9 @@ def create_app(config, config_path: Path, *, now=None) -> Starlette:
         now = console.now()
         view = console.state.month(period, now)
         from ..approval import latest_approval
+        from ..owed import updates_since_report
 
+        updates = await run_in_threadpool(updates_since_report, console.config, console.store, period)
         return console.render(
             request,
             "month.html",
@@ -258,6 +293,7 @@ def create_app(config, config_path: Path, *, now=None) -> Starlette:
             job=console.jobs.running(str(period)),
             approval_required=console.config.web.approval_required,
             message=request.query_params.get("msg", ""),
+            updates=updates,
         )
 
     async def run_page(request: Request):
@@ -479,6 +515,7 @@ def create_app(config, config_path: Path, *, now=None) -> Starlette:
         Route("/jobs/{job_id:int}", job_page),
         Route("/jobs/{job_id:int}/progress", job_progress),
         Route("/audit", audit_page),
+        *portal_routes(console),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
