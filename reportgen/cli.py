@@ -49,11 +49,9 @@ def cmd_run(args) -> int:
         f"黄灯 {results.count('yellow')}、红灯 {results.count('red')}、未报送 {results.count('none')}"
     )
     if cp:
-        from .render.report import checkpoint_event
+        from .render.report import checkpoint_summary
 
-        summary += f"；{cp.met_count}/{cp.total} 项进度指标{checkpoint_event(cp.name)}"
-        if cp.unreported:
-            summary += f"，{len(cp.unreported)} 项未报送"
+        summary += f"；{checkpoint_summary(results)}"
     _say(summary)
     print(f"已生成：{result.folder}")
     for f in result.files:

@@ -78,7 +78,11 @@ def test_run_writes_workbook_results_and_manifest(tmp_path, capsys):
     out = capsys.readouterr()
     folder = tmp_path / "output" / "2024-09"
     workbook = folder / "测试经开区2024年1-9月重点指标完成情况.xlsx"
-    assert str(folder) in out.out and "读取" in out.err and "项进度指标达到前三季度序时进度要求" in out.err
+    assert (
+        str(folder) in out.out
+        and "读取" in out.err
+        and "纳入进度考核的3项指标中，1项达到前三季度序时进度要求，2项未达到" in out.err
+    )
     sheet = openpyxl.load_workbook(workbook)["指标完成情况"]
     header = [c.value for c in sheet[3]]
     fai = [c for c in sheet[4]]

@@ -164,3 +164,22 @@ def test_an_indicator_plan_that_falls_or_overshoots_is_refused(tmp_path):
     write_config(tmp_path, base.replace("target: 1,\n", "target: 1, plan: {6: 120},\n"))
     with pytest.raises(ReportgenError, match="超过 2亿元（目标的两倍）"):
         load_config(tmp_path / "config.yaml")
+
+
+def test_the_checkpoint_counts_are_the_same_in_word_excel_and_the_cli(tmp_path, capsys):
+    """One label, one set: the trial's CLI said "9/11 项进度指标" where Word said "纳入进度考核的12项指标中，9项"."""
+    from reportgen.cli import main
+
+    result = county(
+        tmp_path,
+        6,
+        {"重点项目完成投资": 66.12, "市重点项目投资": 26, "实际利用外资": "—", "外贸进出口": 60.4},
+    )
+    said = "纳入进度考核的4项指标中，2项实现“双过半”，1项未实现，1项未报送"
+    assert "1-6月，纳入进度考核的4项指标中，2项实现“双过半”，1项未实现" in text_of(result)
+    assert said in openpyxl.load_workbook(result.workbook)["指标完成情况"]["A2"].value
+    capsys.readouterr()
+    assert (
+        main(["run", "-c", str(tmp_path / "config.yaml"), "-p", "2024-06", "-o", str(tmp_path / "cli")]) == 0
+    )
+    assert said in capsys.readouterr().err

@@ -142,22 +142,22 @@ def write_workbook(
 
 
 def _context(results: Results, near: float, severe: float) -> dict:
-    from .report import checkpoint_event
+    from .report import checkpoint_event, checkpoint_summary
 
     cp = results.checkpoint
     names = {r.id: r.name for r in results.indicators}
     if cp is None:
         verdict = ""
-    elif cp.met:
-        verdict = f"纳入进度考核的{cp.total}项指标全部{checkpoint_event(cp.name)}"
     else:
-        verdict = f"{cp.met_count}/{cp.total}项指标{checkpoint_event(cp.name)}"
+        verdict = checkpoint_summary(results)  # the same counts as the Word report and the CLI
+        which = []
         if cp.exceptions:
-            verdict += f"，{checkpoint_event(cp.name, reached=False)}：" + "、".join(
-                names[i] for i in cp.exceptions
+            which.append(
+                f"{checkpoint_event(cp.name, reached=False)}：" + "、".join(names[i] for i in cp.exceptions)
             )
         if cp.unreported:
-            verdict += "；未报送：" + "、".join(names[i] for i in cp.unreported)
+            which.append("未报送：" + "、".join(names[i] for i in cp.unreported))
+        verdict += f"（{'；'.join(which)}）" if which else ""
     ledger = results.ledgers[0] if results.ledgers else None
     header = "平均差距（百分点）" if results.ranking_by == "gap" else "平均完成率（%）"
     return {

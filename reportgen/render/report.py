@@ -68,6 +68,27 @@ def checkpoint_event(name: str, reached: bool = True) -> str:
     return f"{'' if reached else '未'}实现“{name}”"
 
 
+def checkpoint_summary(results: Results) -> str:
+    """The checkpoint verdict in one line, with the same counts as the first sentence of 一、总体情况 (the CLI
+    and the Excel workbook say it so): '纳入进度考核的12项指标中，9项达到前三季度序时进度要求，2项未达到，1项未报送'."""
+    cp = results.checkpoint
+    if cp is None:
+        return ""
+    event = checkpoint_event(cp.name)
+    counted = [r for r in results.indicators if kind_of(r.kind).in_checkpoint]
+    unjudged = [r for r in counted if nb.unjudged(r)]
+    unreported = [i for i in cp.unreported if i not in {r.id for r in unjudged}]
+    unread = f"，{len(unjudged)}项目标未读到、未作评价" if unjudged else ""
+    if not cp.exceptions and not unreported:
+        return f"纳入进度考核的{cp.total}项指标全部{event}{unread}"
+    parts = [f"纳入进度考核的{len(counted)}项指标中，{cp.met_count}项{event}"]
+    if cp.exceptions:
+        parts.append(f"{len(cp.exceptions)}项{'未达到' if cp.name == '前三季度' else '未实现'}")
+    if unreported:
+        parts.append(f"{len(unreported)}项未报送")
+    return "，".join(parts) + unread
+
+
 def next_goal(month: int) -> str:
     """What the next step aims at: the next checkpoint after this month (this quarter's while it is open)."""
     if month == 12:
