@@ -88,6 +88,15 @@ def test_unknown_key_in_a_source(tmp_path):
     assert len(got) == 2
 
 
+def test_unknown_key_in_an_optional_section_suggests_too(tmp_path):
+    text = edit(
+        21,
+        "    source: {file: 指标.xlsx, row: 社会消费品零售总额, column: 1-6月累计}\n    last_year: {colum: 上年同期}",
+    )
+    got = problems(tmp_path, text)
+    assert "indicators[1].last_year.colum（第 22 行）：未知的配置项“colum”，是否应为“column”？" in got, got
+
+
 def test_unknown_top_level_key(tmp_path):
     got = problems(tmp_path, edit(2, "year: 2024\nlight: {profile: lenient}"))
     assert got == ["light（第 3 行）：未知的配置项“light”，是否应为“lights”？"]

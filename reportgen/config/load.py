@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import types
 import re
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -537,6 +538,13 @@ def _allowed_keys(loc: tuple) -> list[str]:
         model = _step(model, part)
         if model is None:
             return []
+    from typing import Annotated, Union
+
+    while get_origin(model) is Annotated:
+        model = get_args(model)[0]
+    if get_origin(model) in (Union, types.UnionType):  # yoy: PartialSource | None
+        models = [a for a in get_args(model) if isinstance(a, type) and issubclass(a, BaseModel)]
+        model = models[0] if len(models) == 1 else None
     if isinstance(model, type) and issubclass(model, BaseModel):
         return [n for n, f in model.model_fields.items() if not f.exclude]
     return []
@@ -566,7 +574,10 @@ def _step(tp: Any, part: Any) -> Any:
         return get_args(tp)[0]
     if origin is dict:
         return get_args(tp)[1]
-    if origin is Union or str(origin) == "types.UnionType":
+    if origin in (Union, types.UnionType):
+        for arg in get_args(tp):  # pydantic names the member it tried: loc (…, "last_year", "PartialSource", …)
+            if getattr(arg, "__name__", None) == part:
+                return arg
         for arg in get_args(tp):
             got = _step(arg, part)
             if got is not None:
