@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-import types
 import re
+import types
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -575,7 +575,9 @@ def _step(tp: Any, part: Any) -> Any:
     if origin is dict:
         return get_args(tp)[1]
     if origin in (Union, types.UnionType):
-        for arg in get_args(tp):  # pydantic names the member it tried: loc (…, "last_year", "PartialSource", …)
+        for arg in get_args(
+            tp
+        ):  # pydantic names the member it tried: loc (…, "last_year", "PartialSource", …)
             if getattr(arg, "__name__", None) == part:
                 return arg
         for arg in get_args(tp):
