@@ -191,6 +191,10 @@ def cmd_validate(args) -> int:
     config = load_config(args.config)
     period = Period.parse(args.period) if args.period else None
     report = check(config, period)
+    if report.values:
+        print("读到的数值（运行时按此计算）：")
+        for line in report.values:
+            print(f"  {line}")
     if report.targets:
         print("从报表读取的目标：")
         for line in report.targets:

@@ -618,6 +618,7 @@ class Validation:
         default_factory=list
     )  # how the reader accounted for rows and read values, as `run`
     doubts: list[str] = field(default_factory=list)  # figures to check against last month (plausibility.py)
+    values: list[str] = field(default_factory=list)  # every value read from a sheet, with its provenance
 
 
 def validate(config: Config, period: Period | None = None) -> list[str]:
@@ -675,7 +676,14 @@ def check(config: Config, period: Period | None = None) -> Validation:
         if not problems:
             problems += check_word_render(config, period, data)
         doubts = _doubts(config, period, data)
-        return Validation(problems, target_lines(config, data), notices, list(data.notices), doubts)
+        return Validation(
+            problems,
+            target_lines(config, data),
+            notices,
+            list(data.notices),
+            doubts,
+            value_lines(config, data),
+        )
     if not problems:
         problems += check_word_render(config, Period(config.year, 6))
     return Validation(problems)
@@ -701,6 +709,22 @@ def check_word_render(config: Config, period: Period, data=None) -> list[str]:
     except ReportgenError as e:
         return e.lines()
     return []
+
+
+def value_lines(config: Config, data) -> list[str]:
+    """One line per value read from a sheet, with where it came from, so that staff can check by eye what
+    `run` will use: "固定资产投资 185.63亿元 ← 2024-09/指标.xlsx › 指标 › C5"."""
+    from .kinds import kind_of
+    from .sources.collect import plain_figure
+
+    lines = []
+    for ind in config.indicators:
+        reading = data.readings.get(ind.id)
+        if reading is None or reading.value is None:
+            continue
+        unit = "%" if kind_of(ind.kind).rate else ind.unit
+        lines.append(f"{ind.name} {plain_figure(reading.value)}{unit} ← {reading.source}")
+    return lines
 
 
 def target_lines(config: Config, data) -> list[str]:

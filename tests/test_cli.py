@@ -324,8 +324,14 @@ def test_validate_accounts_for_the_rows_as_run_does(tmp_path, capsys):
 
     write_sample_project(tmp_path)
     assert main(["validate", "--config", str(tmp_path / "config.yaml"), "--period", "2024-09"]) == 0
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert "读取情况：" in err
+    # every value the run will use, with its cell, so that staff can check by eye
+    assert (
+        "读到的数值（运行时按此计算）：\n  固定资产投资 160.6亿元 ← 2024-09/主要经济指标.xlsx › 主要指标 › E6"
+        in out
+    )
+    assert "  实到外资 6150万美元 ← 2024-09/招商引资完成情况.xls › 招商引资 › E4" in out
     assert (
         "重点项目进度表.xlsx › 重点项目：120 个项目，3 个分类行，4 个小计/合计行，2 个表尾/说明行，0 个无法识别"
         in err
