@@ -82,30 +82,12 @@ def _send(args, config, result) -> int:
 
 def cmd_send(args) -> int:
     from .config import load_config
-    from .deliver import send_period
-    from .history import History
+    from .history import recorded_send
     from .period import Period
 
     config = load_config(args.config)
-    period = Period.parse(args.period)
-    history = History.for_config(config)
-    run_id = history.start_run("manual", str(period), "send")  # deliveries are listed under it in `history`
-    try:
-        report = send_period(
-            config,
-            period,
-            dry_run=args.dry_run,
-            run_id=run_id,
-            history=history,
-            progress=lambda m: _say(f"· {m}"),
-        )
-    except ReportgenError as e:
-        history.finish_run(run_id, "failed", error="\n".join(e.lines()))
-        raise
-    history.finish_run(
-        run_id,
-        "success" if report.ok else "failed",
-        error="" if report.ok else f"{len(report.failed)} 封未送达",
+    report = recorded_send(
+        config, Period.parse(args.period), dry_run=args.dry_run, progress=lambda m: _say(f"· {m}")
     )
     for line in report.lines():
         print(line)
