@@ -156,17 +156,9 @@ class Service:
         return self.clock() if self.clock else datetime.now(ZoneInfo(self.config.schedule.timezone))
 
     def warnings(self) -> list[str]:
-        from .workdays import WorkCalendar
+        from .status import calendar_warnings
 
-        cal = WorkCalendar(self.config.schedule.holidays, self.config.schedule.workdays)
-        uses_workdays = any(job.workday is not None for job in self.config.schedule.jobs)
-        year = self.now().year
-        return [
-            f"警告：法定节假日数据不含 {y} 年（chinese-calendar 未更新），按周一至周五计算工作日；"
-            f"国务院通知发布后请在 schedule.holidays / schedule.workdays 中补充，或升级 chinese-calendar"
-            for y in (year, year + 1)
-            if uses_workdays and not cal.covers(y)
-        ]
+        return calendar_warnings(self.config, self.now())
 
     def sync(self) -> None:
         """Make the job store hold exactly the YAML's jobs (retries waiting for data are kept)."""
@@ -245,37 +237,11 @@ class Service:
         )
 
     def listing(self) -> list[str]:
+        from .listing import schedule_lines
+        from .status import schedule
+
         now = self.now()
-        lines = self.warnings()
-        for job in self.config.schedule.jobs:
-            trigger = self.triggers[job.name]
-            upcoming, t = [], trigger.get_next_fire_time(None, now)
-            while t is not None and len(upcoming) < 3:
-                upcoming.append(t)
-                t = trigger.get_next_fire_time(t, t)
-            when = "、".join(f"{t:%Y-%m-%d %H:%M}（{period_for(job, t)}）" for t in upcoming)
-            rule = (
-                trigger
-                if job.workday is not None
-                else (
-                    "cron（"
-                    + "，".join(
-                        f"{k}={v}"
-                        for k, v in {"hour": job.time[:2], "minute": job.time[3:], **(job.cron or {})}.items()
-                    )
-                    + f"，{self.config.schedule.timezone}）"
-                )
-            )
-            lines.append(f"{job.name}：{rule}；下次运行 {when}")
-            outside = sorted(
-                {str(period_for(job, t)) for t in upcoming if period_for(job, t).year != self.config.year}
-            )
-            if outside:
-                lines.append(
-                    f"  注意：{'、'.join(outside)} 不在配置年度 {self.config.year} 内，届时将跳过；"
-                    f"新年度请使用新年度的配置文件"
-                )
-        return lines
+        return schedule_lines(schedule(self.config, now), self.warnings(), self.config.year)
 
     def start(self) -> None:
         global _SERVICE
