@@ -608,12 +608,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop_on_sigterm():
+    """SIGTERM (a service manager, `kill`) stops `run`/`send` as Ctrl+C does: the run is recorded 中断.
+    Returns a function restoring the previous handler."""
+    import signal
+    import threading
+
+    def stop(*_):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGTERM, stop)
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    restore = _stop_on_sigterm() if args.handler in (cmd_run, cmd_send) else (lambda: None)
     try:
         return args.handler(args)
     except ReportgenError as e:
@@ -632,6 +648,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"错误：{os_error_line(e)}", file=sys.stderr)
         return 1
+    finally:
+        restore()
 
 
 if __name__ == "__main__":

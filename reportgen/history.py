@@ -813,8 +813,7 @@ def recorded_run(
             pause_at("generating")
             result = run(config, period, config_path=config_path, **kwargs)
     except BaseException as e:
-        lines = e.lines() if isinstance(e, ReportgenError) else [f"{type(e).__name__}: {e}"]
-        history.run_row(run_id, status="failed", error="\n".join(lines))
+        _failed(history, run_id, e)
         raise
     history.run_row(
         run_id,
@@ -824,6 +823,14 @@ def recorded_run(
     )
     result.run_id = run_id
     return result
+
+
+def _failed(history: History, run_id: int, error: BaseException) -> None:
+    if isinstance(error, KeyboardInterrupt):  # Ctrl+C or SIGTERM (the CLI turns it into this)
+        history.run_row(run_id, status="interrupted", error="收到停止信号（Ctrl+C 或 SIGTERM），运行未完成")
+        return
+    lines = error.lines() if isinstance(error, ReportgenError) else [f"{type(error).__name__}: {error}"]
+    history.run_row(run_id, status="failed", error="\n".join(lines))
 
 
 def delivery_status(report) -> str:
@@ -844,8 +851,7 @@ def recorded_send(config, period, *, history: History | None = None, report: str
         with history.keep_alive(None, None, run_id):
             outcome = send_period(config, period, run_id=run_id, history=history, **kwargs)
     except BaseException as e:
-        lines = e.lines() if isinstance(e, ReportgenError) else [f"{type(e).__name__}: {e}"]
-        history.run_row(run_id, status="failed", error="\n".join(lines))
+        _failed(history, run_id, e)
         raise
     status = delivery_status(outcome)
     history.run_row(run_id, status=status, error="" if outcome.ok else f"{len(outcome.failed)} 封未送达")

@@ -182,7 +182,7 @@ def _deliver(
         history.start_retries(job, key, first=now + backoff(config, 0), window_until=window)
         retries = 0
     else:
-        window, retries = record.window_until, record.retries
+        window, retries = record.window_until, record.retries + 1  # the first wait was backoff(0)
     at = min(now + backoff(config, retries), window)
     if not first:
         history.plan_retry(job, key, next_try_at=at)
