@@ -119,7 +119,7 @@ class Status:
         return bool(self.owed) or any(p.failed_claims for p in self.periods)
 
 
-def _attempt(d: dict) -> Attempt:
+def attempt_view(d: dict) -> Attempt:
     return Attempt(
         d["recipient"],
         d["department"] or KINDS.get(d["kind"], d["kind"]),
@@ -137,7 +137,7 @@ def run_view(history: History, record: RunRecord, with_attempts: bool = True) ->
         record,
         RUN_STATES.get(record.status, record.status),
         TRIGGERS.get(record.trigger, record.trigger),
-        [_attempt(d) for d in history.deliveries(run_id=record.id)] if with_attempts else [],
+        [attempt_view(d) for d in history.deliveries(run_id=record.id)] if with_attempts else [],
     )
 
 
