@@ -106,6 +106,7 @@ RUN_STATES = {
     "failed": "失败",
     "interrupted": "中断",
     "alerted": "已告警",
+    "awaiting": "待审核",
 }
 LEDGER_STATES = {
     "pending": "待发",

@@ -161,13 +161,25 @@ def fire(
 def _deliver(
     config, job: str, period: Period, history, now: datetime, said: str, *, run_id: int | None, first: bool
 ) -> Step:
-    """Send what is owed; when something still is, plan the next retry (the window opens at the first try)."""
-    from .deliver import send_period
+    """Send what is owed (with schedule.require_approval: only outputs approved as they are now, else remind
+    the approvers); when something is still owed, plan the next retry (the window opens at the first try)."""
+    from .approval import send_approved
     from .history import delivery_status
 
     key = str(period)
-    report = send_period(
-        config, period, trigger="scheduled", run_id=run_id, history=history, retry_rejected=False
+    blocked = approval_needed(config, period)
+    if blocked is not None:
+        _remind_approvers(config, period, blocked, history, run_id)
+        if run_id is not None:
+            history.run_row(run_id, status="awaiting", error=blocked)
+        return _plan_next(config, job, key, history, now, f"{said}；待审核：{blocked}，已提醒审核人", first)
+    report = send_approved(
+        config,
+        period,
+        history=history,
+        run_id=run_id,
+        require_approval=config.schedule.require_approval,
+        retry_rejected=False,
     )
     status = delivery_status(report)
     if run_id is not None and status != "success":
@@ -176,6 +188,10 @@ def _deliver(
     if report.ok:
         history.plan_retry(job, key, next_try_at=None)
         return Step(job, key, said)
+    return _plan_next(config, job, key, history, now, said, first)
+
+
+def _plan_next(config, job: str, key: str, history, now: datetime, said: str, first: bool) -> Step:
     record = history.claim_record(job, key)
     if first or record is None or record.window_until is None:
         window = retry_window(config, now)
@@ -190,22 +206,56 @@ def _deliver(
     return Step(job, key, said, "deliver", at)
 
 
+def approval_needed(config, period: Period) -> str | None:
+    """With schedule.require_approval, why the period's outputs may not go out yet; None when they may."""
+    if not config.schedule.require_approval:
+        return None
+    from .approval import approval_needed as needed
+
+    return needed(config, period)
+
+
+def _remind_approvers(config, period: Period, why: str, history, run_id: int | None) -> None:
+    """Mail the approvers (schedule.approvers, else mail.admin) once per reason (the ledger keeps it once)."""
+    from .deliver import deliver
+    from .deliver.mail import Outgoing
+    from .render.email import render
+
+    to = config.schedule.approvers or config.mail.admin
+    if not to:
+        log.warning("%s 待审核，但没有 schedule.approvers 或 mail.admin 可提醒", period)
+        return
+    text, html = render(
+        "{{ zone }} {{ period }} 期的报告已生成，按设置须审核后才发送：\n{{ why }}\n\n"
+        "请在网页控制台（reportgen serve）中查看并审核；审核后，定时服务在下次检查时只发送审核过的文件。\n",
+        zone=config.zone,
+        period=str(period),
+        why=why,
+    )
+    subject = f"【待审核】{config.zone} {period} 期报告已生成，请审核"
+    messages = [Outgoing("reminder", address, subject, text, html, [], "审核") for address in to]
+    deliver(config, str(period), messages, history, run_id=run_id)
+
+
 def retry_deliveries(
     config, config_path: Path, job_name: str, period: str, *, now: datetime, history=None
 ) -> Step:
-    """A delivery retry of the period: send what is still owed, or, once the window has closed, alert."""
+    """A delivery retry of the period: send what is still owed; the try at (or after) the window's close is the
+    last one, and the admin is alerted when it leaves messages owed."""
     from .history import History
 
     history = history or History.for_config(config)
     record = history.claim_record(job_name, period)
     if record is None or record.alerted_at is not None:
         return Step(job_name, period, f"{job_name} {period} 没有待重试的邮件")
-    owed = history.owed(period)
-    if not owed:
-        history.plan_retry(job_name, period, next_try_at=None)
-        return Step(job_name, period, f"{period} 邮件已全部送达")
-    if record.window_until is not None and now >= record.window_until:
+    closed = record.window_until is not None and now >= record.window_until
+    step = _retry_once(config, job_name, period, history, now, record)
+    if closed and step.again is not None:
         return alert_owed(config, config_path, job_name, period, history, now)
+    return step
+
+
+def _retry_once(config, job_name: str, period: str, history, now: datetime, record) -> Step:
     run_id = history.run_row(report=job_name, period=period, trigger="retry-send", status="running", now=now)
     try:
         step = _deliver(
@@ -232,6 +282,9 @@ def alert_owed(config, config_path: Path, job: str, period: str, history, now: d
     """The retry window closed with messages owed: tell the admin by every channel that works."""
     owed = history.owed(period)
     lines = [f"{r.label}：{_state_name(r.state)}{('（' + r.error + '）') if r.error else ''}" for r in owed]
+    blocked = approval_needed(config, Period.parse(period))
+    if blocked is not None:
+        lines.insert(0, f"待审核：{blocked}，邮件未发送")
     text = (
         f"{period} 期仍有 {len(owed)} 封邮件未送达，重试已截止（{_local(config, now)}）：\n"
         + "\n".join(lines)

@@ -198,3 +198,53 @@ def test_rejected_address_waits_for_a_person_not_the_backoff(zone, tls):
         assert [(d.row.address, d.state_name) for d in state.owed] == [("caizheng@example.com", "被拒收")]
         assert send_period(config, Period(2024, 6)).sent == ["caizheng@example.com（财政局）"]
         assert sent_to(server)["caizheng@example.com"] == 1
+
+
+def test_approval_required_sends_only_what_was_approved_and_reminds_the_approver(zone, tls, project):
+    from openpyxl import load_workbook
+
+    from reportgen.approval import approve
+
+    with SMTPServer(tls[1]) as server:
+        path = zone(server.port, "  require_approval: true\n  approvers: [zhuren@zone.example]")
+        config = load_config(path)
+        step = month.fire(config, path, "monthly", now=FIRED, period="2024-06")
+        assert "待审核：2024-06 期的报告尚未审核，已提醒审核人" in step.said and step.again == "deliver"
+        assert [m["To"] for m in server.handler.messages] == ["zhuren@zone.example"]
+        assert History.for_config(config).runs()[0].status == "awaiting"
+        step = month.retry_deliveries(config, path, "monthly", "2024-06", now=step.at)
+        assert len(server.handler.messages) == 1  # reminded once for the same reason
+
+        approve(config, Period(2024, 6), "主任", now=FIRED + timedelta(minutes=20))
+        book = next((project / "output" / "2024-06" / "departments").glob("*招商局*.xlsx"))
+        saved = book.read_bytes()
+        wb = load_workbook(book)  # edited after approval: must not go out
+        wb.active["A1"] = "改过的标题"
+        wb.save(book)
+        try:
+            step = month.retry_deliveries(config, path, "monthly", "2024-06", now=step.at)
+            assert "招商局" in step.said and "需要重新审核" in step.said
+            assert len(server.handler.messages) == 2  # a second reminder: the reason changed
+        finally:
+            book.write_bytes(saved)
+        step = month.retry_deliveries(config, path, "monthly", "2024-06", now=step.at)
+        assert step.again is None and "邮件 7 封送达" in step.said
+        assert len(server.handler.messages) == 9
+
+
+def test_mail_sent_by_hand_meanwhile_means_no_alert_when_the_window_closes(zone, tls):
+    server = SMTPServer(tls[1])
+    path = zone(server.port)
+    config = load_config(path)
+    step = month.fire(config, path, "monthly", now=FIRED, period="2024-06")
+    assert step.again == "deliver"
+    with server:
+        assert send_period(
+            config, Period(2024, 6)
+        ).ok  # someone ran `reportgen send` after the server came back
+        closing = datetime(2024, 7, 8, 18, 0, tzinfo=TZ)
+        step = month.retry_deliveries(config, path, "monthly", "2024-06", now=closing)
+        assert step.again is None and "告警" not in step.said
+        assert len(server.handler.messages) == 7 and all(
+            m["To"] != "it@zone.example" for m in server.handler.messages
+        )

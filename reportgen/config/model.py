@@ -777,6 +777,10 @@ class ScheduleConfig(Strict):
     # Run when the retry window closes with messages still owed (besides mail to mail.admin): a shell command
     # given the alert in REPORTGEN_ALERT_SUBJECT / REPORTGEN_ALERT_TEXT and on stdin.
     alert_command: str | None = None
+    # Scheduled sends wait for approval (reportgen.approval): only outputs approved by content hash go out;
+    # until then the approvers (default mail.admin) are reminded by mail, once per version of the outputs.
+    require_approval: bool = False
+    approvers: list[str] = []
 
     @field_validator("timezone")
     @classmethod

@@ -27,6 +27,7 @@ STATUS = {
     "undelivered": "送达失败",
     "interrupted": "中断",
     "alerted": "已告警",
+    "awaiting": "待审核",
     "delivered": "已送达",
     "rejected": "被拒收",
     "dry-run": "仅写出 .eml",
