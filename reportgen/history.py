@@ -333,6 +333,21 @@ class History:
                             db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
                         except sqlite3.OperationalError:  # another process added it meanwhile
                             pass
+            self._adopt_old_deliveries(db)
+
+    @staticmethod
+    def _adopt_old_deliveries(db: sqlite3.Connection) -> None:
+        """A store from before the ledger: its delivered messages become ledger rows of unknown content (""),
+        which count as delivered for that recipient, so an upgrade re-sends nothing."""
+        if db.execute("SELECT 1 FROM reportgen_ledger LIMIT 1").fetchone():
+            return
+        db.execute(
+            "INSERT OR IGNORE INTO reportgen_ledger (period, role, department, address, content, subject, "
+            "attachments, state, attempts, message_id, updated_at) SELECT period, CASE kind WHEN 'report' THEN "
+            "'leaders' ELSE kind END, department, recipient, '', subject, attachments, 'delivered', attempts, "
+            "message_id, at FROM reportgen_deliveries WHERE status = 'delivered' AND kind IN ('report', "
+            "'department', 'reminder')"
+        )
 
     @classmethod
     def for_config(cls, config) -> History:
@@ -635,6 +650,16 @@ class History:
                 {**key, "content": content},
             ).fetchone()
             record = _ledger_row(row) if row else None
+            if record is None or record.state != "delivered":
+                old = db.execute(
+                    "SELECT * FROM reportgen_ledger WHERE period = :period AND role = :role AND department = "
+                    ":department AND address = :address AND content = '' AND state = 'delivered'",
+                    key,
+                ).fetchone()
+                if old:  # delivered before the ledger existed: nothing is owed to this recipient
+                    if record is not None and record.state == "pending":
+                        db.execute("DELETE FROM reportgen_ledger WHERE id = ?", (record.id,))
+                    return "done", _ledger_row(old)
             what = "send"
             if record is not None:
                 if record.state == "delivered":

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .history import LEDGER_STATES, OWED, ROLE_NAMES, RUN_STATES, ClaimRecord, History, LedgerRow, RunRecord
+from .history import LEDGER_STATES, ROLE_NAMES, RUN_STATES, ClaimRecord, History, LedgerRow, RunRecord
 
 TRIGGERS = {
     "manual": "手工",
@@ -212,6 +212,3 @@ def status(config, now: datetime, *, period: str | None = None, limit: int = 30,
         calendar_warnings(config, now),
         interrupted,
     )
-
-
-__all__ = ["OWED", "Status", "status"]

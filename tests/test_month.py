@@ -248,3 +248,28 @@ def test_mail_sent_by_hand_meanwhile_means_no_alert_when_the_window_closes(zone,
         assert len(server.handler.messages) == 7 and all(
             m["To"] != "it@zone.example" for m in server.handler.messages
         )
+
+
+def test_a_store_from_before_the_ledger_resends_nothing_delivered(zone, tls, tmp_path):
+    import sqlite3
+
+    with SMTPServer(tls[1]) as server:
+        path = zone(server.port)
+        config = load_config(path)
+        (tmp_path / "state").mkdir()
+        old = sqlite3.connect(tmp_path / "state" / "reportgen.sqlite")  # the previous version's tables
+        old.executescript(
+            "CREATE TABLE reportgen_deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER, period TEXT "
+            "NOT NULL, kind TEXT NOT NULL, recipient TEXT NOT NULL, department TEXT DEFAULT '', subject TEXT "
+            "DEFAULT '', attachments TEXT DEFAULT '[]', status TEXT NOT NULL, attempts INTEGER DEFAULT 0, error "
+            "TEXT DEFAULT '', message_id TEXT DEFAULT '', at TEXT NOT NULL);"
+            "INSERT INTO reportgen_deliveries (period, kind, recipient, department, status, attempts, at) VALUES "
+            "('2024-06', 'report', 'leader@zone.example', '', 'delivered', 1, '2024-07-05T01:00:00+00:00'),"
+            "('2024-06', 'department', 'zhaoshang@example.com', '招商局', 'delivered', 1, '2024-07-05T01:00:00+00:00');"
+        )
+        old.commit()
+        old.close()
+        report = send_period(config, Period(2024, 6))
+        assert sorted(report.skipped) == ["leader@zone.example（领导）", "zhaoshang@example.com（招商局）"]
+        assert len(server.handler.messages) == 5
+    assert not status(config, FIRED).owed
