@@ -76,6 +76,8 @@ def owed_lines(status: Status, tz: ZoneInfo) -> list[str]:
 
 def status_lines(status: Status, tz: ZoneInfo) -> list[str]:
     out = [f"运行 #{i} 的进程已不在，已记为中断" for i in status.interrupted]
+    if status.runs:
+        out.append("最近一次运行：" + run_lines(status.runs[-1], tz)[0])
     for p in status.periods:
         for c in p.claims:
             state = CLAIM_STATES.get(c.state, c.state)

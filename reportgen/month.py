@@ -147,7 +147,10 @@ def fire(
             said += f"，缺报：{'、'.join(result.missing)}"
         step = Step(job.name, key, said)
         if job.send and config.mail is not None:
-            step = _deliver(config, job.name, target, history, now, said, run_id=result.run_id, first=True)
+            with history.keep_alive(job.name, key, result.run_id):  # the claim stays ours while sending
+                step = _deliver(
+                    config, job.name, target, history, now, said, run_id=result.run_id, first=True
+                )
         history.release(job.name, key, "done", now)
         return step
     except Exception as e:  # a scheduled run must never die silently: record, alert, go on
