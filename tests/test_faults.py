@@ -243,3 +243,37 @@ def test_sigterm_of_the_scheduler_lets_the_running_job_finish(live_zone, server)
     runs = History.for_config(load_config(path)).runs()
     assert [(r.period, r.status) for r in runs] == [(period, "success")]
     assert sorted(counts(server).values()) == [1] * ADDRESSES
+
+
+def test_scheduler_with_the_server_down_at_fire_time_retries_until_delivered(tmp_path, tls, monkeypatch):
+    ca, context = tls
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("REPORTGEN_SMTP_CAFILE", str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", PASSWORD)
+    server = SMTPServer(context)  # not listening yet
+    write_sample_project(tmp_path)
+    last = datetime.now(TZ).replace(day=1) - timedelta(days=1)
+    shutil.copytree(tmp_path / "data" / "2024-06", tmp_path / "data" / f"{last:%Y-%m}")
+    text = sample_without_schedule(tmp_path).replace("year: 2024", f"year: {last.year}")
+    text += (
+        "\nschedule:\n  state_dir: state\n  retry: {first_minutes: 0.05}\n  jobs:\n    - name: often\n"
+        '      cron: {hour: "*", minute: "*", second: "*/2"}\n      wait: {deadline_hours: 0}\n'
+    )
+    path = tmp_path / "zone.yaml"
+    path.write_text(text + MAIL.format(port=server.port, user=USER), encoding="utf-8")
+    proc = start(["schedule", "-c", str(path)])
+    try:
+        wait_for(proc, "邮件 0 封送达，7 封失败")  # recorded 送达失败, not 成功 with nothing sent
+        assert History.for_config(load_config(path)).runs()[-1].status == "undelivered"
+        with server:
+            wait_for(proc, "邮件 7 封送达，0 封失败")  # the retry, 3 seconds later
+            assert sorted(counts(server).values()) == [1] * ADDRESSES
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    statuses = [r.status for r in reversed(History.for_config(load_config(path)).runs())]
+    assert statuses == ["undelivered", "success"]
