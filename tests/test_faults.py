@@ -277,3 +277,26 @@ def test_scheduler_with_the_server_down_at_fire_time_retries_until_delivered(tmp
             raise
     statuses = [r.status for r in reversed(History.for_config(load_config(path)).runs())]
     assert statuses == ["undelivered", "success"]
+
+
+def test_a_run_interrupted_again_after_its_takeover_is_not_redone_a_third_time(zone, server):
+    from reportgen import month
+
+    text = zone.read_text(encoding="utf-8").replace(
+        "schedule:\n", "schedule:\n  jobs: [{name: monthly, workday: 5}]\n"
+    )
+    zone.write_text(text, encoding="utf-8")
+    config = load_config(zone)
+    store = History.for_config(config).path
+    claim = f"from pathlib import Path; from reportgen.history import History; History(Path({str(store)!r}))"
+    claim += ".claim('monthly', '2024-06')"
+    for _ in range(2):  # a run claimed and killed, then its takeover killed as well (each process exits)
+        subprocess.run([sys.executable, "-c", claim], check=True, timeout=60)
+    assert History.for_config(config).claim_record("monthly", "2024-06").takeovers == 1
+    now = datetime(2024, 7, 5, 10, tzinfo=TZ)
+    step = month.fire(config, zone, "monthly", now=now, trigger="takeover", period="2024-06")
+    assert "再次中断" in step.said and step.again is None
+    alerts = [m for m in server.handler.messages if m["To"] == "it@zone.example"]
+    assert len(alerts) == 1 and "再次中断" in alerts[0].get_body(("plain",)).get_content()
+    assert History.for_config(config).claim_record("monthly", "2024-06").state == "failed"
+    assert [m for m in server.handler.messages if m["To"] != "it@zone.example"] == []
