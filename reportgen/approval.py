@@ -129,6 +129,17 @@ def changed_since_approval(config, period: Period, approval: Approval) -> list[s
     return changed
 
 
+def approval_needed(config, period: Period) -> str | None:
+    """Why the period's outputs may not go out yet (not approved; changed since approval), or None."""
+    approval = latest_approval(config, period)
+    if approval is None:
+        return f"{period} 期的报告尚未审核"
+    changed = changed_since_approval(config, period, approval)
+    if changed:
+        return f"{'、'.join(changed)} 在 {approval.approved_by} 审核后已改变（或未经审核），需要重新审核"
+    return None
+
+
 def send_approved(
     config,
     period: Period,
@@ -137,6 +148,7 @@ def send_approved(
     run_id: int | None = None,
     require_approval: bool = True,
     dry_run: bool = False,
+    retry_rejected: bool = True,
     progress: Callable[[str], None] = lambda _: None,
 ):
     """Send the period's messages not delivered yet (the library's `deliver`), only when every attachment is
@@ -170,5 +182,6 @@ def send_approved(
         dry_run=dry_run,
         run_id=run_id,
         outbox=folder.parent / f"{period}-outbox",
+        retry_rejected=retry_rejected,
         progress=progress,
     )

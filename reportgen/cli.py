@@ -82,90 +82,58 @@ def _send(args, config, result) -> int:
 
 def cmd_send(args) -> int:
     from .config import load_config
-    from .deliver import send_period
-    from .history import History
+    from .history import recorded_send
     from .period import Period
 
     config = load_config(args.config)
-    period = Period.parse(args.period)
-    history = History.for_config(config)
-    run_id = history.start_run("manual", str(period), "send")  # deliveries are listed under it in `history`
-    try:
-        report = send_period(
-            config,
-            period,
-            dry_run=args.dry_run,
-            run_id=run_id,
-            history=history,
-            progress=lambda m: _say(f"· {m}"),
-        )
-    except ReportgenError as e:
-        history.finish_run(run_id, "failed", error="\n".join(e.lines()))
-        raise
-    history.finish_run(
-        run_id,
-        "success" if report.ok else "failed",
-        error="" if report.ok else f"{len(report.failed)} 封未送达",
+    report = recorded_send(
+        config, Period.parse(args.period), dry_run=args.dry_run, progress=lambda m: _say(f"· {m}")
     )
     for line in report.lines():
         print(line)
     return 0 if report.ok else 1
 
 
-STATUS = {
-    "success": "成功",
-    "skipped": "未变化跳过",
-    "waiting": "等待报表",
-    "failed": "失败",
-    "running": "运行中",
-    "delivered": "已送达",
-    "rejected": "被拒收",
-    "dry-run": "仅写出 .eml",
-}
-TRIGGERS = {
-    "manual": "手工",
-    "scheduled": "定时",
-    "catch-up": "补跑",
-    "retry": "缺报重试",
-    "send": "发送邮件",
-}
-KINDS = {"report": "领导", "department": "单位", "reminder": "催报", "alert": "告警"}
+STATUS = {"delivered": "已送达", "rejected": "被拒收", "failed": "失败", "dry-run": "仅写出 .eml"}
+
+
+def _status(args, config):
+    from datetime import UTC, datetime
+
+    from .status import status
+
+    return status(
+        config, datetime.now(UTC), period=getattr(args, "period", None), limit=getattr(args, "limit", 30)
+    )
 
 
 def cmd_history(args) -> int:
-    from .config import load_config
-    from .history import History
-
-    config = load_config(args.config)
-    history = History.for_config(config)
-    records = history.runs(args.period, limit=args.limit)
-    if not records:
-        print("还没有运行记录。")
-        return 0
     from zoneinfo import ZoneInfo
 
+    from .config import load_config
+    from .listing import history_lines, owed_lines
+
+    config = load_config(args.config)
     tz = ZoneInfo(config.schedule.timezone)
-    for r in reversed(records):
-        when = r.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        took = f"{(r.finished_at - r.started_at).total_seconds():.1f}秒" if r.finished_at else ""
-        how = TRIGGERS.get(r.trigger, r.trigger)
-        who = (
-            f"手工{how}"
-            if r.report == "manual" and how != "手工"
-            else ("手工运行" if r.report == "manual" else f"任务“{r.report}”（{how}）")
-        )
-        print(f"#{r.id} {when} {r.period} {who} {STATUS.get(r.status, r.status)} {took}".rstrip())
-        if r.missing:
-            print(f"    缺报：{'、'.join(r.missing)}")
-        if r.error:
-            print(f"    错误：{r.error}")
-        for d in history.deliveries(run_id=r.id):
-            extra = f"，尝试{d['attempts']}次" if d["attempts"] > 1 else ""
-            error = f"：{d['error']}" if d["error"] else ""
-            print(
-                f"    邮件 {d['recipient']}（{d['department'] or KINDS.get(d['kind'], d['kind'])}）"
-                f"{STATUS.get(d['status'], d['status'])}{extra}{error}"
-            )
+    state = _status(args, config)
+    for line in owed_lines(state, tz) if args.owed else history_lines(state, tz):
+        print(line)
+    return 0
+
+
+def cmd_status(args) -> int:
+    from zoneinfo import ZoneInfo
+
+    from .config import load_config
+    from .listing import status_lines
+
+    config = load_config(args.config)
+    state = _status(args, config)
+    for line in status_lines(state, ZoneInfo(config.schedule.timezone)):
+        print(line)
+    if args.check and state.problems:
+        _say(f"有 {len(state.owed)} 封邮件未送达" + ("，或有定时任务失败" if not state.owed else ""))
+        return 1
     return 0
 
 
@@ -546,7 +514,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
     p.add_argument("--period", "-p", help="只看某一期")
     p.add_argument("--limit", type=int, default=30, help="最多列出多少次运行（默认 30）")
+    p.add_argument("--owed", action="store_true", help="只列出各期仍未送达的邮件及下次重试时间")
     p.set_defaults(handler=cmd_history)
+
+    p = sub.add_parser(
+        "status",
+        help="查看定时任务、未送达邮件与下次运行时间",
+        description="列出各期定时任务的认领状态（运行中的进程、接管）、未送达的邮件及重试安排、各任务下次运行时间。"
+        "--check：有未送达的邮件或失败的定时任务时以退出码 1 结束（供监控脚本使用）。",
+    )
+    p.add_argument("--config", "-c", required=True, help="配置文件（YAML）")
+    p.add_argument("--period", "-p", help="只看某一期")
+    p.add_argument("--check", action="store_true", help="有未送达或失败时退出码为 1")
+    p.set_defaults(handler=cmd_status)
 
     p = sub.add_parser(
         "schedule",
@@ -648,12 +628,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop_on_sigterm():
+    """SIGTERM (a service manager, `kill`) stops `run`/`send` as Ctrl+C does: the run is recorded 中断.
+    Returns a function restoring the previous handler."""
+    import signal
+    import threading
+
+    def stop(*_):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGTERM, stop)
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    restore = _stop_on_sigterm() if args.handler in (cmd_run, cmd_send) else (lambda: None)
     try:
         return args.handler(args)
     except ReportgenError as e:
@@ -672,6 +668,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"错误：{os_error_line(e)}", file=sys.stderr)
         return 1
+    finally:
+        restore()
 
 
 if __name__ == "__main__":

@@ -1,8 +1,7 @@
 """The monthly service: APScheduler 3 with its jobs in the history database, rebuilt from the YAML at every
-start; missed runs caught up once; each (job, period) claimed so that a second trigger does nothing.
-
-A job fires → which period → are the submissions in? (wait, remind, retry until the deadline) → run →
-e-mail → record. The library API (`pipeline.run`, `deliver.send_period`) does the work; this is the shell.
+start. The month's logic (claim → wait/催报 → run → deliver → retry → alert) is reportgen.month, given the
+clock's `now`; this module only wires APScheduler to it: each Step it returns says when to call again.
+At start, interrupted runs are taken over and missed ones caught up, once each (month.due_at_start).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 
 from .errors import ReportgenError
-from .period import Period
+from .month import period_for  # noqa: F401  (the scheduler's API: which period a firing reports on)
 
 log = logging.getLogger("reportgen.scheduler")
 _SERVICE: Service | None = None  # the running service, for jobs fired by APScheduler
@@ -77,72 +76,32 @@ def build_trigger(job, schedule):
         raise ReportgenError(f"schedule.jobs[{job.name}].cron：{e}") from None
 
 
-def period_for(job, fired_at: datetime) -> Period:
-    """The month `months_back` before the firing month (default 1: the last complete month)."""
-    index = fired_at.year * 12 + fired_at.month - 1 - job.months_back
-    return Period(index // 12, index % 12 + 1)
-
-
 def fire(config_path: str, job_name: str, trigger: str = "scheduled", period: str | None = None) -> str:
     """What a schedule fires (APScheduler stores this function by name). Returns what happened, for logs/tests."""
     from .config import load_config
-    from .deliver import alert, deliver, reminders, send_period
-    from .history import History, recorded_run
-    from .sources.collect import missing_submissions
+    from .month import fire as fire_month
 
     path = Path(config_path)
     config = load_config(path)
-    job = next((j for j in config.schedule.jobs if j.name == job_name), None)
-    if job is None:
-        return f"任务 {job_name} 已不在配置中，忽略"
-    now = _now(config)
-    target = Period.parse(period) if period else period_for(job, now)
-    key = str(target)
-    if target.year != config.year:
-        return f"{key} 不在配置年度 {config.year} 内，跳过（新年度请使用新年度的配置文件）"
-    history = History.for_config(config)
-    if not history.claim(job.name, key, retry=trigger == "retry", now=now):
-        return f"{job.name} {key} 已由其他进程或此前的运行处理，跳过"
-    _, first = history.claim_state(job.name, key)
-    deadline = first + timedelta(hours=job.wait.deadline_hours)
-    missing = missing_submissions(config, target)
-    if missing and now < deadline:
-        run_id = history.start_run(job.name, key, trigger)
-        names = [f"{'、'.join(d) or '台账'}（{f}）" for f, d in missing]
-        retry_at = min(now + timedelta(minutes=job.wait.retry_minutes), deadline)
-        if job.wait.remind and config.mail is not None:
-            deadline_text = deadline.astimezone(ZoneInfo(config.schedule.timezone)).strftime(
-                "%Y年%m月%d日%H:%M"
-            )
-            deliver(config, key, reminders(config, target, missing, deadline_text), history, run_id=run_id)
-        history.finish_run(run_id, "waiting", missing=names)
-        history.release(job.name, key, "waiting")
-        if _SERVICE is not None:
-            _SERVICE.schedule_retry(job.name, key, retry_at)
-        tz = ZoneInfo(config.schedule.timezone)
-        return (
-            f"{key} 缺报：{'、'.join(names)}；{retry_at.astimezone(tz):%m-%d %H:%M} 再检查"
-            f"（截止 {deadline.astimezone(tz):%m-%d %H:%M}）"
-        )
-    try:
-        result = recorded_run(
-            config, target, path, trigger=trigger, report=job.name, force=job.force, pdf=job.pdf
-        )
-        outcome = f"{key} 已生成" + ("（输入未变化，沿用上次结果）" if result.skipped else "")
-        if result.missing:
-            outcome += f"，缺报：{'、'.join(result.missing)}"
-        if job.send and config.mail is not None:
-            report = send_period(config, target, trigger=trigger, run_id=result.run_id, history=history)
-            outcome += f"；邮件 {len(report.sent)} 封送达，{len(report.failed)} 封失败"
-        history.release(job.name, key, "done")
-        return outcome
-    except Exception as e:  # a scheduled run must never die silently: record, alert, go on
-        history.release(job.name, key, "failed")
-        text = "\n".join(e.lines()) if isinstance(e, ReportgenError) else f"{type(e).__name__}: {e}"
-        log.exception("scheduled run failed") if not isinstance(e, ReportgenError) else log.error(text)
-        if config.mail is not None and config.mail.admin:
-            deliver(config, key, alert(config, job.name, key, text, path), history, once=False)
-        return f"{key} 失败：{text}"
+    return _follow(fire_month(config, path, job_name, now=_now(config), trigger=trigger, period=period))
+
+
+def retry_delivery(config_path: str, job_name: str, period: str) -> str:
+    """A delivery retry (APScheduler stores this function by name)."""
+    from .config import load_config
+    from .month import retry_deliveries
+
+    path = Path(config_path)
+    config = load_config(path)
+    return _follow(retry_deliveries(config, path, job_name, period, now=_now(config)))
+
+
+def _follow(step) -> str:
+    """Schedule the step's next call in the running service (none in a plain call, as from tests)."""
+    log.info(step.said)
+    if _SERVICE is not None and step.again is not None:
+        _SERVICE.schedule_again(step)
+    return step.said
 
 
 def _now(config) -> datetime:
@@ -197,17 +156,9 @@ class Service:
         return self.clock() if self.clock else datetime.now(ZoneInfo(self.config.schedule.timezone))
 
     def warnings(self) -> list[str]:
-        from .workdays import WorkCalendar
+        from .status import calendar_warnings
 
-        cal = WorkCalendar(self.config.schedule.holidays, self.config.schedule.workdays)
-        uses_workdays = any(job.workday is not None for job in self.config.schedule.jobs)
-        year = self.now().year
-        return [
-            f"警告：法定节假日数据不含 {y} 年（chinese-calendar 未更新），按周一至周五计算工作日；"
-            f"国务院通知发布后请在 schedule.holidays / schedule.workdays 中补充，或升级 chinese-calendar"
-            for y in (year, year + 1)
-            if uses_workdays and not cal.covers(y)
-        ]
+        return calendar_warnings(self.config, self.now())
 
     def sync(self) -> None:
         """Make the job store hold exactly the YAML's jobs (retries waiting for data are kept)."""
@@ -227,28 +178,52 @@ class Service:
 
     def missed(self, now: datetime | None = None) -> list[tuple[str, datetime]]:
         """(job, fire time) for the latest firing within the grace window that no process has claimed."""
-        now = now or self.now()
-        window = timedelta(hours=self.config.schedule.misfire_grace_hours)
-        out = []
-        for job in self.config.schedule.jobs:
-            trigger, last, t = self.triggers[job.name], None, None
-            t = trigger.get_next_fire_time(None, now - window)
-            while t is not None and t <= now:
-                last = t
-                t = trigger.get_next_fire_time(t, t)
-            if last is not None and self.history.claim_state(job.name, str(period_for(job, last))) is None:
-                out.append((job.name, last))
-        return out
+        from .month import due_at_start
+
+        due, _ = due_at_start(self.config, self.triggers, self.history, now or self.now())
+        return [(d.job, d.fired_at) for d in due if d.what == "catch-up"]
 
     def catch_up(self, now: datetime | None = None) -> list[str]:
-        """Run, once, what fired while the process was down."""
+        """Once each: take over runs whose process died, run what fired while no scheduler was up, go on
+        waiting for late data, retry deliveries that are due; plan the retries that are not due yet."""
+        from .month import do, due_at_start
+
+        now = now or self.now()
+        for run_id in self.history.resolve_interrupted():
+            self.progress(f"运行 #{run_id} 的进程已不在，记为中断")
+        due, later = due_at_start(self.config, self.triggers, self.history, now)
         done = []
-        for name, fired in self.missed(now):
-            job = next(j for j in self.config.schedule.jobs if j.name == name)
-            self.progress(f"补跑：{name}（原定 {fired:%Y-%m-%d %H:%M}）")
-            done.append(fire(str(self.config_path), name, "catch-up", str(period_for(job, fired))))
+        for item in due:
+            what = {
+                "takeover": "接管中断的运行",
+                "catch-up": "补跑",
+                "retry": "继续等待报表",
+                "deliver": "重试发送",
+            }
+            when = f"（原定 {item.fired_at:%Y-%m-%d %H:%M}）" if item.fired_at else ""
+            self.progress(f"{what[item.what]}：{item.job} {item.period}{when}")
+            step = do(self.config, self.config_path, item, now=now, history=self.history)
+            done.append(_follow(step) if _SERVICE is self else step.said)
             self.progress(done[-1])
+        for step in later:
+            self.progress(f"{step.job} {step.period} 有未送达的邮件，{step.at:%m-%d %H:%M} 重试")
+            if _SERVICE is self:
+                self.schedule_again(step)
         return done
+
+    def schedule_again(self, step) -> None:
+        if step.again == "fire":
+            self.schedule_retry(step.job, step.period, step.at)
+            return
+        self.scheduler.add_job(
+            "reportgen.scheduler:retry_delivery",
+            "date",
+            run_date=step.at,
+            args=[str(self.config_path), step.job, step.period],
+            id=f"deliver:{step.job}:{step.period}",
+            name=f"{step.job} {step.period} 重试发送",
+            replace_existing=True,
+        )
 
     def schedule_retry(self, job_name: str, period: str, when: datetime) -> None:
         self.scheduler.add_job(
@@ -262,37 +237,11 @@ class Service:
         )
 
     def listing(self) -> list[str]:
+        from .listing import schedule_lines
+        from .status import schedule
+
         now = self.now()
-        lines = self.warnings()
-        for job in self.config.schedule.jobs:
-            trigger = self.triggers[job.name]
-            upcoming, t = [], trigger.get_next_fire_time(None, now)
-            while t is not None and len(upcoming) < 3:
-                upcoming.append(t)
-                t = trigger.get_next_fire_time(t, t)
-            when = "、".join(f"{t:%Y-%m-%d %H:%M}（{period_for(job, t)}）" for t in upcoming)
-            rule = (
-                trigger
-                if job.workday is not None
-                else (
-                    "cron（"
-                    + "，".join(
-                        f"{k}={v}"
-                        for k, v in {"hour": job.time[:2], "minute": job.time[3:], **(job.cron or {})}.items()
-                    )
-                    + f"，{self.config.schedule.timezone}）"
-                )
-            )
-            lines.append(f"{job.name}：{rule}；下次运行 {when}")
-            outside = sorted(
-                {str(period_for(job, t)) for t in upcoming if period_for(job, t).year != self.config.year}
-            )
-            if outside:
-                lines.append(
-                    f"  注意：{'、'.join(outside)} 不在配置年度 {self.config.year} 内，届时将跳过；"
-                    f"新年度请使用新年度的配置文件"
-                )
-        return lines
+        return schedule_lines(schedule(self.config, now), self.warnings(), self.config.year)
 
     def start(self) -> None:
         global _SERVICE

@@ -303,7 +303,17 @@ def test_unchanged_inputs_skip_and_any_change_or_force_regenerates(tmp_path, cap
     assert main(["run", "-c", str(config), "-p", "2024-09"]) == 0
     assert "输入未变化，未重新生成" in capsys.readouterr().out
     assert (folder / "manifest.json").read_bytes() == stamp
-    assert main(["run", "-c", str(config), "-p", "2024-09", "--force"]) == 0
+    # --force regenerates: the clock is injected, so two runs within one second still differ
+    from datetime import datetime
+
+    from reportgen.config import load_config
+    from reportgen.period import Period
+    from reportgen.pipeline import run
+
+    later = datetime(2024, 10, 9, 9, 30).astimezone()
+    assert not run(load_config(config), Period(2024, 9), now=later, force=True).skipped
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["generated_at"] == later.isoformat(timespec="seconds")
     assert (folder / "manifest.json").read_bytes() != stamp
     stamp = (folder / "manifest.json").read_bytes()
     book = tmp_path / "data" / "2024-09" / "主要指标.xlsx"  # a department corrects its figure

@@ -281,7 +281,7 @@ def test_manual_run_history_beside_the_output_when_no_state_dir(tmp_path, capsys
     assert jobstore_url(load_config(path)) == f"sqlite:///{out / 'state' / 'reportgen.sqlite'}"
     capsys.readouterr()
     assert main(["history", "--config", str(path)]) == 0  # `history` reads the same store
-    assert "2024-06 手工运行 成功" in capsys.readouterr().out
+    assert "2024-06 手工运行 生成成功" in capsys.readouterr().out
 
 
 def test_manual_run_history_in_the_configured_state_dir(tmp_path):

@@ -747,6 +747,21 @@ class JobConfig(Strict):
         return v
 
 
+class RetryConfig(Strict):
+    """Undelivered messages of a scheduled run: tried again after 5, 10, 20 … minutes (at most max_minutes
+    apart) until `until` o'clock of the `workdays`-th working day after the run; then the admin is alerted."""
+
+    first_minutes: float = Field(5, gt=0)
+    max_minutes: float = Field(60, gt=0)
+    workdays: int = Field(1, ge=0, le=10)
+    until: str = "18:00"
+
+    @field_validator("until", mode="before")
+    @classmethod
+    def _clock_time(cls, v):
+        return JobConfig._clock_time(v)
+
+
 class ScheduleConfig(Strict):
     timezone: str = "Asia/Shanghai"
     state_dir: Path = Path("state")
@@ -755,6 +770,17 @@ class ScheduleConfig(Strict):
     holidays: list[date] = []
     workdays: list[date] = []
     jobs: list[JobConfig] = []
+    # A claimed run or 发送中 message whose owner's heartbeat is older than this is taken over
+    # (an owner on this host whose process is gone is taken over at once).
+    lease_minutes: float = Field(30, gt=0)
+    retry: RetryConfig = RetryConfig()
+    # Run when the retry window closes with messages still owed (besides mail to mail.admin): a shell command
+    # given the alert in REPORTGEN_ALERT_SUBJECT / REPORTGEN_ALERT_TEXT and on stdin.
+    alert_command: str | None = None
+    # Scheduled sends wait for approval (reportgen.approval): only outputs approved by content hash go out;
+    # until then the approvers (default mail.admin) are reminded by mail, once per version of the outputs.
+    require_approval: bool = False
+    approvers: list[str] = []
 
     @field_validator("timezone")
     @classmethod

@@ -1,7 +1,10 @@
 """Delivery: the period's reports to the leadership list and each department's 督办单 to that department.
 
-Every message is one address; every attempt is recorded in the history store, and a (period, kind,
-address) already delivered is never sent again, so `reportgen send` only re-sends what failed.
+Every message is one address and one row of the delivery ledger (history.py), keyed by what is delivered:
+(period, role, department, address, attachment content). A row is claimed as 发送中 in the transaction that
+checks it, so `reportgen send`, the scheduler and the console never send one row twice, and a row already
+delivered is never sent again — `send` only re-sends what is owed. Two departments sharing one mailbox get
+one message each (each carries its own 督办单). Every attempt is also logged for `history`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ class DeliveryReport:
     skipped: list[str] = field(default_factory=list)  # delivered before
     failed: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)  # --dry-run .eml files
+    busy: list[str] = field(default_factory=list)  # being sent by another live process right now
+    resent: list[str] = field(default_factory=list)  # re-sent after a sender died mid-send
+    run_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -30,6 +36,8 @@ class DeliveryReport:
 
     def lines(self) -> list[str]:
         out = [f"已发送：{s}" for s in self.sent] + [f"此前已发送，跳过：{s}" for s in self.skipped]
+        out += [f"正由其他进程发送，跳过：{s}" for s in self.busy]
+        out += [f"上次发送中断，已重发（可能重复一封）：{s}" for s in self.resent]
         out += [f"已写出（未发送）：{p}" for p in self.written]
         return out + [f"发送失败：{s}" for s in self.failed]
 
@@ -129,6 +137,7 @@ def send_period(
     run_id: int | None = None,
     history=None,
     mailer: Mailer | None = None,
+    retry_rejected: bool = True,
     progress: Callable[[str], None] = _quiet,
 ) -> DeliveryReport:
     """Send the period's messages that have not been delivered yet; record every attempt."""
@@ -152,8 +161,48 @@ def send_period(
         run_id=run_id,
         mailer=mailer,
         outbox=folder.parent / f"{period}-outbox",
+        retry_rejected=retry_rejected,
         progress=progress,
     )
+
+
+def _log(history, period: str, out: Outgoing, run_id, status: str, **fields) -> None:
+    """One attempt in the log `history` lists (the ledger keeps the state; this keeps what happened)."""
+    history.record_delivery(
+        period=period,
+        kind=out.kind,
+        recipient=out.to,
+        department=out.department,
+        subject=out.subject,
+        attachments=[p.name for p in out.attachments],
+        status=status,
+        run_id=run_id,
+        **fields,
+    )
+
+
+def _settle(history, row, status: str, **fields) -> None:
+    if row is not None:
+        history.settle_delivery(row.id, status, **fields)
+
+
+ROLE = {"report": "leaders", "department": "department", "reminder": "reminder"}  # alerts are not ledgered
+
+
+def content_hash(out: Outgoing) -> str:
+    """What the message delivers: its attachments' names and bytes (its text when it has none)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    if not out.attachments:
+        digest.update(f"{out.subject}\0{out.text}".encode())
+    for path in out.attachments:
+        digest.update(path.name.encode() + b"\0")
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            digest.update(b"missing")
+    return digest.hexdigest()
 
 
 def deliver(
@@ -167,86 +216,115 @@ def deliver(
     mailer: Mailer | None = None,
     outbox: Path | None = None,
     once: bool = True,
+    retry_rejected: bool = True,
     progress: Callable[[str], None] = _quiet,
 ) -> DeliveryReport:
+    """Send each message whose ledger row is owed (`once=False`: alerts, sent every time). `retry_rejected`:
+    a row the server refused for good (5xx) is tried again — yes for `send` by hand (the address may have been
+    fixed), no for the scheduler's retries."""
+    from ..faults import pause_at
+
     report = DeliveryReport()
     if not dry_run and mailer is None:
         mailer = Mailer.from_config(config)
     unreachable = ""  # once the server cannot be reached after all retries, the rest fail at once
+    contents = {}
+    if not dry_run:  # every message due is owed (待发) before the first is sent: a crash loses none
+        for out in messages:
+            if once and out.kind in ROLE:
+                contents[id(out)] = content_hash(out)
+                history.plan_delivery(
+                    period=period,
+                    role=ROLE[out.kind],
+                    department=out.department,
+                    address=out.to,
+                    content=contents[id(out)],
+                    subject=out.subject,
+                    attachments=[p.name for p in out.attachments],
+                )
     for out in messages:
         label = f"{out.to}（{out.department or _KIND[out.kind]}）"
-        if once and history.delivered(period, out.kind, out.to):
-            report.skipped.append(label)
-            continue
         names = [p.name for p in out.attachments]
+
+        if dry_run:
+            msg = compose(out, config.mail.sender, config.mail.sender_name)
+            outbox.mkdir(parents=True, exist_ok=True)
+            path = outbox / safe_name(f"{out.kind}-{out.department or _KIND[out.kind]}-{out.to}.eml")
+            path.write_bytes(msg.as_bytes())
+            _log(history, period, out, run_id, "dry-run", message_id=msg["Message-ID"])
+            report.written.append(path)
+            continue
+        row = None
+        if once and out.kind in ROLE:
+            content = contents[id(out)]
+            what, row = history.claim_delivery(
+                period=period,
+                role=ROLE[out.kind],
+                department=out.department,
+                address=out.to,
+                content=content,
+                subject=out.subject,
+                attachments=names,
+                retry_rejected=retry_rejected,
+            )
+            if what == "done":
+                report.skipped.append(label)
+                continue
+            if what == "busy":
+                report.busy.append(label)
+                continue
+            if what == "rejected":
+                report.failed.append(f"{label}：此前被拒收（{row.error}），请核对地址后 reportgen send 重发")
+                continue
+            if what == "resend":
+                progress(f"{label} 上次发送中断（结果未知），重发")
+
         try:
             for path in out.attachments:
                 check_attachment(path)
         except ReportgenError as e:
-            history.record_delivery(
-                period=period,
-                kind=out.kind,
-                recipient=out.to,
-                department=out.department,
-                subject=out.subject,
-                attachments=names,
-                status="failed",
-                error=str(e),
-                run_id=run_id,
-            )
+            _settle(history, row, "failed", error=str(e))
+            _log(history, period, out, run_id, "failed", error=str(e))
             report.failed.append(f"{label}：{e}")
             continue
-        msg = compose(out, config.mail.sender, config.mail.sender_name)
-        if dry_run:
-            outbox.mkdir(parents=True, exist_ok=True)
-            path = outbox / safe_name(f"{out.kind}-{out.department or _KIND[out.kind]}-{out.to}.eml")
-            path.write_bytes(msg.as_bytes())
-            history.record_delivery(
-                period=period,
-                kind=out.kind,
-                recipient=out.to,
-                department=out.department,
-                subject=out.subject,
-                attachments=names,
-                status="dry-run",
-                run_id=run_id,
-                message_id=msg["Message-ID"],
-            )
-            report.written.append(path)
-            continue
         if unreachable:
-            history.record_delivery(
-                period=period,
-                kind=out.kind,
-                recipient=out.to,
-                department=out.department,
-                subject=out.subject,
-                attachments=names,
-                status="failed",
-                run_id=run_id,
-                error=f"未发送：{unreachable}",
-            )
+            _settle(history, row, "failed", error=f"未发送：{unreachable}")
+            _log(history, period, out, run_id, "failed", error=f"未发送：{unreachable}")
             report.failed.append(f"{label}：未发送（{unreachable}）")
             continue
+        msg = compose(out, config.mail.sender, config.mail.sender_name)
+        if row is not None:  # the same Message-ID on a re-send lets a mail client fold a duplicate
+            domain = config.mail.sender.rpartition("@")[2] or "reportgen"
+            del msg["Message-ID"]
+            msg["Message-ID"] = f"<reportgen-{period}-{row.id}-{row.content[:16]}@{domain}>"
         progress(f"发送给 {label}…")
+        pause_at("sending")
         outcome = mailer.send(msg)
+        if outcome.status == "delivered":
+            pause_at("accepted")  # the server has the message; the ledger learns it in the next statement
         if outcome.status == "failed" and outcome.unreachable:
             unreachable = f"邮件服务器不可用：{outcome.error}，已重试 {outcome.attempts} 次"
-        history.record_delivery(
-            period=period,
-            kind=out.kind,
-            recipient=out.to,
-            department=out.department,
-            subject=out.subject,
-            attachments=names,
-            status=outcome.status,
-            run_id=run_id,
+        _settle(
+            history,
+            row,
+            outcome.status,
+            attempts=outcome.attempts,
+            reply=outcome.reply,
+            error=outcome.error,
+            message_id=outcome.message_id,
+        )
+        _log(
+            history,
+            period,
+            out,
+            run_id,
+            outcome.status,
             attempts=outcome.attempts,
             error=outcome.error,
             message_id=outcome.message_id,
         )
         if outcome.status == "delivered":
-            report.sent.append(label)
+            (report.resent if row is not None and row.resent else report.sent).append(label)
         else:
             report.failed.append(f"{label}：{outcome.error}（尝试 {outcome.attempts} 次）")
     return report
@@ -284,18 +362,23 @@ def reminders(config, period: Period, missing: list[tuple[str, list[str]]], dead
     return out
 
 
-def alert(config, job: str, period: str, error: str, config_path: Path) -> list[Outgoing]:
+def alert(
+    config, job: str, period: str, error: str, config_path: Path, *, failure: bool = True
+) -> list[Outgoing]:
+    """To mail.admin: a scheduled run failed (`failure`), or the retry window closed with messages owed."""
     from ..render.email import ALERT_TEXT, render
 
-    text, html = render(
-        ALERT_TEXT,
-        job=job,
-        period=period,
-        error=error,
-        config=config_path,
-        folder=config.resolve(config.output.dir) / period,
-    )
-    return [
-        Outgoing("alert", to, f"【reportgen 失败】{config.zone} {period} {job}", text, html)
-        for to in config.mail.admin
-    ]
+    if failure:
+        text, html = render(
+            ALERT_TEXT,
+            job=job,
+            period=period,
+            error=error,
+            config=config_path,
+            folder=config.resolve(config.output.dir) / period,
+        )
+        subject = f"【reportgen 失败】{config.zone} {period} {job}"
+    else:
+        text, html = render("{{ error }}\n", error=error)
+        subject = f"【reportgen 未送达】{config.zone} {period} {job}"
+    return [Outgoing("alert", to, subject, text, html) for to in config.mail.admin]

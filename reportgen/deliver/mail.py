@@ -49,6 +49,7 @@ class Outcome:
     error: str = ""
     message_id: str = ""
     unreachable: bool = False  # the server itself could not be reached (refused, timeout, TLS)
+    reply: str = ""  # the server's answer to DATA ("250 …") when it accepted the message
 
 
 def compose(out: Outgoing, sender: str, sender_name: str = "") -> Message:
@@ -123,8 +124,8 @@ class Mailer:
         while True:
             attempts += 1
             try:
-                self._deliver(msg)
-                return Outcome("delivered", attempts, message_id=msg["Message-ID"])
+                reply = self._deliver(msg)
+                return Outcome("delivered", attempts, message_id=msg["Message-ID"], reply=reply)
             except Exception as e:  # classified below; anything unknown is treated as temporary
                 permanent, text = classify(e)
                 if permanent:
@@ -136,7 +137,8 @@ class Mailer:
                     return Outcome("failed", attempts, text, msg["Message-ID"], unreachable=down)
                 self.sleep(self.mail.backoff_seconds * 2 ** (attempts - 1))
 
-    def _deliver(self, msg: Message) -> None:
+    def _deliver(self, msg: Message) -> str:
+        """Send one message; returns the server's reply to DATA (what the delivery ledger keeps)."""
         m = self.mail
         context = ssl.create_default_context()
         if os.environ.get("REPORTGEN_SMTP_CAFILE"):
@@ -152,9 +154,19 @@ class Mailer:
                 smtp.ehlo()
             if m.username:
                 _login(smtp, m.username, self.password or "")
+            replies = []
+            data = smtp.data
+
+            def keep_reply(content):  # smtplib drops the reply to DATA; the ledger records it
+                code, text = data(content)
+                replies.append(f"{code} {_text(text)}")
+                return code, text
+
+            smtp.data = keep_reply
             refused = smtp.send_message(msg)
             if refused:
                 raise smtplib.SMTPRecipientsRefused(refused)
+            return replies[-1] if replies else "250"
 
 
 def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:

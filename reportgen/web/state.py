@@ -1,8 +1,7 @@
 """Everything the console reads about runs, submissions and deliveries, as plain data for the templates.
 
-The one place that knows where that state lives: today reportgen/history.py (runs, deliveries), the output and
-data folders, and the schedule's triggers. When the library's status API lands (issue 12), this module switches
-to it and no view or template changes.
+The one place that knows where that state lives: the library's status API (reportgen/status.py: runs, the
+delivery ledger, next fire times), the output and data folders. Views and templates only see the data below.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from ..history import History, RunRecord
 from ..period import Period
+from ..status import TRIGGERS
 
 STATUS = {
     "success": "成功",
@@ -23,18 +23,15 @@ STATUS = {
     "waiting": "等待报表",
     "failed": "失败",
     "running": "运行中",
+    "partial": "部分送达",
+    "undelivered": "送达失败",
+    "interrupted": "中断",
+    "alerted": "已告警",
+    "awaiting": "待审核",
     "delivered": "已送达",
     "rejected": "被拒收",
     "dry-run": "仅写出 .eml",
 }
-TRIGGERS = {
-    "manual": "手工",
-    "scheduled": "定时",
-    "catch-up": "补跑",
-    "retry": "缺报重试",
-    "send": "发送邮件",
-}
-KINDS = {"report": "领导", "department": "单位", "reminder": "催报", "alert": "告警"}
 DOWNLOADABLE = {".docx", ".pdf", ".xlsx"}
 PERIOD_FOLDER = re.compile(r"^\d{4}-\d{2}$")
 
@@ -105,12 +102,16 @@ class MonthView:
     problems: list[str]
     next_runs: list[NextRun] = field(default_factory=list)
     lights: dict[str, int] = field(default_factory=dict)  # total, green, yellow, red, none
+    ledger: dict[str, int] = field(default_factory=dict)  # the delivery ledger's rows by state
 
     @property
     def last_run(self) -> RunView | None:
         return self.runs[0] if self.runs else None
 
     def count(self, status: str) -> int:
+        """Messages in a state: from the delivery ledger (one row per message, however many attempts)."""
+        if self.ledger:
+            return self.ledger.get(status, 0)
         return sum(1 for d in self.deliveries if d.status == status)
 
 
@@ -214,42 +215,56 @@ class ConsoleState:
             Submission(d, e["files"], e["in"], e["out"], e["problems"])
             for d, e in sorted(by_department.items(), key=lambda kv: order.get(kv[0], len(order)))
         ]
+        from ..status import attempt_view, period_status
+
+        self.history.resolve_interrupted()  # a run whose process is gone shows 中断, not 运行中 for ever
         runs = [self._run_view(r) for r in self.history.runs(key, limit=20)]
         deliveries = [
             DeliveryView(
-                d["recipient"],
-                d["department"] or KINDS.get(d["kind"], d["kind"]),
-                d["kind"],
-                d["status"],
-                STATUS.get(d["status"], d["status"]),
-                d["attempts"],
-                d["error"] or "",
-                datetime.fromisoformat(d["at"]).astimezone(self.tz).strftime("%Y-%m-%d %H:%M"),
+                a.recipient,
+                a.who,
+                a.kind,
+                a.status,
+                a.status_name,
+                a.attempts,
+                a.error,
+                a.at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M"),
             )
-            for d in self.history.deliveries(key)
+            for a in map(attempt_view, reversed(self.history.deliveries(key)))
         ]
-        delivered = {(d.kind, d.recipient) for d in deliveries if d.status == "delivered"}
+        ledger = next(iter(period_status(self.history, key)))
+        delivered = {(d.row.role, d.row.department, d.row.address) for d in ledger.done}
+        counts: dict[str, int] = {}
+        for d in ledger.deliveries:
+            if d.row.role != "reminder":
+                counts[d.row.state] = counts.get(d.row.state, 0) + 1
         return MonthView(
             key,
             f"{period.year}年{period.label}",
             submissions,
             runs,
-            list(reversed(deliveries)),
-            [f"{to}（{who}）" for kind, to, who in self._recipients() if (kind, to) not in delivered],
+            deliveries,
+            [
+                f"{to}（{who}）"
+                for role, dept, to, who in self._recipients()
+                if (role, dept, to) not in delivered
+            ],
             self.outputs(key),
             problems,
             self.next_runs(now),
             _lights(results),
+            counts,
         )
 
-    def _recipients(self) -> list[tuple[str, str, str]]:
+    def _recipients(self) -> list[tuple[str, str, str, str]]:
+        """(ledger role, department, address, who) of everyone the period's mail goes to."""
         mail = self.config.mail
         if mail is None:
             return []
-        out = [("report", to, "领导") for to in mail.leaders]
+        out = [("leaders", "", to, "领导") for to in mail.leaders]
         if mail.departments:
             out += [
-                ("department", to, d.name)
+                ("department", d.name, to, d.name)
                 for d in self.config.departments
                 if not isinstance(d, str)
                 for to in d.email
