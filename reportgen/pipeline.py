@@ -239,6 +239,7 @@ def _run(
         record["fingerprint"] = print_
         record["fingerprint_files"] = print_files
         record["report_date"] = issued.isoformat()
+        record["report_date_rule"] = config.output.word.date
         record["reply_deadline"] = deadline.isoformat()
         write_json(staging / "manifest.json", record)
     final = [folder / f.relative_to(staging) for f in files] + [folder / "manifest.json"]
@@ -346,7 +347,8 @@ def report_date(config: Config, period: Period, stamp: datetime, last: dict):
     if rule == "today":
         return stamp.date()
     if rule == "first_run":
-        kept = last.get("report_date")
+        # Kept only while the rule that produced it is unchanged (runs before this key count as first_run).
+        kept = last.get("report_date") if last.get("report_date_rule", "first_run") == "first_run" else None
         try:
             return date.fromisoformat(kept) if isinstance(kept, str) else stamp.date()
         except ValueError:

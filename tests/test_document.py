@@ -91,6 +91,17 @@ def test_other_date_rules(tmp_path, rule, shown):
     assert issue_date(again) == shown
 
 
+def test_a_changed_date_rule_is_not_overridden_by_the_kept_date(tmp_path):
+    fixed = project(tmp_path, ", date: 2024-07-08")
+    run(fixed, Period(2024, 6), now=datetime(2024, 7, 5, 9))
+    again = run(project(tmp_path), Period(2024, 6), now=datetime(2024, 7, 19, 9), force=True)
+    assert (
+        issue_date(again) == "2024年7月19日"
+    )  # first_run from now on: the fixed date is not "the first run"
+    later = run(project(tmp_path), Period(2024, 6), now=datetime(2024, 7, 25, 9), force=True)
+    assert issue_date(later) == "2024年7月19日"
+
+
 def test_a_wrong_date_rule_is_a_config_error(tmp_path):
     with pytest.raises(ReportgenError, match="成文日期应为"):
         project(tmp_path, ", date: 下周一")

@@ -365,7 +365,7 @@ def _document_styles(doc) -> None:
     doc.styles.add_style("小标题字", WD_STYLE_TYPE.CHARACTER)
     _fonts(doc.styles["小标题字"].element, "楷体_GB2312")
     # 附件说明: "附件：1. …" two characters in, continuation lines aligned by the full-width spaces.
-    _style(doc, "附件说明", "仿宋_GB2312", "三号", base="Normal")
+    _style(doc, "附件说明", "仿宋_GB2312", "三号", base="Normal", indent=True)  # 左空二字
     # 附件说明 and the 落款 travel together: a page never holds the signature and date alone (GB/T 9704 7.3.5).
     doc.styles["附件说明"].paragraph_format.keep_with_next = True
     mark = _style(doc, "附件标记", "黑体", "三号", line=None, after=6)
@@ -439,10 +439,9 @@ def build_document():
         st.font.bold = False
         st.paragraph_format.keep_with_next = True
     _style(doc, "正文无缩进", "仿宋_GB2312", "三号", base="Normal")
-    _style(doc, "落款", "仿宋_GB2312", "三号", align=WD_ALIGN_PARAGRAPH.RIGHT, base="Normal")
-    doc.styles[
-        "落款"
-    ].paragraph_format.keep_with_next = True  # the blank line, 发文机关 and date stay together
+    signature = _style(doc, "落款", "仿宋_GB2312", "三号", align=WD_ALIGN_PARAGRAPH.RIGHT, base="Normal")
+    signature.paragraph_format.keep_with_next = True  # the blank line, 发文机关 and date stay together
+    signature.paragraph_format.right_indent = Pt(SIZES["三号"] * 4)  # 成文日期右空四字
     _style(doc, "成文日期", "仿宋_GB2312", "三号", align=WD_ALIGN_PARAGRAPH.RIGHT, base="落款")
     doc.styles["成文日期"].paragraph_format.keep_with_next = False  # the body's last line, before the 附件
     _style(doc, "图表标题", "黑体", "四号", align=WD_ALIGN_PARAGRAPH.CENTER, line=None, before=6, after=6)
@@ -533,6 +532,7 @@ def build_document():
     _para(doc, "{%p endif %}")
 
     _para(doc, "{%p if appendix_lines %}")
+    _para(doc, "", "附件说明")  # 正文下空一行
     _para(doc, "{%p for text in appendix_lines %}")
     _para(doc, "{{ text }}", "附件说明")
     _para(doc, "{%p endfor %}")
