@@ -1548,7 +1548,7 @@ output:
     pdf: false                    # 同时转换 PDF（需安装 LibreOffice）；命令行 --format pdf 也可
     sections:                     # 各部分开关，false 表示不写这一部分（后续部分自动重新编号）
       overview: true              # 一、总体情况
-      indicators: true            # 二、主要指标完成情况（表格、完成率图、趋势图）
+      indicators: true            # 二、主要指标完成情况（正文分组段落；附件1 表格、完成率图、趋势图）
       projects: true              # 三、重点项目推进情况
       departments: true           # 四、各责任单位完成情况
       issues: true                # 五、存在问题及下步建议
