@@ -708,3 +708,23 @@ def test_unknown_filter_is_a_chinese_error_in_validate_and_run(demo, tmp_path, c
     assert main(["run", "-c", str(demo / "filter.yaml"), "-p", "2024-06", "-o", str(tmp_path)]) == 1
     assert "没有名为“percnt”的过滤器" in capsys.readouterr().err
     bad.unlink()
+
+
+@pytest.mark.skipif(
+    find_soffice() is None or shutil.which("pdftotext") is None, reason="LibreOffice and poppler needed"
+)
+def test_printed_body_is_five_pages_at_most_and_page_one_names_red_and_red_line_owners(demo, tmp_path):
+    """As printed (LibreOffice): the body ends by page 5; page 1 names every red and 底线 item with its owner."""
+    from reportgen.render.pdf import convert_to_pdf
+
+    config = load_config(demo / "config.yaml")
+    september = run(config, Period(2024, 9), tmp_path / "out", now=datetime(2024, 10, 8, 9))
+    pdf = convert_to_pdf(september.report, tmp_path)
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    pages = [re.sub(r"\s+", "", p) for p in pages.split("\f")]
+    body_end = next(i for i, p in enumerate(pages) if "2024年10月8日" in p and "附件：" in p)
+    assert body_end <= 4  # pages 1–5
+    assert pages[body_end + 1].startswith("附件1")
+    first = pages[0]
+    for red in ("政府性基金收入（财政局）", "生产安全事故死亡人数（应急局，突破底线）"):
+        assert red in first
