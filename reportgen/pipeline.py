@@ -205,7 +205,8 @@ def _run(
             with _timed(timings, "word"):
                 from .render.word import write_report
 
-                context = _report_context(config, period, results, notes, stamp, issued)
+                feedback = supervision_feedback(config, period, earlier, folder_in)
+                context = _report_context(config, period, results, notes, stamp, issued, feedback)
                 template = config.resolve(word.template) if word.template else None
                 files.append(write_report(context, path_in(staging, name), template, charts, titles))
             if want_pdf:
@@ -236,6 +237,7 @@ def _run(
         record["fingerprint"] = print_
         record["fingerprint_files"] = print_files
         record["report_date"] = issued.isoformat()
+        record["report_date_rule"] = config.output.word.date
         record["reply_deadline"] = deadline.isoformat()
         write_json(staging / "manifest.json", record)
     final = [folder / f.relative_to(staging) for f in files] + [folder / "manifest.json"]
@@ -252,7 +254,13 @@ def _run(
 
 
 def _report_context(
-    config: Config, period: Period, results: Results, notes: list[str], stamp: datetime, issued=None
+    config: Config,
+    period: Period,
+    results: Results,
+    notes: list[str],
+    stamp: datetime,
+    issued=None,
+    feedback: dict | None = None,
 ) -> dict:
     from .render.numbers import span
     from .render.report import report_context
@@ -279,7 +287,53 @@ def _report_context(
         issuer=word.issuer or "",
         recipients=word.recipients,
         report_date=issued or stamp.date(),
+        document=document_elements(config, period, issued or stamp.date()),
+        feedback=feedback,
     )
+
+
+def document_elements(config: Config, period: Period, issued) -> dict[str, str]:
+    """The 公文 elements of output.word as the template shows them ("" for those unset)."""
+    from datetime import date
+
+    from .render.numbers import date_text, span
+
+    word = config.output.word
+    fields = dict(zone=config.zone, year=period.year, month=period.month, span=span(period.month))
+    printed = {"": "", "same": issued}.get(word.printed_on) if word.printed_on in ("", "same") else None
+    printed = printed if printed is not None else date.fromisoformat(word.printed_on)
+    return dict(
+        masthead=word.masthead,
+        number=word.number.format(**fields, period=str(period)) if word.number else "",
+        cc=word.cc,
+        printed_by=word.printed_by,
+        printed_on=f"{date_text(printed)}印发" if printed else "",
+    )
+
+
+def supervision_feedback(config: Config, period: Period, earlier: list, folder: Path) -> dict:
+    """Last month's 督办单 returned among this month's submissions, against what each department was asked
+    to act on last month (the same selection as its 督办单)."""
+    from .metrics.summary import for_department
+    from .render.numbers import span
+    from .render.report import Voice
+    from .render.report import supervision_feedback as feedback_text
+    from .render.supervision import supervision_items
+    from .sources.supervision_reply import read_replies
+
+    if period.month == 1:
+        return feedback_text([], {}, "")
+    last_span = span(period.month - 1)
+    replies = read_replies(folder, period.year, last_span)
+    previous = earlier[-1] if earlier else None
+    expected: dict[str, list[str]] = {}
+    if replies and previous is not None:
+        voice = Voice.of(previous, config.lights.near, config.lights.severe, None, config.lights)
+        for name in config.department_names:
+            action, _ = supervision_items(for_department(previous, name), voice)
+            if action:
+                expected[name] = [item.subject for item in action]
+    return feedback_text(replies, expected, last_span)
 
 
 def report_date(config: Config, period: Period, stamp: datetime, last: dict):
@@ -291,7 +345,8 @@ def report_date(config: Config, period: Period, stamp: datetime, last: dict):
     if rule == "today":
         return stamp.date()
     if rule == "first_run":
-        kept = last.get("report_date")
+        # Kept only while the rule that produced it is unchanged (runs before this key count as first_run).
+        kept = last.get("report_date") if last.get("report_date_rule", "first_run") == "first_run" else None
         try:
             return date.fromisoformat(kept) if isinstance(kept, str) else stamp.date()
         except ValueError:
@@ -323,6 +378,9 @@ def fingerprint(
     from .sources.collect import input_files
 
     paths: list[Path] = list(input_files(config, period))
+    # Returned 督办单 are read into 五 (上月督办事项反馈): one arriving later makes the report stale too.
+    folder = period_dir(config, period)
+    paths += sorted(folder.rglob("*督办单*.xlsx")) if folder.is_dir() else []
     for month in range(1, period.month):
         paths += input_files(config, Period(period.year, month))
     for template in (config.output.excel.template, config.output.word.template):

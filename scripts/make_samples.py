@@ -1535,12 +1535,20 @@ output:
     template: @WORD_TEMPLATE@   # Word 模板（docxtpl）：可在 Word/WPS 中改样式、调顺序；省略时使用内置模板
     title: "{zone}{year}年{span}重点指标完成情况通报"   # 报告标题
     issuer: 示范经开区经济发展局     # 落款单位，写在文末日期上方；可留空
+    # 公文要素（均可省略，省略的不留痕迹）：版头、发文字号、主送机关、成文日期、版记
+    masthead: 示范经开区经济发展局文件   # 发文机关标志（红色，下有红色分隔线）
+    number: "示经发〔{year}〕{month}号"   # 发文字号
+    recipients: 管委会各部门、各直属单位：   # 主送机关
+    date: first_run               # 成文日期：first_run（首次生成日，重新生成不变）/ today / 2024-07-05 / workday:5
+    cc: 管委会主任、副主任，纪工委    # 版记：抄送
+    printed_by: 示范经开区经济发展局办公室   # 版记：印发机关
+    printed_on: same              # 版记：印发日期（same 为与成文日期相同，或固定日期）
     key_indicators: [fai, industrial_investment, new_starts]   # 总体情况首段点名、并画逐月趋势图的指标
     notes: 存在问题及下步建议.txt   # 各月目录中由科室填写的文字（.txt 或 .docx），写入第五部分“下步建议”；没有该文件时跳过
     pdf: false                    # 同时转换 PDF（需安装 LibreOffice）；命令行 --format pdf 也可
     sections:                     # 各部分开关，false 表示不写这一部分（后续部分自动重新编号）
       overview: true              # 一、总体情况
-      indicators: true            # 二、主要指标完成情况（表格、完成率图、趋势图）
+      indicators: true            # 二、主要指标完成情况（正文分组段落；附件1 表格、完成率图、趋势图）
       projects: true              # 三、重点项目推进情况
       departments: true           # 四、各责任单位完成情况
       issues: true                # 五、存在问题及下步建议

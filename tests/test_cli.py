@@ -100,7 +100,9 @@ def test_run_writes_workbook_results_and_manifest(tmp_path, capsys):
     assert cells["状态"].fill.fgColor.rgb.endswith("C6EFCE")
     assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref.startswith("A3:")
     assert sheet.print_title_rows == "$3:$3" and sheet.page_setup.orientation == "landscape"
-    assert int(sheet.page_setup.paperSize) == 9  # A4
+    # 21 columns do not fit A4 at 8 pt: A3, at a scale that keeps 8 pt, the key columns on every block
+    assert int(sheet.page_setup.paperSize) == 8 and sheet.page_setup.scale >= 73
+    assert sheet.print_title_cols == "$A:$C"
     assert sheet.column_dimensions["C"].width >= 14  # 固定资产投资 is 6 CJK characters
     results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
     assert results["indicators"][0]["completion"] == pytest.approx(115.3 / 152)

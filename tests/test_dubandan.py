@@ -144,3 +144,58 @@ def test_reply_deadline_counts_working_days():
     calendar = WorkCalendar(workdays=[date(2024, 10, 12)])
     assert calendar.after(date(2024, 10, 8), 5) == date(2024, 10, 14)
     assert calendar.after(date(2024, 7, 5), 5) == date(2024, 7, 12)
+
+
+def test_returned_sheet_read_back_into_next_months_report(tmp_path):
+    """June's 督办单 for 财政局, filled in and put among July's submissions under another name, appears in July's
+    五 as 上月督办事项反馈; the items nobody answered are named."""
+    from docx import Document
+
+    from reportgen.sources.supervision_reply import read_reply
+
+    write_sample_project(tmp_path)
+    config = load_config(tmp_path / "config.yaml")
+    june = run(config, Period(2024, 6), now=datetime(2024, 7, 5, 9))
+    sent = june.folder / "departments" / department_workbook_name(config, Period(2024, 6), "财政局")
+    wb = openpyxl.load_workbook(sent)
+    ws = wb.active
+    assert ws.cell(4, 2).value == "政府性基金收入"
+    for col, value in zip(range(6, 10), ("加快三宗经营性用地挂牌出让", "张明", "2024年8月底", "一宗已挂牌")):
+        ws.cell(4, col).value = value
+    returned = tmp_path / "data" / "2024-07" / "财政局报回.xlsx"
+    wb.save(returned)
+
+    reply = read_reply(returned)
+    assert (reply.department, reply.span, reply.year) == ("财政局", "1-6月", 2024)
+    assert reply.items[0].answered and reply.items[0].person == "张明"
+    assert not any(i.answered for i in reply.items[1:])
+
+    july = run(config, Period(2024, 7), now=datetime(2024, 8, 5, 9))
+    text = [p.text for p in Document(str(july.report)).paragraphs]
+    start = text.index("上月督办事项反馈")
+    assert text.index("五、存在问题及下步建议") < start
+    assert text[start + 1] == (
+        "财政局：政府性基金收入——加快三宗经营性用地挂牌出让，一宗已挂牌（责任人张明，时限2024年8月底）。"
+    )
+    missing = text[start + 2]
+    assert missing.startswith("以下1-6月督办事项未反馈：")
+    assert "招商局（外贸进出口总额、实到外资" in missing  # no sheet came back from 招商局
+    assert "政府性基金收入" not in missing
+
+
+def test_no_returned_sheet_no_feedback_section(demo):
+    from docx import Document
+
+    _, result = demo
+    assert "上月督办事项反馈" not in [p.text for p in Document(str(result.report)).paragraphs]
+
+
+def test_a_workbook_that_is_not_a_dubandan_is_ignored(tmp_path):
+    from reportgen.sources.supervision_reply import read_replies, read_reply
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "重点指标完成情况"
+    wb.save(tmp_path / "其他.xlsx")
+    (tmp_path / "坏.xlsx").write_bytes(b"not a zip")
+    assert read_reply(tmp_path / "其他.xlsx") is None and read_reply(tmp_path / "坏.xlsx") is None
+    assert read_replies(tmp_path, 2024, "1-6月") == []

@@ -122,3 +122,37 @@ def test_light_fills_and_ledger_sheets(tmp_path):
 
 def test_display_width_counts_cjk_double():
     assert display_width("固定资产投资") == 12 and display_width("GDP") == 3
+
+
+def test_print_fit_keeps_text_at_8_points():
+    from reportgen.render.excel import print_fit
+
+    assert print_fit([10] * 10, 10) == ("A4", 1.0)  # fits A4 at full size
+    assert print_fit([10] * 18, 10)[0] == "A3"  # on A4 it would print at about 7.8 pt
+    paper, scale = print_fit([20] * 20, 10)
+    assert (paper, scale) == ("A3", 0.8)  # not even A3: 8 pt, several pages wide
+
+
+def test_every_sheet_prints_at_8_points_or_more(tmp_path):
+    from openpyxl.utils import get_column_letter
+
+    from reportgen.render.excel import MIN_PRINT_PT, POINTS_PER_CHAR, PRINTABLE_PT
+
+    config_path = make_project(tmp_path)
+    wb = openpyxl.load_workbook(run(load_config(config_path), Period(2024, 9)).workbook)
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert setup.orientation == "landscape"
+        paper = "A4" if int(setup.paperSize) == 9 else "A3"
+        widths = [
+            ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1)
+        ]
+        fonts = [
+            c.font.sz for row in ws.iter_rows(min_row=4) for c in row if c.value is not None and c.font.sz
+        ]
+        if ws.sheet_properties.pageSetUpPr.fitToPage:
+            scale = min(1.0, PRINTABLE_PT[paper] / (sum(widths) * POINTS_PER_CHAR))
+        else:
+            scale = setup.scale / 100
+            assert ws.print_title_cols  # key columns repeated on every page-wide block
+        assert min(fonts, default=10) * scale >= MIN_PRINT_PT - 0.05, ws.title

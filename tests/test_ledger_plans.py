@@ -178,7 +178,7 @@ def test_no_annual_plan_no_ahead_sentence(tmp_path):
 
 def test_overdue_broken_down_by_category_by_default(tmp_path):
     result = run(make(tmp_path, level=True), PERIOD)
-    assert "逾期未开工3个（计划开工月份已到仍未开工）：产业项目2个、社会民生1个。" in words(result.report)
+    assert "逾期未开工3个（计划开工月份已到仍未开工）：产业项目2个、社会民生1个，" in words(result.report)
 
 
 def test_overdue_broken_down_by_level_when_configured(tmp_path):
@@ -190,7 +190,7 @@ def test_overdue_broken_down_by_level_when_configured(tmp_path):
     }
     text = words(result.report)
     # 省 before 市 before 县, whatever order the rows came in.
-    assert "逾期未开工3个（计划开工月份已到仍未开工）：省1个、市1个、县1个。" in text
+    assert "逾期未开工3个（计划开工月份已到仍未开工）：省1个、市1个、县1个，" in text
     assert "产业项目2个" not in text
 
 

@@ -115,7 +115,10 @@ def test_reports_reach_leaders_and_each_department_its_own_list(zone, tls):
     assert sorted(files) == [f"{SUBJECT}.docx", f"{SUBJECT}.xlsx"]
     from docx import Document
 
-    assert Document(io.BytesIO(files[f"{SUBJECT}.docx"])).paragraphs[0].text.endswith("重点指标完成情况通报")
+    title = next(
+        p for p in Document(io.BytesIO(files[f"{SUBJECT}.docx"])).paragraphs if p.style.name == "Title"
+    )
+    assert title.text.endswith("重点指标完成情况通报")
     plain = leader.get_body(("plain",)).get_content()
     html = leader.get_body(("html",)).get_content()
     assert "完成固定资产投资112.40亿元，同比增长13.1%" in plain and "完成固定资产投资112.40亿元" in html

@@ -63,21 +63,56 @@ def fill(cell) -> str | None:
 
 def test_report_named_by_pattern_with_title_and_lead(june):
     assert june.report.name == "示范经济技术开发区2024年1-6月重点指标完成情况.docx"
-    text = paragraphs(june.report)
-    assert text[0] == "示范经济技术开发区2024年1-6月重点指标完成情况通报"
-    assert text[1] == "现将1-6月份示范经济技术开发区重点指标完成情况通报如下："
-    assert text[-2:] == ["示范经开区经济发展局", "2024年7月5日"]
+    text = [t for t in paragraphs(june.report) if t.strip()]
+    assert text[:5] == [
+        "示范经开区经济发展局文件",  # 发文机关标志
+        "示经发〔2024〕6号",
+        "示范经济技术开发区2024年1-6月重点指标完成情况通报",
+        "管委会各部门、各直属单位：",
+        "现将1-6月份示范经济技术开发区重点指标完成情况通报如下：",
+    ]
+    doc = Document(str(june.report))
+    signed = [p.text for p in doc.paragraphs if p.style.name in ("落款", "成文日期") and p.text]
+    assert signed == ["示范经开区经济发展局", "2024年7月5日"]
+
+
+def body_section(path: Path, heading: str) -> list[str]:
+    """The paragraphs of one Heading 1 section of the body."""
+    doc = Document(str(path))
+    out, inside = [], False
+    for p in doc.paragraphs:
+        if p.style.name in ("附件说明", "落款", "成文日期"):
+            break
+        if p.style.name == "Heading 1":
+            inside = p.text.endswith(heading)
+            continue
+        if inside and p.text.strip():
+            out.append(p.text)
+    return out
 
 
 def test_overview_narrative_sentences(june):
-    text = "\n".join(paragraphs(june.report))
+    overview = body_section(june.report, "总体情况")
+    text = "\n".join(overview)
     # 28 progress indicators (31 less 3 底线); the green 新增高新技术企业 (ahead of its plan) is not "未实现",
     # the yellow 新开工项目 (behind its plan) is: the checkpoint and the lights are one judgment.
-    assert (
+    assert overview[0].startswith(
         "1-6月，纳入进度考核的28项指标中，22项实现“双过半”，6项未实现，分别是：新开工项目、实到外资、"
         "外贸进出口总额、高新技术产业产值占比、智慧园区平台建设、政府性基金收入。"
-    ) in text
-    assert "本期绿灯25项、黄灯5项、红灯1项。亮红灯的是：政府性基金收入（财政局）。" in text
+    )
+    # 序时进度 and the lights defined where first used
+    assert (
+        "序时进度为1-6月应完成全年目标的比例，本期为50.0%（3项指标按各自计划或天数考核，见附件1）"
+        in overview[0]
+    )
+    assert "绿灯为达到序时进度或目标" in overview[0]
+    assert "本期绿灯25项、黄灯5项、红灯1项。亮红灯的是：政府性基金收入（财政局）。" in overview[0]
+    # the main lags with owners and escalation right after the verdict
+    assert overview[1] == (
+        "需重点关注的是：政府性基金收入（财政局，明显低于序时进度14.5个百分点，约谈）；"
+        "外贸进出口总额（招商局，落后序时进度9.0个百分点，督办）；新开工项目（建设局，落后序时进度7.0个百分点，督办）；"
+        "实到外资（招商局，落后序时进度4.8个百分点，督办）。"
+    )
     assert (
         "底线指标方面，生产安全事故死亡人数、较大及以上生产安全事故、单位工业增加值能耗控制在目标以内。"
         in text
@@ -86,18 +121,38 @@ def test_overview_narrative_sentences(june):
         "1-6月，全区完成固定资产投资112.40亿元，同比增长13.1%，完成年度目标的56.2%、力争目标的51.1%，"
         "完成率比1-5月提高10.3个百分点，超序时进度6.2个百分点"
     ) in text
-    assert "新开工项目53个，完成年度目标的53.0%" in text
-    assert (
-        text.count(
-            "计划截至本月开工的项目（应开工）60个，其中已开工47个，开工率78.3%；"
-            "逾期未开工13个（计划开工月份已到仍未开工，其中本月应开工3个）：产业项目10个、基础设施2个、社会民生1个。"
-        )
-        == 1
+    projects = "\n".join(body_section(june.report, "重点项目推进情况"))
+    assert projects == (
+        "全区重点项目120个，已开工（含续建）70个；年度计划投资150.00亿元，1-6月完成投资76.20亿元，"
+        "完成年度计划的50.8%；有年度计划投资的117个项目中，49个投资完成率达到序时进度（50.0%），占41.9%。"
+        "计划截至本月开工的项目（应开工）60个，其中已开工47个，开工率78.3%；逾期未开工13个（计划开工月份已到"
+        "仍未开工）：产业项目10个、基础设施2个、社会民生1个，涉及经发局4个、科创局3个、应急局3个、招商局2个、"
+        "建设局1个。"
+        "分类别、分单位情况及逾期项目清单详见附件2。"
     )
-    assert "全区重点项目120个，已开工（含续建）70个；" in text
-    assert text.index("计划截至本月开工的项目（应开工）60个") > text.index(
-        "三、重点项目推进情况"
-    )  # not repeated in 一
+
+
+def test_page_one_names_every_red_and_red_line_item_with_its_owner(demo):
+    """September has a red progress indicator and a 底线 breach: both named with their owners in 一's verdict."""
+    config = load_config(demo / "config.yaml")
+    september = run(config, Period(2024, 9), now=datetime(2024, 10, 8, 9))
+    verdict = body_section(september.report, "总体情况")[0]
+    assert "亮红灯的是：政府性基金收入（财政局）、生产安全事故死亡人数（应急局，突破底线）。" in verdict
+    lags = body_section(september.report, "总体情况")[1]
+    assert lags.startswith("需重点关注的是：政府性基金收入（财政局，明显低于序时进度13.0个百分点，约谈）")
+
+
+def test_groups_in_prose_with_who_is_behind_and_by_how_much(june):
+    section = body_section(june.report, "主要指标完成情况")
+    assert section[0] == (
+        "（一）项目仗。6项进度类指标中5项达到序时进度或目标要求；固定资产投资、10亿元以上产业项目开工"
+        "分别超序时进度6.2、3.3个百分点；新开工项目落后序时进度7.0个百分点（建设局）。"
+    )
+    assert any(
+        t.startswith("（五）财税仗。") and "政府性基金收入明显低于序时进度14.5个百分点（财政局）" in t
+        for t in section
+    )
+    assert section[-1] == "各项指标完成情况详见附件1。"
 
 
 def test_rate_indicators_read_naturally(demo):
@@ -122,9 +177,12 @@ def test_indicator_table_rows_groups_and_light_shading(june):
     assert [c.text for c in table.rows[0].cells] == [
         "指标",
         "单位",
-        "全年目标/力争",
+        "责任单位",
+        "确保目标",
+        "力争目标",
         "1-6月完成",
         "完成率",
+        "力争完成率",
         "序时进度",
         "差距（百分点）",
         "同比",
@@ -133,17 +191,24 @@ def test_indicator_table_rows_groups_and_light_shading(june):
     assert row_of(table, "固定资产投资") == [
         "固定资产投资",
         "亿元",
-        "200/220",
+        "经发局",
+        "200",
+        "220",
         "112.40",
         "56.2%",
+        "51.1%",
         "50.0%",
         "+6.2",
         "13.1%",
         "绿灯",
     ]
-    assert row_of(table, "实到外资")[2:4] == ["8000/10000", "3620"]  # decimals: 0 in the config
+    assert row_of(table, "实到外资")[3:6] == ["8000", "10000", "3620"]  # decimals: 0 in the config
+    assert row_of(table, "工业投资")[4] == "—"  # no 力争 target
+    assert row_of(table, "智慧园区平台建设")[3:6] == ["4个节点", "—", "已完成1个"]  # not "1/4"
     bands = [r.cells[0].text for r in table.rows if len({c._tc for c in r.cells}) == 1]
     assert bands == ["项目仗", "招商仗", "产业仗", "创新仗", "财税仗", "安全环保仗"]
+    band = next(r for r in table.rows if r.cells[0].text == "财税仗")
+    assert band.cells[0].paragraphs[0]._p.pPr.find(qn("w:keepNext")) is not None  # never stranded
     red = next(r for r in table.rows if r.cells[0].text == "政府性基金收入")
     green = next(r for r in table.rows if r.cells[0].text == "固定资产投资")
     assert (fill(red.cells[-1]), red.cells[-1].text) == ("FFC7CE", "红灯")
@@ -151,6 +216,30 @@ def test_indicator_table_rows_groups_and_light_shading(june):
     header = table.rows[0]._tr.trPr
     assert header.find(qn("w:tblHeader")) is not None  # repeated on every page
     assert len(table.rows) == 1 + 6 + 31  # header, group bands, one row per indicator
+
+
+def test_column_widths_fit_the_longest_name(june):
+    from reportgen.render.word_layout import PADDING_MM, text_width_mm
+
+    doc = Document(str(june.report))
+    for header, column in (("指标", 0), ("序号", 1)):
+        table = table_with(doc, header)
+        grid = [int(c.get(qn("w:w"))) / 56.7 for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert abs(sum(grid) - 237) < 1  # the landscape 附件's text width
+        names = [r.cells[column].text for r in table.rows[1:] if len({c._tc for c in r.cells}) > 1]
+        longest = max(names, key=text_width_mm)
+        assert grid[column] >= text_width_mm(longest) + PADDING_MM - 0.1, longest  # on one line
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+
+
+def test_column_widths_wrap_long_text_evenly():
+    from reportgen.render.word_layout import column_widths, text_width_mm
+
+    name = "一个非常非常长的重点项目名称用来测试换行"
+    widths = column_widths(["项目名称", "金额"], [[name, "12.50"]], 60)
+    assert text_width_mm(name[:10]) <= widths[0] < text_width_mm(name)  # two even lines, not 18 + 2
+    assert sum(widths) == pytest.approx(60)
+    assert column_widths(["指标", "单位"], [["固定资产投资", "亿元"]], 100)[0] > text_width_mm("固定资产投资")
 
 
 def test_project_and_department_tables(june):
@@ -176,7 +265,17 @@ def test_project_and_department_tables(june):
     ]
     overdue = table_with(doc, "序号")
     assert len(overdue.rows) == 1 + 13
-    assert overdue.rows[1].cells[1].text and overdue.rows[1].cells[4].text == "5"  # longest overdue first
+    assert [c.text for c in overdue.rows[0].cells] == [
+        "序号",
+        "项目名称",
+        "项目类别",
+        "责任单位",
+        "包保领导",
+        "计划开工",
+        "逾期（月）",
+        "存在问题",
+    ]
+    assert overdue.rows[1].cells[1].text and overdue.rows[1].cells[6].text == "5"  # longest overdue first
     ranking = table_with(doc, "排名")
     names = [r.cells[2].text for r in ranking.rows[1:]]
     # ranked by the mean gap to each indicator's own 序时 (plan-to-date where planned): it agrees with the lights
@@ -195,36 +294,67 @@ def test_project_and_department_tables(june):
     ]  # one progress indicator: not ranked
 
 
-def test_issues_section_lists_every_red_and_yellow_and_staff_notes(june):
-    text = paragraphs(june.report)
-    start = text.index("五、存在问题及下步建议")
-    section = "\n".join(text[start:])
+def test_issues_section_one_sentence_per_department_and_staff_notes(june):
+    section = body_section(june.report, "存在问题及下步建议")
+    assert section[0] == (
+        "当前主要问题是：6项进度类指标亮灯（其中红灯1项），涉及4个单位；13个重点项目逾期未开工，"
+        "最长已逾期5个月。下步建议如下："
+    )
+    text = "\n".join(section)
+    assert "二是政府性基金收入受土地出让节奏影响明显，财政局要会同建设局加快三宗经营性用地出让进度。" in text
+    assert "请财政局针对政府性基金收入（约谈）明显滞后，分析原因，倒排工期，挂图作战。" in section
+    assert "请招商局针对外贸进出口总额、实到外资（督办）进度落后，制定追赶措施，加强调度。" in section
     assert (
-        "1. 财政局：完成政府性基金收入7.10亿元，同比下降18.5%，完成年度目标的35.5%，完成率比1-5月提高6.9个百分点，"
-        "明显低于序时进度14.5个百分点（红灯，连续6个月亮灯，约谈）。"
+        "请经发局（4个）、科创局（3个）、应急局（3个）、招商局（2个）、建设局（1个）对逾期未开工项目逐个梳理"
+        "要素保障问题，明确开工时间，按月调度。"
     ) in section
-    assert "本期约谈1项：政府性基金收入（财政局）；督办5项：" in section
-    lagging = [t for t in text[start:] if re.match(r"\d+\. .+（[红黄]灯[^（）]*）。$", t)]
-    assert len(lagging) == 5 + 1
-    assert (
-        "二是政府性基金收入受土地出让节奏影响明显，财政局要会同建设局加快三宗经营性用地出让进度。" in section
-    )
-    assert (
-        "请财政局针对政府性基金收入明显滞后的问题，分析原因，倒排工期，挂图作战，确保前三季度各项指标达到序时进度要求。"
-        in section
-    )
-    assert (
-        "高新技术产业产值占比略低于目标，请科创局持续跟踪，确保尽快追上。" in section
-    )  # graded: a note only
-    assert "前三季度”目标" not in section  # a checkpoint is an event, never a target
-    assert "（一）落后指标" in section and "（二）重点项目" in section and "（三）下步建议" in section
+    demands = [t for t in section if t.startswith("请") and "逾期未开工项目" not in t]
+    owners = [t[1:4] for t in demands]
+    assert owners == ["财政局", "招商局", "建设局", "科创局"] and len(set(owners)) == len(owners)  # one each
+    assert section[-1] == "各责任单位要确保前三季度各项指标达到序时进度要求。"
+    assert "前三季度”目标" not in text  # a checkpoint is an event, never a target
+    assert "弘曜数字经济产业园项目" not in text  # the overdue list is in 附件2, not repeated as prose
+
+
+def test_body_order_and_appendices(june):
+    doc = Document(str(june.report))
+    order = [
+        p.text
+        for p in doc.paragraphs
+        if p.style.name in ("Heading 1", "附件说明", "落款", "成文日期", "附件标记") and p.text.strip()
+    ]
+    assert order == [
+        "一、总体情况",
+        "二、主要指标完成情况",
+        "三、重点项目推进情况",
+        "四、各责任单位完成情况",
+        "五、存在问题及下步建议",
+        "附件：1. 1-6月主要指标完成情况表",
+        "　　　2. 重点项目推进情况表",
+        "　　　3. 各责任单位完成情况排名表",
+        "示范经开区经济发展局",
+        "2024年7月5日",
+        "附件1",
+        "附件2",
+        "附件3",
+    ]
+    titles = [p.text for p in doc.paragraphs if p.style.name == "附件标题"]
+    assert titles == ["1-6月主要指标完成情况表", "重点项目推进情况表", "各责任单位完成情况排名表"]
+    # every table is in the landscape section, after the body
+    body = doc.element.body
+    children = list(body.iterchildren())
+    end = next(i for i, c in enumerate(children) if c.find(".//" + qn("w:sectPr")) is not None)
+    assert all(children.index(t._tbl) > end for t in doc.tables)
+    assert doc.sections[-1].orientation == 1  # WD_ORIENT.LANDSCAPE
+    assert "排名详见附件3。" in body_section(june.report, "各责任单位完成情况")[0]
 
 
 def test_charts_embedded_at_page_width_and_written_to_charts_folder(june):
     doc = Document(str(june.report))
     shapes = doc.inline_shapes
     assert len(shapes) == 4
-    assert all(abs(s.width - Mm(156)) < Mm(0.5) for s in shapes)
+    # all in the landscape 附件, beside their tables: completion and trend near page height, the others wide
+    assert sorted(round(s.width.mm) for s in shapes) == [130, 138, 150, 156]
     charts = sorted(p.name for p in (june.folder / "charts").iterdir())
     assert charts == ["completion.png", "departments.png", "projects.png", "trend.png"]
     from PIL import Image
@@ -578,3 +708,23 @@ def test_unknown_filter_is_a_chinese_error_in_validate_and_run(demo, tmp_path, c
     assert main(["run", "-c", str(demo / "filter.yaml"), "-p", "2024-06", "-o", str(tmp_path)]) == 1
     assert "没有名为“percnt”的过滤器" in capsys.readouterr().err
     bad.unlink()
+
+
+@pytest.mark.skipif(
+    find_soffice() is None or shutil.which("pdftotext") is None, reason="LibreOffice and poppler needed"
+)
+def test_printed_body_is_five_pages_at_most_and_page_one_names_red_and_red_line_owners(demo, tmp_path):
+    """As printed (LibreOffice): the body ends by page 5; page 1 names every red and 底线 item with its owner."""
+    from reportgen.render.pdf import convert_to_pdf
+
+    config = load_config(demo / "config.yaml")
+    september = run(config, Period(2024, 9), tmp_path / "out", now=datetime(2024, 10, 8, 9))
+    pdf = convert_to_pdf(september.report, tmp_path)
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    pages = [re.sub(r"\s+", "", p) for p in pages.split("\f")]
+    body_end = next(i for i, p in enumerate(pages) if "2024年10月8日" in p and "附件：" in p)
+    assert body_end <= 4  # pages 1–5
+    assert pages[body_end + 1].startswith("附件1")
+    first = pages[0]
+    for red in ("政府性基金收入（财政局）", "生产安全事故死亡人数（应急局，突破底线）"):
+        assert red in first

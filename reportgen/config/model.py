@@ -629,6 +629,12 @@ class WordOutput(Strict):
     date: str = (
         "first_run"  # 成文日期: first_run (kept across regenerations) / today / 2024-07-05 / workday:5
     )
+    # 公文 elements (GB/T 9704); each one unset leaves no trace in the stock template.
+    masthead: str = ""  # 发文机关标志, e.g. "示范经开区经济发展局文件" (red, with the red separator line)
+    number: str = ""  # 发文字号, e.g. "示经发〔{year}〕{month}号"
+    cc: str = ""  # 版记: 抄送, e.g. "管委会主任、副主任，纪工委"
+    printed_by: str = ""  # 版记: 印发机关, e.g. "示范经开区经济发展局"
+    printed_on: str = ""  # 版记: 印发日期 — "same" (the 成文日期) or a fixed date such as 2024-07-08
     sections: WordSections = WordSections()
     key_indicators: list[str] = []
     notes: str | None = None
@@ -655,6 +661,23 @@ class WordOutput(Strict):
 
     _name = field_validator("name")(_file_pattern(PERIOD_FIELDS))
     _title = field_validator("title")(classmethod(_text_pattern))
+    _number = field_validator("number")(classmethod(_text_pattern))
+
+    @field_validator("printed_on", mode="before")
+    @classmethod
+    def _printed_on(cls, v) -> str:
+        if isinstance(v, date):
+            return v.isoformat()
+        v = str(v or "").strip()
+        if v in ("", "same"):
+            return v
+        try:
+            date.fromisoformat(v)
+        except ValueError:
+            raise ValueError(
+                f"印发日期应为 same（与成文日期相同）或固定日期如 2024-07-08，现为 {v!r}"
+            ) from None
+        return v
 
     @field_validator("notes")
     @classmethod

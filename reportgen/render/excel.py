@@ -315,18 +315,63 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
             ws.print_title_rows = f"{header_row}:{header_row}"
     if ws.freeze_panes is None:
         ws.freeze_panes = ws.cell(marker_row, 1).coordinate
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     heights = _fit_widths(ws, header_row, widths, wrapped, wraps)
+    _print_setup(ws, first_col, last_col, header_row)
     if table:
         ws._reportgen_rows = (
             marker_row,
             _rows_xml(table, marker_row, heights, marker_height),
             marker_row + len(table) - 1,
         )
+
+
+MIN_PRINT_PT = 8  # text on paper never smaller than this
+PRINTABLE_PT = {"A4": 842 - 58, "A3": 1191 - 58}  # landscape width less 0.4-inch margins
+POINTS_PER_CHAR = 5.6  # an Excel width unit at the default font, in points, with the cell padding
+
+
+def print_fit(widths: list[float], font_pt: float) -> tuple[str, float]:
+    """(paper, scale) for printing columns of `widths` (Excel units) in landscape, text ≥ MIN_PRINT_PT: A4 when
+    the sheet fits its width at that size, else A3; when not even A3 fits, A3 at the smallest readable scale
+    (the sheet then runs over several pages wide, its key columns repeated on each)."""
+    total = sum(widths) * POINTS_PER_CHAR
+    for paper in ("A4", "A3"):
+        scale = min(1.0, PRINTABLE_PT[paper] / total) if total else 1.0
+        if font_pt * scale >= MIN_PRINT_PT:
+            return paper, scale
+    return "A3", MIN_PRINT_PT / font_pt
+
+
+def _print_setup(ws: Worksheet, first_col: int, last_col: int, header_row: int) -> None:
+    """Landscape, fitted to the page width only while the text stays at 8 pt or more (an 18-column sheet
+    squeezed onto A4 prints at about 5 pt); otherwise A3, or page-wide blocks repeating the key columns."""
+    widths = [
+        ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(first_col, last_col + 1)
+    ]
+    sizes = [c.font.sz for c in ws[header_row + 1] if c.font is not None and c.font.sz] if header_row else []
+    font = min(sizes) if sizes else 10.0
+    paper, scale = print_fit(widths, font)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4 if paper == "A4" else ws.PAPERSIZE_A3
+    ws.page_setup.orientation = "landscape"
+    fits = sum(widths) * POINTS_PER_CHAR * scale <= PRINTABLE_PT[paper] + 1
+    if fits:
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = max(10, int(scale * 100 + 0.999))
+        key = _key_columns(ws, header_row, first_col, last_col)
+        ws.print_title_cols = f"{get_column_letter(first_col)}:{get_column_letter(key)}"
+
+
+def _key_columns(ws: Worksheet, header_row: int, first_col: int, last_col: int) -> int:
+    """The last column repeated on every page-wide block: up to the name column (指标/项目名称)."""
+    for c in range(first_col, last_col + 1):
+        value = ws.cell(header_row, c).value if header_row >= 1 else None
+        if isinstance(value, str) and ("名称" in value or value.strip() in ("指标", "项目")):
+            return c
+    return min(first_col + 1, last_col)
 
 
 def _take_rows_below(ws: Worksheet, marker_row: int) -> list:

@@ -109,9 +109,21 @@ def indicator_row(r: IndicatorResult, near: float, severe: float, digits: int | 
         target += f"/{_target_text(r.stretch, kind.rate, places)}"
     elif r.target_label == STRETCH_LABEL:  # only a 力争 target: the column reads 全年目标/力争
         target = f"—/{target}"
+    # 确保 and 力争 in columns of their own (附件1): "200/220" read as a fraction.
+    sure = "—" if r.target_label == STRETCH_LABEL else _target_text(r.target, kind.rate, places)
+    stretch = _target_text(r.target if r.target_label == STRETCH_LABEL else r.stretch, kind.rate, places)
+    milestone = bool(r.nodes) or r.kind == "milestone"
     return dict(
         id=r.id,
         name=r.name,
+        target_sure=f"{sure}个节点" if milestone and sure != "—" else sure,
+        target_stretch=stretch,
+        actual_done=(
+            f"已完成{r.actual:g}个" if milestone and r.actual is not None else kind.actual_text(r, w)
+        ),
+        stretch_completion=(
+            nb.percent(r.stretch_completion) if kind.prorated and r.stretch_completion is not None else "—"
+        ),
         unit="%" if kind.rate else r.unit,
         kind=r.kind,
         owner=r.owner,
@@ -255,6 +267,8 @@ def report_context(
     report_date: date | None = None,
     recipients: str = "",
     grouped: bool = True,
+    document: dict[str, str] | None = None,
+    feedback: dict | None = None,
 ) -> dict:
     """Everything the Word template may use (documented in README 'Word 模板变量').
 
@@ -277,6 +291,7 @@ def report_context(
                 name=ledger.title,
                 unit=ledger.unit,
                 summary=ledger_summary(ledger, span, results.collective),
+                brief=ledger_brief(ledger, span, results.collective),
                 base_text=nb.START_BASE_TEXT[ledger.start_rate_base],
                 also_base_text=nb.START_BASE_TEXT.get(ledger.also_start_rate_base, ""),
                 also_rate_name=nb.START_RATE_NAMES.get(ledger.also_start_rate_base, ""),
@@ -325,7 +340,15 @@ def report_context(
         key: f"（{'一二三四五'[present.index(key)]}）" if key in present else ""
         for key in ("red_lines", "lagging", "projects", "suggestions")
     }
+    document = {key: "" for key in DOCUMENT_ELEMENTS} | (document or {})
     return dict(
+        **document,
+        lags=main_lags(results, voice),
+        escalation=escalation_summary(results),
+        group_texts=group_paragraphs(results, voice, grouped),
+        problems=problems_paragraph(results, voice),
+        actions=department_actions(results, voice),
+        feedback=feedback or dict(replies=[], missing="", span=""),
         zone=results.zone,
         year=results.year,
         month=results.month,
@@ -341,9 +364,7 @@ def report_context(
         show={name: (sections or {}).get(name, True) for name in SECTIONS},
         lead=f"现将{span}份{results.zone}重点指标完成情况通报如下：",
         # The ledger summary opens 三、; it goes into 一、 only when that section is switched off.
-        overview=overview_paragraphs(
-            results, keys, say, with_ledgers=not (sections or {}).get("projects", True), lights=voice.lights
-        ),
+        overview=page_one(results, keys, say, voice, with_ledgers=not (sections or {}).get("projects", True)),
         indicator_intro=_indicator_intro(results),
         groups=[dict(name=k, rows=v) for k, v in groups.items()],
         indicators=rows,
@@ -366,6 +387,9 @@ def report_context(
         results=results,
     )
 
+
+# 公文 elements (output.word): 发文机关标志, 发文字号, and the 版记's 抄送, 印发机关, 印发日期 — "" when unset.
+DOCUMENT_ELEMENTS = ("masthead", "number", "cc", "printed_by", "printed_on")
 
 RANKING_HEADER = {"gap": "平均差距（百分点）", "completion": "平均完成率"}
 
@@ -435,6 +459,7 @@ def department_row(d: DepartmentResult, results: Results) -> dict:
         red_line="突破" if d.red_lines else "—",
         projects=d.projects,
         projects_started=f"{d.projects_started}/{d.projects}" if d.projects else "—",
+        started_all=str(d.projects_started) if d.projects else "—",  # beside 项目数: no "8/16" to decode
         investment_completion=nb.percent(d.investment_completion),
     )
 
@@ -464,8 +489,11 @@ def overview_paragraphs(
     say: dict[str, str],
     with_ledgers: bool = True,
     lights: Lights | None = None,
+    brief: bool = False,
 ) -> list[str]:
-    """一、总体情况: progress verdict (底线 kept apart), the lights with their rule, 底线, key figures."""
+    """一、总体情况: progress verdict (底线 kept apart), the lights with their rule, 底线, key figures.
+
+    `brief`: indicators with a 序时进度 of their own are referred to 附件1 instead of listed."""
     span = nb.span(results.month)
     names = {r.id: r.name for r in results.indicators}
     counted = [r for r in results.indicators if kind_of(r.kind).in_checkpoint]
@@ -499,7 +527,7 @@ def overview_paragraphs(
         head += f"；{len(unread)}项目标未读到、未作评价（{'、'.join(unread)}）"
     if results.missing:
         head += f"；截至报告生成时，{'、'.join(results.missing)}缺报，相关指标按未报送处理"
-    head += "。" + progress_definition(results) + lights_definition(lights or Lights()) + "。"
+    head += "。" + progress_definition(results, brief) + lights_definition(lights or Lights()) + "。"
     head += (
         f"本期绿灯{results.count('green')}项、黄灯{results.count('yellow')}项、红灯{results.count('red')}项"
     )
@@ -532,7 +560,21 @@ def overview_paragraphs(
     return paragraphs
 
 
-def progress_definition(results: Results) -> str:
+def page_one(
+    results: Results, keys: list[IndicatorResult], say: dict[str, str], voice: Voice, with_ledgers: bool
+) -> list[str]:
+    """一、总体情况 as page 1: the verdict with the lights (every red named with its owner), 底线, the key
+    figures, the main lags with owners, the projects in a sentence each, and who is 督办/约谈."""
+    paragraphs = overview_paragraphs(
+        results, keys, say, with_ledgers=with_ledgers, lights=voice.lights, brief=True
+    )
+    lags = main_lags(results, voice)
+    if lags:  # right after the verdict: who must act comes before the key figures
+        paragraphs.insert(1, lags)
+    return paragraphs
+
+
+def progress_definition(results: Results, brief: bool = False) -> str:
     """序时进度 in one sentence where first used: the zone's figure, and each indicator that has its own."""
     span = nb.span(results.month)
     zone = results.time_progress
@@ -545,7 +587,9 @@ def progress_definition(results: Results) -> str:
         for r in results.indicators
         if kind_of(r.kind).prorated and r.time_progress is not None and abs(r.time_progress - zone) > 1e-9
     ]
-    if own:
+    if own and brief and len(own) > 2:
+        text += f"（{len(own)}项指标按各自计划或天数考核，见附件1）"
+    elif own:
         text += f"，按各自计划或天数考核的{'、'.join(own)}"
     return text + "；"
 
@@ -674,3 +718,245 @@ def _severity(r: IndicatorResult, voice: Voice) -> str:
     if r.gap is not None and -nb.round_half_up(r.gap, nb.rate_digits()) <= nb.round_half_up(voice.near, 2):
         return "slight"
     return "behind"
+
+
+# ---- The 公文 body (issue 11): a short body that leads; full tables go to the landscape 附件 ----
+
+MAIN_LAGS = 3  # page 1 names this many of the largest lags besides every red one
+
+
+def _gap_words(r: IndicatorResult, voice: Voice) -> str:
+    """'落后序时进度7.0个百分点' / '低于目标0.9个百分点' / '完成项目招标采购滞后': the registry's verdict, short."""
+    return verdict(r, voice.wording(r))
+
+
+def main_lags(results: Results, voice: Voice) -> str:
+    """Page 1: every red progress indicator and the few largest other lags, each with its owner."""
+    lagging = lagging_results(results)
+    red = [r for r in lagging if r.light == "red"]
+    others = [r for r in lagging if r.light != "red"]
+    shown = red + others[:MAIN_LAGS]
+    if not shown:
+        return ""
+    parts = [
+        f"{r.name}（{r.owner}，{_gap_words(r, voice)}{'，' + r.escalation if r.escalation else ''}）"
+        for r in shown
+    ]
+    return "需重点关注的是：" + "；".join(parts) + "。"  # the other lags are named in the verdict above
+
+
+def ledger_brief(ledger: LedgerResult, span: str, collective: str = "全区") -> str:
+    """三 in the body: the ledger's figures in two sentences and who owns the overdue projects; the
+    breakdowns are in the 附件."""
+    t, u = ledger.total, ledger.unit
+    text = (
+        f"{collective}{ledger.title}{t.projects}个，{nb.STARTED_ALL}{t.started_all}个；年度计划投资"
+        f"{nb.amount(t.annual_plan, u)}，{span}完成投资{nb.amount(t.completed, u)}，完成年度计划的"
+        f"{nb.percent(t.completion)}。{start_rate_sentence(ledger)}"
+    )
+    ahead = ahead_sentence(ledger)
+    if ahead:
+        text = text.replace("。", f"；{ahead}。", 1)
+    if not t.overdue:
+        return text + "，均按计划开工。"
+    breakdown = overdue_breakdown(ledger)
+    return (
+        text
+        + f"；逾期未开工{t.overdue}个（计划开工月份已到仍未开工）{'：' + breakdown if breakdown else ''}，"
+        + overdue_owners(ledger)
+    )
+
+
+def overdue_owners(ledger: LedgerResult) -> str:
+    """'逾期未开工项目涉及经发局4个、科创局3个。' — who owns the overdue projects, most first."""
+    owners = overdue_by_owner(ledger)
+    return "涉及" + "、".join(f"{o}{n}个" for o, n in owners.items()) + "。" if owners else ""
+
+
+def overdue_by_owner(ledger: LedgerResult) -> dict[str, int]:
+    """Overdue projects counted per department, most first (ties in order of appearance)."""
+    counts: dict[str, int] = {}
+    for p in ledger.projects:
+        if p.start_overdue:
+            counts[p.owner] = counts.get(p.owner, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def group_paragraphs(results: Results, voice: Voice, grouped: bool = True) -> list[dict]:
+    """二: one paragraph per indicator group — how many on track, who leads, who is behind by how much."""
+    groups: dict[str, list[IndicatorResult]] = {}
+    for r in results.indicators:
+        groups.setdefault(r.group if grouped else "", []).append(r)
+    out = []
+    for name, members in groups.items():
+        lines = [r for r in members if kind_of(r.kind).red_line]
+        progress = [r for r in members if not kind_of(r.kind).red_line]
+        judged = [r for r in progress if r.on_track is not None]
+        met = [r for r in judged if r.on_track]
+        behind = sorted(
+            (r for r in judged if not r.on_track), key=lambda r: r.gap if r.gap is not None else 0
+        )
+        parts = []
+        if progress:
+            head = (
+                f"{len(progress)}项进度类指标全部达到序时进度或目标要求"
+                if len(met) == len(progress)
+                else f"{len(progress)}项进度类指标中{len(met)}项达到序时进度或目标要求"
+            )
+            unreported = [r.name for r in progress if r.on_track is None]
+            if unreported:
+                head += f"，{'、'.join(unreported)}未报送"
+            parts.append(head)
+        ahead = sorted(
+            (r for r in met if r.gap is not None and r.gap >= voice.near and kind_of(r.kind).prorated),
+            key=lambda r: -(r.gap or 0),
+        )[:2]
+        if ahead:
+            figures = "、".join(nb.number(abs(r.gap), nb.rate_digits()) for r in ahead)
+            parts.append(
+                "、".join(r.name for r in ahead)
+                + ("分别" if len(ahead) > 1 else "")
+                + f"超序时进度{figures}个百分点"
+            )
+        if behind:
+            parts.append("、".join(f"{r.name}{_gap_words(r, voice)}（{r.owner}）" for r in behind))
+        if lines:
+            breached = [r for r in lines if r.on_track is False]
+            kept = [r for r in lines if r.on_track]
+            if breached:
+                parts.append("、".join(f"{r.name}突破控制目标（{r.owner}）" for r in breached))
+            if kept:
+                parts.append("底线指标" + "、".join(r.name for r in kept) + "控制在目标以内")
+        head = f"（{'一二三四五六七八九十'[len(out)]}）{name}。" if name and len(out) < 10 else ""
+        out.append(dict(name=name, head=head, text="；".join(parts) + "。"))
+    return out
+
+
+def department_actions(results: Results, voice: Voice) -> list[str]:
+    """五: one sentence per department naming all its items — 底线 and lagging, with the escalation level and
+    a demand graded by how far behind; then the overdue projects in one sentence and the aim once. Never one
+    sentence per item."""
+    goal = next_goal(results.month)
+    lagging = lagging_results(results)
+    breaches = [r for r in results.indicators if kind_of(r.kind).red_line and r.on_track is False]
+    overdue: dict[str, list[str]] = {}
+    for ledger in results.ledgers:
+        for p in sorted(ledger.overdue, key=lambda p: -(p.months_late or 0)):
+            overdue.setdefault(p.owner, []).append(p.name)
+    owners = list(dict.fromkeys(r.owner for r in breaches + lagging))
+    out = []
+    for owner in owners:
+        mine_breach = [r for r in breaches if r.owner == owner]
+        mine = [r for r in lagging if r.owner == owner]
+        clauses = []
+        if mine_breach:
+            clauses.append(
+                f"针对{'、'.join(r.name for r in mine_breach)}突破控制目标，深入查找原因，"
+                f"全面排查整治隐患，依规报告处置情况，坚决守住底线"
+            )
+        # Graded by how far behind, within the one sentence: 倒排工期 only for 明显滞后 or red.
+        for grade, shape in (
+            ("severe", "针对{items}明显滞后，分析原因，倒排工期，挂图作战"),
+            ("behind", "针对{items}进度落后，制定追赶措施，加强调度"),
+            ("slight", "{items}{slightly}，要持续跟踪，确保尽快追上"),
+        ):
+            graded = [r for r in mine if _severity(r, voice) == grade]
+            if graded:
+                rates = all(kind_of(r.kind).rate for r in graded)
+                slightly = "略低于目标" if rates else "略低于序时进度"
+                clauses.append(shape.format(items=_with_levels(graded), slightly=slightly))
+        if clauses:
+            out.append(f"请{owner}" + "；".join(clauses) + "。")
+    if overdue:  # the projects once, with each owner's count, not a clause in every sentence
+        counts = "、".join(
+            f"{o}（{len(v)}个）" for o, v in sorted(overdue.items(), key=lambda kv: -len(kv[1]))
+        )
+        out.append(f"请{counts}对逾期未开工项目逐个梳理要素保障问题，明确开工时间，按月调度。")
+    if out:  # the aim once, not at the end of every department's sentence
+        out.append(f"各责任单位要{goal}。")
+    return out
+
+
+def _with_levels(items: list[IndicatorResult]) -> str:
+    """'实到外资、外贸进出口总额（督办）': names grouped by escalation level (or light, when not escalated)."""
+    levels: dict[str, list[str]] = {}
+    for r in items:
+        levels.setdefault(r.escalation or nb.light_name(r.light), []).append(r.name)
+    return "、".join(f"{'、'.join(names)}（{level}）" for level, names in levels.items())
+
+
+def problems_paragraph(results: Results, voice: Voice) -> str:
+    """五's opening: the problems in one sentence — counts only; the items are named per department below and
+    listed in the 附件, so nothing is repeated."""
+    parts = []
+    breaches = [r for r in results.indicators if kind_of(r.kind).red_line and r.on_track is False]
+    if breaches:
+        parts.append(f"底线指标突破{len(breaches)}项")
+    lagging = lagging_results(results)
+    if lagging:
+        red = sum(1 for r in lagging if r.light == "red")
+        owners = len({r.owner for r in lagging})
+        parts.append(
+            f"{len(lagging)}项进度类指标亮灯"
+            + (f"（其中红灯{red}项）" if red else "")
+            + f"，涉及{owners}个单位"
+        )
+    for ledger in results.ledgers:
+        if ledger.total.overdue:
+            late = max((p.months_late or 0) for p in ledger.overdue)
+            parts.append(
+                f"{ledger.total.overdue}个{ledger.title}逾期未开工"
+                + (f"，最长已逾期{late}个月" if late else "")
+            )
+    if not parts:
+        return f"{nb.span(results.month)}各项指标均达到序时进度或目标要求，重点项目均按计划开工。"
+    return "当前主要问题是：" + "；".join(parts) + "。下步建议如下："
+
+
+def appendix_note(appendices: list[str]) -> list[str]:
+    """附件说明 lines: '附件：1. …' and the following ones aligned under the first title."""
+    if not appendices:
+        return []
+    if len(appendices) == 1:
+        return [f"附件：{appendices[0]}"]
+    return [("附件：" if i == 0 else "　　　") + f"{i + 1}. {t}" for i, t in enumerate(appendices)]
+
+
+def supervision_feedback(replies, expected: dict[str, list[str]], span: str) -> dict:
+    """五's 上月督办事项反馈 from last month's returned 督办单 (sources/supervision_reply.py): one sentence per
+    department with what it wrote for each item, and the items that got no reply, named. Empty when no sheet
+    came back at all (the zone may not collect them)."""
+    if not replies:
+        return dict(replies=[], missing="", span=span)
+    by_department = {r.department: r for r in replies}
+    lines, missing = [], []
+    for department in list(expected) + [d for d in by_department if d not in expected]:
+        reply = by_department.get(department)
+        subjects = expected.get(department, [])
+        if reply is None:
+            if subjects:
+                missing.append(f"{department}（{'、'.join(subjects)}）")
+            continue
+        parts = []
+        for item in reply.items:
+            if not item.answered:
+                continue
+            text = f"{item.subject}——{item.measures or '（未填整改措施）'}"
+            if item.feedback:
+                text += f"，{item.feedback.rstrip('。；;')}"
+            who = "，".join(
+                x
+                for x in (item.person and f"责任人{item.person}", item.deadline and f"时限{item.deadline}")
+                if x
+            )
+            parts.append(text + (f"（{who}）" if who else ""))
+        if parts:
+            lines.append(f"{department}：" + "；".join(parts) + "。")
+        answered = {i.subject for i in reply.items if i.answered}
+        open_items = [i.subject for i in reply.items if not i.answered] or [
+            s for s in subjects if s not in answered
+        ]
+        if open_items:
+            missing.append(f"{department}（{'、'.join(dict.fromkeys(open_items))}）")
+    text = f"以下{span}督办事项未反馈：{'；'.join(missing)}。" if missing else ""
+    return dict(replies=lines, missing=text, span=span)

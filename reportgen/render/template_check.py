@@ -88,7 +88,9 @@ def refused_tag(source: str, attribute: str | None) -> tuple[int, str] | None:
     `attribute` (or, without one, for any name starting with "_")."""
     for n, m in enumerate(_TAG.finditer(source), start=1):
         text = re.sub(r"\s+", " ", m.group(0))
-        if (attribute and attribute in text) or (not attribute and re.search(r"\b_\w*", text)):
+        # The attribute as a whole name: "append" must not match the variable appendix_lines.
+        whole = attribute and re.search(rf"(?<!\w){re.escape(attribute)}(?!\w)", text)
+        if whole or (not attribute and re.search(r"\b_\w*", text)):
             return n, text if len(text) <= 120 else text[:117] + "…"
     return None
 

@@ -93,15 +93,52 @@ def add_numbering(context: dict, captions: dict[str, str] | None = None) -> dict
     if show["departments"]:
         t += 1
         tables["departments"] = t
-    order = (["completion", "trend"] if show["indicators"] else []) + [
-        ledger_chart(i) for i in range(len(context["ledgers"])) if show["projects"]
-    ]
+    # In order of appearance; all in the 附件, beside their tables, so the body stays short.
+    order = ["completion", "trend"] if show["indicators"] else []
+    order += [ledger_chart(i) for i in range(len(context["ledgers"])) if show["projects"]]
     order += ["departments"] if show["departments"] else []
     figures = {key: n for n, key in enumerate((k for k in order if k in captions), start=1)}
     for i, lg in enumerate(context["ledgers"]):
         lg["figure"] = figures.get(ledger_chart(i))
         lg["caption"] = captions.get(ledger_chart(i), "")
-    return {**context, "headings": headings, "tables": tables, "figures": figures, "captions": captions}
+    return {
+        **context,
+        **appendices(context),
+        "headings": headings,
+        "tables": tables,
+        "figures": figures,
+        "captions": captions,
+    }
+
+
+def appendices(context: dict) -> dict:
+    """附件 numbers for the full tables of the sections switched on, the body's "详见附件N" references and
+    the 附件说明 lines above the 落款."""
+    from .report import appendix_note
+
+    show, titles, appendix = context["show"], [], {}
+    if show["indicators"]:
+        titles.append(f"{context['span']}主要指标完成情况表")
+        appendix["indicators"] = len(titles)
+    for lg in context["ledgers"]:
+        lg["appendix"], lg["see"] = None, ""
+        if show["projects"]:
+            titles.append(f"{lg['name']}推进情况表")
+            lg["appendix"] = len(titles)
+            lg["see"] = (
+                f"分类别、分单位情况{'及逾期项目清单' if lg['overdue'] else ''}详见附件{len(titles)}。"
+            )
+    if show["departments"]:
+        titles.append("各责任单位完成情况排名表")
+        appendix["departments"] = len(titles)
+    return dict(
+        appendix=appendix,
+        appendix_lines=appendix_note(titles),
+        indicator_note=f"各项指标完成情况详见附件{appendix['indicators']}。"
+        if "indicators" in appendix
+        else "",
+        department_see=f"排名详见附件{appendix['departments']}。" if "departments" in appendix else "",
+    )
 
 
 def ledger_chart(index: int) -> str:
@@ -155,6 +192,9 @@ def write_report(
         raise TemplateError(f"Word 模板 {name} 无法填充：{explain(str(e))}{_near(e)}") from e
     except Exception as e:  # a damaged part (missing styles, broken XML) surfaces while docxtpl works on it
         raise TemplateError(f"Word 模板 {name} 已损坏，无法填充（{type(e).__name__}：{e}）") from e
+    from .word_layout import fit_tables
+
+    fit_tables(tpl.docx)
     try:
         tpl.save(path if isinstance(path, io.BytesIO) else str(path))
     except OSError:

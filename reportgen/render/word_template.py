@@ -17,10 +17,10 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 FIXED_TIME = datetime(2024, 1, 1)
 LATIN = "Times New Roman"
@@ -34,57 +34,66 @@ FALLBACKS = {
     "楷体": "KaiTi",
     "宋体": "SimSun",
 }
-SIZES = {"二号": 22, "三号": 16, "小三": 15, "四号": 14, "小四": 12, "五号": 10.5, "小五": 9}
+SIZES = {"二号": 22, "小二": 18, "三号": 16, "小三": 15, "四号": 14, "小四": 12, "五号": 10.5, "小五": 9}
 
+# Widths (mm) are a starting point for the landscape 附件 (237 mm of text); render/word_layout.py sets the
+# final ones from the content, so names are never broken by a character or two.
 INDICATOR_COLUMNS = [
-    ("指标", 30, "name"),
+    ("指标", 44, "name"),
     ("单位", 14, "unit"),
-    ("全年目标/力争", 22, "target"),
-    ("{{ span }}完成", 17, "actual"),
-    ("完成率", 14, "completion"),
-    ("序时进度", 14, "time_progress"),
-    ("差距（百分点）", 15, "gap"),
-    ("同比", 16, "yoy"),
-    ("状态", 14, "light_name"),
+    ("责任单位", 18, "owner"),
+    ("确保目标", 20, "target_sure"),
+    ("力争目标", 20, "target_stretch"),
+    ("{{ span }}完成", 20, "actual_done"),
+    ("完成率", 17, "completion"),
+    ("力争完成率", 17, "stretch_completion"),
+    ("序时进度", 16, "time_progress"),
+    ("差距（百分点）", 18, "gap"),
+    ("同比", 17, "yoy"),
+    ("状态", 16, "light_name"),
 ]
 # Ledger counts carry the labels of render/numbers.py (STARTED_ALL, START_BASE, STARTED_IN_BASE): one label, one set.
 GROUP_COLUMNS = [
-    ("{{ label }}", 20, "name"),
-    ("项目数", 11, "projects"),
-    ("已开工（含续建）", 15, "started_all"),
-    ("应开工", 13, "start_base"),
-    ("其中已开工", 14, "started"),
-    ("开工率", 15, "start_rate"),
-    ("年度计划投资", 18, "annual_plan"),
-    ("完成投资", 17, "completed"),
-    ("完成率", 15, "completion"),
-    ("逾期未开工", 16, "overdue"),
+    ("{{ label }}", 30, "name"),
+    ("项目数", 18, "projects"),
+    ("已开工（含续建）", 24, "started_all"),
+    ("应开工", 20, "start_base"),
+    ("其中已开工", 22, "started"),
+    ("开工率", 22, "start_rate"),
+    ("年度计划投资", 26, "annual_plan"),
+    ("完成投资", 26, "completed"),
+    ("完成率", 24, "completion"),
+    ("逾期未开工", 25, "overdue"),
 ]
-# 154 of the 156 mm text width: 有年度计划投资 / 投资达到序时进度 (with_plan, ahead) do not fit and are shown in the
-# summary sentence and the Excel 项目汇总 only (README 计算口径).
 OVERDUE_COLUMNS = [
     ("序号", 12, None),
-    ("项目名称", 38, "name"),
+    ("项目名称", 52, "name"),
+    ("项目类别", 22, "category"),
     ("责任单位", 20, "owner"),
-    ("计划开工", 25, "planned_start"),
-    ("逾期（月）", 16, "months_late"),
-    ("存在问题", 45, "issues"),
+    ("包保领导", 20, "leader"),
+    ("计划开工", 26, "planned_start"),
+    ("逾期（月）", 18, "months_late"),
+    ("存在问题", 67, "issues"),
 ]
 DEPARTMENT_COLUMNS = [
-    ("排名", 18, "rank"),
-    ("较上月", 12, "rank_change"),
-    ("责任单位", 22, "name"),
-    ("{{ ranking_header }}", 20, "score"),
-    ("参与排名指标", 14, "ranked_indicators"),
-    ("绿灯", 11, "green"),
-    ("黄灯", 11, "yellow"),
-    ("红灯", 11, "red"),
-    ("底线", 11, "red_line"),
-    ("已开工（含续建）/项目数", 22, "projects_started"),
+    ("排名", 24, "rank"),
+    ("较上月", 16, "rank_change"),
+    ("责任单位", 24, "name"),
+    ("{{ ranking_header }}", 26, "score"),
+    ("参与排名指标", 22, "ranked_indicators"),
+    ("绿灯", 14, "green"),
+    ("黄灯", 14, "yellow"),
+    ("红灯", 14, "red"),
+    ("底线", 14, "red_line"),
+    ("项目数", 16, "projects"),
+    ("已开工（含续建）", 24, "started_all"),
+    ("投资完成率", 25, "investment_completion"),
 ]
 TEXT_FIELDS = {
     "name",
     "owner",
+    "category",
+    "leader",
     "issues",
     "unit",
     "planned_start",
@@ -138,7 +147,9 @@ def _style(
         else:
             pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
         pf.space_before, pf.space_after = Pt(before), Pt(after)
-        pf.alignment = align if align is not None else WD_ALIGN_PARAGRAPH.JUSTIFY
+        # Left, not justified: LibreOffice and WPS spread a CJK line's characters apart when an unbreakable
+        # figure ("18.5%，") moves to the next line ("财 政 局 ："); ragged by a character is the lesser evil.
+        pf.alignment = align if align is not None else WD_ALIGN_PARAGRAPH.LEFT
         ppr = style.element.get_or_add_pPr()
         ind = ppr.find(qn("w:ind"))
         if ind is None:
@@ -324,6 +335,84 @@ def _table(
     return table
 
 
+def _border(style, color: str = "000000", **sides: tuple[str, int]) -> None:
+    """Paragraph rules on a style: side=(kind, eighths of a point), e.g. bottom=("single", 12)."""
+    ppr = style.element.get_or_add_pPr()
+    bdr = OxmlElement("w:pBdr")
+    for side in ("top", "bottom"):
+        if side in sides:
+            kind, size = sides[side]
+            el = OxmlElement(f"w:{side}")
+            el.set(qn("w:val"), kind)
+            el.set(qn("w:sz"), str(size))
+            el.set(qn("w:space"), "1")
+            el.set(qn("w:color"), color)
+            bdr.append(el)
+    ppr.append(bdr)
+
+
+def _document_styles(doc) -> None:
+    """Styles of the 公文 elements: 版头 (red 发文机关标志, 文号 over the red line), 附件 pages and 版记."""
+    masthead = _style(
+        doc, "发文机关标志", "方正小标宋简体", "二号", align=WD_ALIGN_PARAGRAPH.CENTER, line=None
+    )
+    masthead.font.size = Pt(32)
+    masthead.font.color.rgb = RGBColor(0xC0, 0, 0)
+    masthead.paragraph_format.space_after = Pt(12)
+    number = _style(doc, "发文字号", "仿宋_GB2312", "三号", align=WD_ALIGN_PARAGRAPH.CENTER, after=8)
+    _border(number, "C00000", bottom=("single", 16))  # the red separator line
+    _style(doc, "文号", "仿宋_GB2312", "三号", align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
+    doc.styles.add_style("小标题字", WD_STYLE_TYPE.CHARACTER)
+    _fonts(doc.styles["小标题字"].element, "楷体_GB2312")
+    # 附件说明: "附件：1. …" two characters in, continuation lines aligned by the full-width spaces.
+    _style(doc, "附件说明", "仿宋_GB2312", "三号", base="Normal", indent=True)  # 左空二字
+    # 附件说明 and the 落款 travel together: a page never holds the signature and date alone (GB/T 9704 7.3.5).
+    doc.styles["附件说明"].paragraph_format.keep_with_next = True
+    mark = _style(doc, "附件标记", "黑体", "三号", line=None, after=6)
+    mark.paragraph_format.page_break_before = True  # every 附件 starts a page
+    mark.paragraph_format.keep_with_next = True
+    title = _style(
+        doc, "附件标题", "方正小标宋简体", "小二", align=WD_ALIGN_PARAGRAPH.CENTER, line=None, after=6
+    )
+    title.paragraph_format.keep_with_next = True
+    picture = _style(doc, "附件图片", "仿宋_GB2312", "五号", align=WD_ALIGN_PARAGRAPH.CENTER, line=None)
+    picture.paragraph_format.keep_with_next = True
+    picture.paragraph_format.page_break_before = True
+    note = _style(doc, "表注", "楷体_GB2312", "小四", line=None, after=4)
+    note.paragraph_format.keep_with_next = True
+    for name, rules in (  # 版记抄送 keeps with the 印发 line below it (set after the loop)
+        ("版记抄送", dict(top=("single", 8), bottom=("single", 4))),
+        ("版记印发", dict(bottom=("single", 8))),
+        ("版记单行", dict(top=("single", 8), bottom=("single", 8))),
+    ):
+        st = _style(doc, name, "仿宋_GB2312", "四号", line=None, before=2, after=2)
+        st.paragraph_format.left_indent = Mm(5)
+        st.paragraph_format.right_indent = Mm(5)
+        st.paragraph_format.tab_stops.add_tab_stop(Mm(227), WD_TAB_ALIGNMENT.RIGHT)  # 印发日期 flush right
+        _border(st, **rules)
+    doc.styles["版记抄送"].paragraph_format.keep_with_next = True
+
+
+def _landscape(section) -> None:
+    """A4 landscape for the 附件 tables: 237 mm of text width."""
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(28), Mm(26)
+    section.left_margin, section.right_margin = Mm(30), Mm(30)
+    section.footer_distance = Mm(14)
+
+
+def _section_break_into_previous(doc) -> None:
+    """add_section() appends an empty paragraph carrying the portrait sectPr; fold that sectPr into the 成文日期
+    paragraph instead, so the body ends on the date and no empty line is left behind."""
+    body = doc.element.body
+    holder = body.findall(qn("w:p"))[-1]
+    sect = holder.pPr.find(qn("w:sectPr"))
+    date_p = holder.getprevious()
+    date_p.get_or_add_pPr().append(sect)
+    body.remove(holder)
+
+
 def _para(doc, text: str, style: str = "Normal"):
     return doc.add_paragraph(text, style=style)
 
@@ -337,7 +426,7 @@ def build_document():
     section.footer_distance = Mm(20)
     _defaults(doc)
     _style(doc, "Normal", "仿宋_GB2312", "三号", indent=True)
-    _style(doc, "Title", "方正小标宋简体", "二号", align=WD_ALIGN_PARAGRAPH.CENTER, line=36, after=20)
+    _style(doc, "Title", "方正小标宋简体", "二号", align=WD_ALIGN_PARAGRAPH.CENTER, line=36, after=14)
     _style(doc, "Heading 1", "黑体", "三号", indent=True)
     _style(doc, "Heading 2", "楷体_GB2312", "三号", indent=True)
     # python-docx's Title carries a blue rule underneath (w:pBdr); a 公文 title has none.
@@ -350,7 +439,11 @@ def build_document():
         st.font.bold = False
         st.paragraph_format.keep_with_next = True
     _style(doc, "正文无缩进", "仿宋_GB2312", "三号", base="Normal")
-    _style(doc, "落款", "仿宋_GB2312", "三号", align=WD_ALIGN_PARAGRAPH.RIGHT, base="Normal")
+    signature = _style(doc, "落款", "仿宋_GB2312", "三号", align=WD_ALIGN_PARAGRAPH.RIGHT, base="Normal")
+    signature.paragraph_format.keep_with_next = True  # the blank line, 发文机关 and date stay together
+    signature.paragraph_format.right_indent = Pt(SIZES["三号"] * 4)  # 成文日期右空四字
+    _style(doc, "成文日期", "仿宋_GB2312", "三号", align=WD_ALIGN_PARAGRAPH.RIGHT, base="落款")
+    doc.styles["成文日期"].paragraph_format.keep_with_next = False  # the body's last line, before the 附件
     _style(doc, "图表标题", "黑体", "四号", align=WD_ALIGN_PARAGRAPH.CENTER, line=None, before=6, after=6)
     doc.styles["图表标题"].paragraph_format.keep_with_next = True
     _style(doc, "图片", "仿宋_GB2312", "五号", align=WD_ALIGN_PARAGRAPH.CENTER, line=None)
@@ -363,12 +456,22 @@ def build_document():
     _font_table(doc)
     _page_number(section)
 
+    _document_styles(doc)
+
+    _para(doc, "{%p if masthead %}")
+    _para(doc, "{{ masthead }}", "发文机关标志")
+    _para(doc, "{{ number }}", "发文字号")  # carries the red separator line, with or without a 文号
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if number and not masthead %}")
+    _para(doc, "{{ number }}", "文号")
+    _para(doc, "{%p endif %}")
     _para(doc, "{{ title }}", "Title")
     _para(doc, "{%p if recipients %}")
     _para(doc, "{{ recipients }}", "正文无缩进")  # 主送机关: flush left, above the first paragraph
     _para(doc, "{%p endif %}")
     _para(doc, "{{ lead }}")  # the first paragraph is indented like every other
 
+    # 一: the verdict, every red and 底线 item with its owner, the main lags, projects, who is 督办/约谈.
     _para(doc, "{%p if show.overview %}")
     _para(doc, "{{ headings.overview }}", "Heading 1")
     _para(doc, "{%p for text in overview %}")
@@ -378,83 +481,42 @@ def build_document():
 
     _para(doc, "{%p if show.indicators %}")
     _para(doc, "{{ headings.indicators }}", "Heading 1")
-    _para(doc, "{{ indicator_intro }}")
-    _para(doc, "表{{ tables.indicators }}　{{ span }}主要指标完成情况", "图表标题")
-    _table(doc, INDICATOR_COLUMNS, "g.rows", "r", light_column="light_name", group_loop="groups")
-    _para(doc, "{%p if charts.completion %}")
-    _para(doc, "{{ charts.completion }}", "图片")
-    _para(doc, "图{{ figures.completion }}　{{ captions.completion }}", "图题")
-    _para(doc, "{%p endif %}")
-    _para(doc, "{%p if charts.trend %}")
-    _para(doc, "{{ charts.trend }}", "图片")
-    _para(doc, "图{{ figures.trend }}　{{ captions.trend }}", "图题")
-    _para(doc, "{%p endif %}")
+    _para(doc, "{%p for g in group_texts %}")
+    p = _para(doc, "")
+    p.add_run("{{ g.head }}", style="小标题字")
+    p.add_run("{{ g.text }}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{{ indicator_note }}")
     _para(doc, "{%p endif %}")
 
     _para(doc, "{%p if show.projects and ledgers %}")
     _para(doc, "{{ headings.projects }}", "Heading 1")
     _para(doc, "{%p for lg in ledgers %}")
-    _para(doc, "{{ lg.summary }}")
-    _para(
-        doc,
-        "表{{ lg.tables.categories }}　{{ lg.name }}分类别推进情况（应开工指{{ lg.base_text }}；金额单位：{{ lg.unit }}）",
-        "图表标题",
-    )
-    _para(doc, "{%p set label = '类别' %}")
-    _table(doc, GROUP_COLUMNS, "lg.categories", "c", total="lg.total")
-    _para(
-        doc,
-        "表{{ lg.tables.departments }}　{{ lg.name }}分责任单位推进情况（应开工指{{ lg.base_text }}；金额单位：{{ lg.unit }}）",
-        "图表标题",
-    )
-    _para(doc, "{%p set label = '责任单位' %}")
-    _table(doc, GROUP_COLUMNS, "lg.departments", "c", total="lg.total")
-    _para(doc, "{%p if lg.chart %}")
-    _para(doc, "{{ lg.chart }}", "图片")
-    _para(doc, "图{{ lg.figure }}　{{ lg.caption }}", "图题")
-    _para(doc, "{%p endif %}")
-    _para(doc, "{%p if lg.overdue %}")
-    _para(doc, "表{{ lg.tables.overdue }}　逾期未开工项目清单（{{ lg.overdue|length }}个）", "图表标题")
-    _table(doc, OVERDUE_COLUMNS, "lg.overdue", "p")
-    _para(doc, "{%p endif %}")
+    _para(doc, "{{ lg.brief }}{{ lg.see }}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endif %}")
 
     _para(doc, "{%p if show.departments %}")
     _para(doc, "{{ headings.departments }}", "Heading 1")
-    _para(doc, "{{ department_summary }}")
-    _para(doc, "表{{ tables.departments }}　各责任单位完成情况排名", "图表标题")
-    _table(doc, DEPARTMENT_COLUMNS, "departments", "d")
-    _para(doc, "{%p if charts.departments %}")
-    _para(doc, "{{ charts.departments }}", "图片")
-    _para(doc, "图{{ figures.departments }}　{{ captions.departments }}", "图题")
-    _para(doc, "{%p endif %}")
+    _para(doc, "{{ department_summary }}{{ department_see }}")
     _para(doc, "{%p endif %}")
 
+    # 五: problems in one paragraph, then one demand per department — the tables are not repeated.
     _para(doc, "{%p if show.issues %}")
     _para(doc, "{{ headings.issues }}", "Heading 1")
-    _para(doc, "{%p if red_lines %}")
-    _para(doc, "{{ subheads.red_lines }}底线指标", "Heading 2")
-    _para(doc, "{%p for text in red_lines %}")
-    _para(doc, "{{ loop.index }}. {{ text }}")
-    _para(doc, "{%p endfor %}")
-    _para(doc, "{%p endif %}")
-    _para(doc, "{{ subheads.lagging }}落后指标", "Heading 2")
-    _para(doc, "{%p for text in lagging %}")
-    _para(doc, "{{ loop.index }}. {{ text }}")
-    _para(doc, "{%p else %}")
-    _para(doc, "{{ span }}各项指标均达到序时进度或目标要求。")
-    _para(doc, "{%p endfor %}")
-    _para(doc, "{%p if project_issues %}")
-    _para(doc, "{{ subheads.projects }}重点项目", "Heading 2")
-    _para(doc, "{%p for text in project_issues %}")
-    _para(doc, "{{ loop.index }}. {{ text }}")
-    _para(doc, "{%p endfor %}")
-    _para(doc, "{%p endif %}")
-    _para(doc, "{{ subheads.suggestions }}下步建议", "Heading 2")
-    _para(doc, "{%p for text in notes + suggestions %}")
+    _para(doc, "{{ problems }}")
+    _para(doc, "{%p for text in notes + actions %}")
     _para(doc, "{{ text }}")
     _para(doc, "{%p endfor %}")
+    _para(doc, "{%p if feedback.replies or feedback.missing %}")
+    _para(doc, "上月督办事项反馈", "Heading 2")
+    _para(doc, "{%p for text in feedback.replies %}")
+    _para(doc, "{{ text }}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p if feedback.missing %}")
+    _para(doc, "{{ feedback.missing }}")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endif %}")
     _para(doc, "{%p if data_notes %}")
     _para(
         doc,
@@ -474,9 +536,85 @@ def build_document():
     _para(doc, "{%p endif %}")
     _para(doc, "{%p endif %}")
 
-    _para(doc, "")
+    _para(doc, "{%p if appendix_lines %}")
+    _para(doc, "", "附件说明")  # 正文下空一行
+    _para(doc, "{%p for text in appendix_lines %}")
+    _para(doc, "{{ text }}", "附件说明")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endif %}")
+    _para(doc, "", "落款")
     _para(doc, "{{ issuer }}", "落款")
-    _para(doc, "{{ date }}", "落款")
+    _para(doc, "{{ date }}", "成文日期")
+    # The body ends here (portrait); the 附件 follow in a landscape section, each on its own page.
+    landscape = doc.add_section()
+    _landscape(landscape)
+    _section_break_into_previous(doc)
+
+    _para(doc, "{%p if show.indicators %}")
+    _para(doc, "附件{{ appendix.indicators }}", "附件标记")
+    _para(doc, "{{ span }}主要指标完成情况表", "附件标题")
+    _para(doc, "{{ indicator_intro }}", "表注")
+    _table(doc, INDICATOR_COLUMNS, "g.rows", "r", light_column="light_name", group_loop="groups")
+    # The two page-high charts follow their table in the 附件, each on a landscape page of its own.
+    _para(doc, "{%p if charts.completion %}")
+    _para(doc, "{{ chart('completion', 138) }}", "附件图片")
+    _para(doc, "图{{ figures.completion }}　{{ captions.completion }}", "图题")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if charts.trend %}")
+    _para(doc, "{{ chart('trend', 150) }}", "附件图片")
+    _para(doc, "图{{ figures.trend }}　{{ captions.trend }}", "图题")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "{%p if show.projects and ledgers %}")
+    _para(doc, "{%p for lg in ledgers %}")
+    _para(doc, "附件{{ lg.appendix }}", "附件标记")
+    _para(doc, "{{ lg.name }}推进情况表", "附件标题")
+    _para(doc, "一、分类别推进情况（应开工指{{ lg.base_text }}；金额单位：{{ lg.unit }}）", "图表标题")
+    _para(doc, "{%p set label = '类别' %}")
+    _table(doc, GROUP_COLUMNS, "lg.categories", "c", total="lg.total")
+    _para(doc, "二、分责任单位推进情况（金额单位：{{ lg.unit }}）", "图表标题")
+    _para(doc, "{%p set label = '责任单位' %}")
+    _table(doc, GROUP_COLUMNS, "lg.departments", "c", total="lg.total")
+    _para(doc, "{%p if lg.chart %}")
+    _para(doc, "{{ lg.chart }}", "图片")
+    _para(doc, "图{{ lg.figure }}　{{ lg.caption }}", "图题")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if lg.overdue %}")
+    _para(doc, "三、逾期未开工项目清单（{{ lg.overdue|length }}个）", "图表标题")
+    _table(doc, OVERDUE_COLUMNS, "lg.overdue", "p")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "{%p if show.departments %}")
+    _para(doc, "附件{{ appendix.departments }}", "附件标记")
+    _para(doc, "各责任单位完成情况排名表", "附件标题")
+    _table(doc, DEPARTMENT_COLUMNS, "departments", "d")
+    _para(doc, "{%p if charts.departments %}")
+    _para(doc, "{{ chart('departments', 130) }}", "图片")  # leaves room for the 版记 on this last page
+    _para(doc, "图{{ figures.departments }}　{{ captions.departments }}", "图题")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endif %}")
+
+    # 版记 on the last page: 抄送 and 印发机关/印发日期 between rules (thick outside, thin between).
+    _para(doc, "{%p if cc or printed_by %}")
+    _para(doc, "")
+    _para(doc, "{%p if cc %}")
+    _para(doc, "{%p if printed_by %}")
+    _para(doc, "抄送：{{ cc }}", "版记抄送")
+    _para(doc, "{%p else %}")
+    _para(doc, "抄送：{{ cc }}", "版记单行")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if printed_by %}")
+    _para(doc, "{%p if cc %}")
+    _para(doc, "{{ printed_by }}\t{{ printed_on }}", "版记印发")
+    _para(doc, "{%p else %}")
+    _para(doc, "{{ printed_by }}\t{{ printed_on }}", "版记单行")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endif %}")
     doc.core_properties.title = "重点指标完成情况月度报告模板"
     doc.core_properties.author = "reportgen"
     doc.core_properties.created = doc.core_properties.modified = FIXED_TIME
