@@ -105,6 +105,14 @@ class DepartmentResult:
     previous_rank: int | None = None  # rank at month N−1
     rank_change: str = ""  # ↑2 / ↓1 / — (same) / 新 (not ranked last month) / "" (not ranked now)
 
+    @property
+    def average_benchmark(self) -> float | None:
+        """The mean 序时进度 (a fraction) its average completion is judged against: average completion − average
+        gap, so a shown average completion can reveal a shortfall as the gap does."""
+        if self.average_completion is None or self.average_gap is None:
+            return None
+        return self.average_completion - self.average_gap / 100
+
 
 @dataclass(frozen=True)
 class ProjectResult:

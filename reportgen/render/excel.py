@@ -26,6 +26,7 @@ from .excel_fields import (
     FIELDS,
     OPTIONAL_COLUMNS,
     PLACEHOLDER,
+    REVEALED_DIGITS,
     SUBTITLES,
     TEXT_START,
     parse_markers,
@@ -271,6 +272,18 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
                 if _format_code(ws.parent, style) in _RATE_FORMATS
             }
         )
+    # Gaps and completions take the digits the Word text gives them (numbers.py), cell by cell: −0.0489 is
+    # stored −0.05 under 0.00, never −0.0 under 0.0.
+    revealed = {
+        col: (REVEALED_DIGITS[kind][key], code)
+        for col, _, key, style, _, _ in columns
+        if key in REVEALED_DIGITS.get(kind, {})
+        and (
+            code := _RATE_FORMATS.get(_format_code(ws.parent, style), _format_code(ws.parent, style))
+            if nb.rate_digits() != 1
+            else _format_code(ws.parent, style)
+        )
+    }
     for i, record in enumerate(rows):
         r = marker_row + i
         cells = []
@@ -284,6 +297,11 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
                 )
                 sid = styles.get(col, style, "0" if digits == 0 else "0." + "0" * digits, None, False)
                 places = digits if record.kind != "milestone" else None
+            if col in revealed and value.__class__ is float:
+                digits_of, code = revealed[col]
+                wider = _widen(code, digits_of(record, value, ctx))
+                if wider is not None:
+                    sid, places = styles.get(col, style, wider, None, False), _places(wider)
             if places is not None and value.__class__ is float:
                 value = float(nb.round_half_up(value, places))
             elif key == "light":
@@ -388,6 +406,20 @@ def _fit_widths(ws: Worksheet, header_row: int, widths: dict[int, int], wrapped:
 
 
 _RATE_FORMATS = {"0.0%": "0.00%", "+0.0;-0.0;0.0": "+0.00;-0.00;0.00", "0.0": "0.00"}
+
+
+def _widen(fmt: str, digits: int | None) -> str | None:
+    """`fmt` showing `digits` decimals (of the percentage for a % format) when it shows fewer: '0.0' → '0.00',
+    '+0.0;-0.0;0.0' → '+0.00;-0.00;0.00', '0.0%' → '0.00%'; None when it already shows enough or is General."""
+    current = _places(fmt)
+    if digits is None or current is None:
+        return None
+    if current - (2 if "%" in fmt.split(";")[0] else 0) >= digits:
+        return None
+    decimals = "." + "0" * digits if digits else ""
+    return ";".join(
+        re.sub(r"0(?:\.[0#]*)?(?=[^0#]*$)", "0" + decimals, section) for section in fmt.split(";")
+    )
 
 
 def _format_code(wb, style) -> str | None:

@@ -155,6 +155,29 @@ FIELDS: dict[str, dict[str, tuple]] = {
     },
 }
 
+
+def _gap_digits(record, value, ctx) -> int:
+    return nb.revealing_digits(value)
+
+
+# record type -> field -> the decimals (of the percentage or 百分点) its value needs, by the rule the Word text
+# uses (render/numbers.py): a non-zero gap never shows as 0.0, a completion below its 序时进度 or 100% never
+# shows as reaching it. The writer widens the cell's number format to them, cell by cell.
+REVEALED_DIGITS: dict[str, dict] = {
+    "indicator": {
+        "gap": _gap_digits,
+        "completion": lambda r, v, ctx: nb.completion_digits(v, 1.0, r.time_progress),
+        "stretch_completion": lambda r, v, ctx: nb.completion_digits(v, 1.0),
+        "completion_change": _gap_digits,
+        "completion_vs_last_year": _gap_digits,
+    },
+    "department": {
+        "score": lambda d, v, ctx: nb.revealing_digits(v) if ctx["ranking_by"] == "gap" else None,
+        "average_gap": _gap_digits,
+        "average_completion": lambda d, v, ctx: nb.completion_digits(v, 1.0, d.average_benchmark),
+    },
+}
+
 DEFAULT_SHEETS = {
     "指标完成情况": (
         "indicator",

@@ -1,0 +1,138 @@
+"""One figure, one face: the same number reads the same in the Word report, the Excel workbook and the charts.
+
+Each test runs a small project end to end and opens what the run wrote (.docx, .xlsx, and the text the chart
+drawer put on the figure)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+
+from reportgen.charts import figures
+from reportgen.config import load_config
+from reportgen.period import Period
+from reportgen.pipeline import run
+
+DEPARTMENTS = "[经发局, 商务局]"
+
+
+def make_zone(root: Path, indicators: str, months: dict[int, list[list]], departments=DEPARTMENTS) -> Path:
+    """A project whose data/2024-MM/表.xlsx › 指标 holds `months[MM]` (header row first)."""
+    for month, rows in months.items():
+        folder = root / "data" / f"2024-{month:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "指标"
+        for row in rows:
+            sheet.append(row)
+        book.save(folder / "表.xlsx")
+    config = root / "config.yaml"
+    config.write_text(
+        f"zone: 测试区\nyear: 2024\ndepartments: {departments}\nindicators:\n{indicators}\n"
+        "output: {charts: {workers: 1}}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.fixture
+def drawn(monkeypatch) -> dict[str, list[str]]:
+    """chart name -> every text the drawer put on the figure (bar labels, axis labels, legend)."""
+    from matplotlib.text import Text
+
+    texts: dict[str, list[str]] = {}
+    for kind, drawer in list(figures.DRAWERS.items()):
+
+        def recording(*args, _drawer=drawer, _kind=kind, **kwargs):
+            fig = _drawer(*args, **kwargs)
+            texts[_kind] = [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+            return fig
+
+        monkeypatch.setitem(figures.DRAWERS, kind, recording)
+    return texts
+
+
+def run_zone(config: Path, month: int = 9):
+    return run(load_config(config), Period(2024, month))
+
+
+def word_text(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Paragraphs, and every table row as its cells' text."""
+    doc = Document(str(path))
+    rows = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
+    return [p.text for p in doc.paragraphs], rows
+
+
+def sheet_rows(path: Path, sheet: str) -> tuple[list, list[dict]]:
+    """Header and the data rows (as {header: cell}) of a sheet of the stock workbook (header on row 3)."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    header = [c.value for c in ws[3]]
+    return header, [dict(zip(header, row)) for row in ws.iter_rows(min_row=4) if row[0].value is not None]
+
+
+def shown(cell) -> str:
+    """What Excel shows for a number under the stock formats ('0.00', '+0.0;-0.0;0.0', '0.00%')."""
+    from decimal import Decimal
+
+    fmt = cell.number_format
+    section = fmt.split(";")[0 if cell.value > 0 or ";" not in fmt else (1 if cell.value < 0 else 2)]
+    places = len(section.split(".")[1].rstrip("%")) if "." in section else 0
+    value = Decimal(repr(cell.value * (100 if "%" in section else 1)))
+    text = f"{abs(value):.{places}f}" if ";" in fmt else f"{value:.{places}f}"
+    return section.replace("0." + "0" * places if places else "0", text, 1)
+
+
+SCORE_ROUNDING = """\
+  - {id: a, name: 进出口总额, kind: cumulative, unit: 亿元, owner: 商务局, target: 900, source: {file: 表.xlsx, row: 进出口总额, column: "{span}"}}
+  - {id: b, name: 实际使用外资, kind: cumulative, unit: 万美元, owner: 商务局, target: 30000, source: {file: 表.xlsx, row: 实际使用外资, column: "{span}"}}
+  - {id: c, name: 地区生产总值, kind: cumulative, unit: 亿元, owner: 经发局, target: 880, source: {file: 表.xlsx, row: 地区生产总值, column: "{span}"}}
+  - {id: d, name: 固定资产投资, kind: cumulative, unit: 亿元, owner: 经发局, target: 260, source: {file: 表.xlsx, row: 固定资产投资, column: "{span}"}}
+"""
+SCORE_ROWS = [
+    ["指标名称", "单位", "1-9月"],
+    ["进出口总额", "亿元", 708.62],
+    ["实际使用外资", "万美元", 21350],
+    ["地区生产总值", "亿元", 662.29],
+    ["固定资产投资", "亿元", 185.632],
+]
+
+
+def test_a_department_gap_below_0_05_reads_the_same_in_word_excel_and_chart(tmp_path, drawn):
+    # 商务局: (78.736 − 75 + 71.167 − 75) / 2 = −0.0489 百分点: below 序时, so never '0.0' or '-0.0' anywhere.
+    result = run_zone(make_zone(tmp_path, SCORE_ROUNDING, {9: SCORE_ROWS}))
+    paragraphs, table = word_text(result.report)
+    assert any("商务局（-0.05个百分点）" in p for p in paragraphs)
+    assert ["1", "—", "商务局", "-0.05"] == next(r for r in table if "商务局" in r)[:4]
+
+    _, rows = sheet_rows(result.workbook, "单位汇总")
+    cell = next(r for r in rows if r["责任单位"].value == "商务局")["平均差距（百分点）"]
+    assert cell.value == -0.05 and shown(cell) == "-0.05"  # was −0.0 under '0.0'
+    average = next(r for r in rows if r["责任单位"].value == "商务局")["平均完成率"]
+    assert shown(average) == "74.95%"  # below the 序时 75.0% its gap is measured against, so not '75.0%'
+
+    labels = drawn["departments"]
+    assert "-0.05" in labels and not {"0.0", "-0.0", "+0.0"} & set(labels)
+    assert "-1.7" in labels  # the other department keeps one decimal
+
+
+def test_an_indicator_gap_of_minus_0_04_reads_the_same_in_word_excel_and_chart(tmp_path, drawn):
+    # 194.9 / 260 = 74.96% against 序时 75%: the gap is −0.04 百分点.
+    indicator = SCORE_ROUNDING.splitlines()[3] + "\n"
+    rows = [["指标名称", "单位", "1-9月"], ["固定资产投资", "亿元", 194.9]]
+    result = run_zone(make_zone(tmp_path, indicator, {9: rows}))
+    paragraphs, table = word_text(result.report)
+    row = next(r for r in table if r[0] == "固定资产投资")
+    assert row[4:7] == ["74.96%", "75.0%", "-0.04"]  # completion was '75.0%' beside a 序时 of 75.0%
+    assert any("完成年度目标的74.96%，略低于序时进度0.04个百分点" in p for p in paragraphs)
+
+    _, rows = sheet_rows(result.workbook, "指标完成情况")
+    excel = rows[0]
+    assert shown(excel["完成率"]) == "74.96%" and shown(excel["序时进度"]) == "75.0%"
+    assert excel["差距（百分点）"].value == -0.04 and shown(excel["差距（百分点）"]) == "-0.04"
+    assert excel["进度评价"].value == "略低于序时进度0.04个百分点"
+
+    assert "74.96%" in drawn["completion"]
