@@ -41,7 +41,8 @@ def make_zone(root: Path, indicators: str, months: dict[int, list[list]], depart
 
 @pytest.fixture
 def drawn(monkeypatch) -> dict[str, list[str]]:
-    """chart name -> every text the drawer put on the figure (bar labels, axis labels, legend)."""
+    """chart name -> every text the drawer put on the figure (bar labels, axis labels, legend); name:hatches ->
+    the hatch of each bar."""
     from matplotlib.text import Text
 
     texts: dict[str, list[str]] = {}
@@ -50,6 +51,7 @@ def drawn(monkeypatch) -> dict[str, list[str]]:
         def recording(*args, _drawer=drawer, _kind=kind, **kwargs):
             fig = _drawer(*args, **kwargs)
             texts[_kind] = [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+            texts[f"{_kind}:hatches"] = [p.get_hatch() or "" for p in fig.axes[0].patches]
             return fig
 
         monkeypatch.setitem(figures.DRAWERS, kind, recording)
@@ -136,3 +138,18 @@ def test_an_indicator_gap_of_minus_0_04_reads_the_same_in_word_excel_and_chart(t
     assert excel["进度评价"].value == "略低于序时进度0.04个百分点"
 
     assert "74.96%" in drawn["completion"]
+
+
+def test_an_unreported_indicator_is_drawn_on_the_completion_chart_as_unreported(tmp_path, drawn):
+    indicators = """\
+  - {id: a, name: 固定资产投资, kind: cumulative, unit: 亿元, owner: 经发局, target: 260, source: {file: 表.xlsx, row: 固定资产投资, column: "{span}"}}
+  - {id: b, name: 技术合同成交额, kind: cumulative, unit: 亿元, owner: 经发局, target: 45, source: {file: 表.xlsx, row: 技术合同成交额, column: "{span}"}}
+"""
+    rows = [["指标名称", "单位", "1-9月"], ["固定资产投资", "亿元", 185.632], ["技术合同成交额", "亿元", "—"]]
+    result = run_zone(make_zone(tmp_path, indicators, {9: rows}))
+    _, table = word_text(result.report)
+    assert next(r for r in table if r[0] == "技术合同成交额")[-1] == "未报送"  # the table lists it …
+    texts = drawn["completion"]  # … and so does the chart: its name, a dotted row and the label 未报送
+    assert "技术合同成交额" in texts and "固定资产投资" in texts
+    assert texts.count("未报送") == 2  # the row's label and the legend's
+    assert ".." in drawn["completion:hatches"]

@@ -117,7 +117,7 @@ def _margins(fig, left: float, bottom: float, top: float = 0.4, right: float = 0
 def draw_completion(
     title: str,
     names: list[str],
-    rates: list[float],
+    rates: list[float | None],
     lights: list[str],
     time_progress: float,
     benchmarks: list[float] | None = None,
@@ -126,12 +126,25 @@ def draw_completion(
 ):
     """Horizontal bars: completion of each prorated indicator; each bar's own 序时进度 (N/12, elapsed days or
     plan to date — what its light is judged by) is marked on the bar, and the common N/12 line is drawn only
-    when every bar shares it."""
+    when every bar shares it. A rate of None (未报送) is a dotted grey row across the plot, labelled 未报送,
+    so no length can be read as a figure."""
     fig, ax = _figure(max(2.2, 0.75 + 0.26 * len(names)))
     y = list(range(len(names)))[::-1]
-    values = [r * 100 for r in rates]
+    values = [0.0 if r is None else r * 100 for r in rates]
     marks = [b * 100 for b in (benchmarks or [time_progress] * len(names))]
     _fill(ax.barh(y, values, height=0.65), lights)
+    right = max([time_progress * 100, *values, *marks]) * 1.15 + 5
+    missing = [yi for yi, r in zip(y, rates) if r is None]
+    if missing:
+        ax.barh(
+            missing,
+            [right] * len(missing),
+            height=0.65,
+            facecolor="none",
+            edgecolor=LIGHT_COLORS["none"],
+            hatch=LIGHT_HATCHES["none"],
+            linewidth=0,
+        )
     handles = _light_handles(lights)
     if all(abs(m - time_progress * 100) < 1e-9 for m in marks):
         ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
@@ -160,11 +173,16 @@ def draw_completion(
     fig.legend(
         handles=handles, loc="lower center", ncols=len(handles), fontsize=7.5, frameon=False, handlelength=1.6
     )
-    texts = labels or [f"{number(v, digits)}%" for v in values]
-    for yi, v, m, text in zip(y, values, marks, texts):
-        ax.text(max(v, m) + 1.5, yi, text, va="center", fontsize=7.5)
+    texts = labels or [
+        LIGHT_LABELS["none"] if r is None else f"{number(v, digits)}%" for r, v in zip(rates, values)
+    ]
+    for yi, r, v, m, text in zip(y, rates, values, marks, texts):
+        if r is None:  # on a white patch over the dots, at the start of the row
+            ax.text(1, yi, text, va="center", fontsize=7.5, bbox=dict(facecolor="white", linewidth=0, pad=1))
+        else:
+            ax.text(max(v, m) + 1.5, yi, text, va="center", fontsize=7.5)
     ax.set_yticks(y, names, fontsize=8)
-    ax.set_xlim(0, max([time_progress * 100, *values, *marks]) * 1.15 + 5)
+    ax.set_xlim(0, right)
     ax.set_xlabel("完成年度目标（%）")
     if title:
         ax.set_title(title, fontsize=10.5, pad=14)

@@ -23,7 +23,12 @@ def chart_specs(
     tp = results.time_progress
     specs: list[ChartSpec] = []
 
-    rated = [r for r in results.indicators if kind_of(r.kind).prorated and r.completion is not None]
+    # 未报送 indicators are drawn too (a dotted row labelled 未报送): a chart without them reads as complete.
+    rated = [
+        r
+        for r in results.indicators
+        if kind_of(r.kind).prorated and (r.completion is not None or _unreported(r))
+    ]
     own = any(r.time_progress is not None and abs(r.time_progress - tp) > 1e-9 for r in rated)
     title = f"{span}主要指标完成率与{'各自' if own else ''}序时进度"
     if len(rated) > MAX_BARS:
@@ -37,12 +42,17 @@ def chart_specs(
                 title,
                 dict(
                     names=[r.name for r in rated],
-                    rates=[r.completion for r in rated],
-                    lights=[r.light for r in rated],
+                    rates=[r.completion for r in rated],  # None: 未报送
+                    lights=["none" if r.completion is None else r.light for r in rated],
                     time_progress=tp,
                     benchmarks=[r.time_progress for r in rated],
                     # the table's figure: 74.96% against a 序时 of 75.0%, never '75.0%'
-                    labels=[nb.percent_revealing(r.completion, 1.0, r.time_progress) for r in rated],
+                    labels=[
+                        nb.LIGHT_NAMES["none"]
+                        if r.completion is None
+                        else nb.percent_revealing(r.completion, 1.0, r.time_progress)
+                        for r in rated
+                    ],
                     digits=nb.rate_digits(),
                 ),
             )
@@ -125,6 +135,11 @@ def chart_specs(
             )
         )
     return specs
+
+
+def _unreported(r) -> bool:
+    """Not reported (a placeholder such as “—”, a blank, a missing file), as opposed to reported but unjudged."""
+    return r.actual is None and r.light == "none"
 
 
 def _months(months: list[int]) -> str:
