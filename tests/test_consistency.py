@@ -153,3 +153,34 @@ def test_an_unreported_indicator_is_drawn_on_the_completion_chart_as_unreported(
     assert "技术合同成交额" in texts and "固定资产投资" in texts
     assert texts.count("未报送") == 2  # the row's label and the legend's
     assert ".." in drawn["completion:hatches"]
+
+
+def test_a_growth_computed_from_amounts_reads_in_percent_in_excel_as_in_word(tmp_path):
+    # unit: 亿元 is the unit of the amounts (the sheet's 万元 converted to it); the rate is in %.
+    indicator = (
+        "  - {id: tax, name: 税收收入, kind: growth, unit: 亿元, owner: 经发局, target: 7, stretch: 10,"
+        ' source: {file: 表.xlsx, row: 税收收入, column: "{span}累计"}, last_year: {column: 上年同期}}\n'
+    )
+    rows = [["单位：万元"], ["项目", "1-9月累计", "上年同期"], ["税收收入", 1080000, 894000]]
+    result = run_zone(make_zone(tmp_path, indicator, {9: rows}))
+    _, table = word_text(result.report)
+    assert next(r for r in table if r[0] == "税收收入")[1:4] == ["%", "7.0%/10.0%", "20.8%"]
+
+    _, rows = sheet_rows(result.workbook, "指标完成情况")
+    excel = rows[0]
+    assert excel["单位"].value == "%"  # was 亿元 over 7.00 / 20.81: read as 20.81亿元
+    assert [shown(excel[k]) for k in ("确保目标", "力争目标", "1-9月完成")] == ["7.0", "10.0", "20.8"]
+    assert excel["备注"].value == "按金额计算：1-9月108.00亿元，上年同期89.40亿元"
+    assert result.results.indicators[0].amount == pytest.approx(108.0)
+
+
+def test_a_growth_from_amounts_on_a_sheet_without_a_unit_takes_the_indicator_unit(tmp_path):
+    indicator = (
+        "  - {id: tax, name: 税收收入, kind: growth, unit: 亿元, owner: 经发局, target: 7,"
+        ' source: {file: 表.xlsx, row: 税收收入, column: "{span}累计"}, last_year: {column: 上年同期}}\n'
+    )
+    rows = [["项目", "1-9月累计", "上年同期"], ["税收收入", 108, 89.4]]
+    result = run_zone(make_zone(tmp_path, indicator, {9: rows}))
+    r = result.results.indicators[0]
+    assert (r.amount, r.last_year, r.amount_unit) == (pytest.approx(108.0), pytest.approx(89.4), "亿元")
+    assert r.actual == pytest.approx(20.805, abs=1e-3)

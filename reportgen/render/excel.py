@@ -30,6 +30,7 @@ from .excel_fields import (
     SUBTITLES,
     TEXT_START,
     parse_markers,
+    shown_unit,
 )
 
 
@@ -292,8 +293,13 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
             sid = plain[col]
             places = shown[col]
             if col in per_unit:
-                digits = decimals.get(
-                    record.id, nb.decimals_for(record.unit, value if isinstance(value, float) else None)
+                unit = shown_unit(record)  # a growth's figures are % (Word: 7.0%), whatever its amounts' unit
+                digits = (
+                    nb.rate_digits()
+                    if unit == "%" and unit != record.unit
+                    else decimals.get(
+                        record.id, nb.decimals_for(unit, value if isinstance(value, float) else None)
+                    )
                 )
                 sid = styles.get(col, style, "0" if digits == 0 else "0." + "0" * digits, None, False)
                 places = digits if record.kind != "milestone" else None
