@@ -184,3 +184,80 @@ def test_a_growth_from_amounts_on_a_sheet_without_a_unit_takes_the_indicator_uni
     r = result.results.indicators[0]
     assert (r.amount, r.last_year, r.amount_unit) == (pytest.approx(108.0), pytest.approx(89.4), "亿元")
     assert r.actual == pytest.approx(20.805, abs=1e-3)
+
+
+RANKED = SCORE_ROUNDING + (
+    "  - {id: e, name: 高新技术企业数, kind: count, unit: 家, owner: 科技局, target: 260,"
+    ' source: {file: 表.xlsx, row: 高新技术企业数, column: "{span}"}}\n'
+    "  - {id: f, name: 技术合同成交额, kind: cumulative, unit: 亿元, owner: 科技局, target: 45,"
+    ' source: {file: 表.xlsx, row: 技术合同成交额, column: "{span}"}}\n'
+)
+AUGUST = [
+    ["指标名称", "单位", "1-8月"],
+    ["进出口总额", "亿元", 628.5],
+    ["实际使用外资", "万美元", 19250],
+    ["地区生产总值", "亿元", 578.4],
+    ["固定资产投资", "亿元", 161.248],
+    ["高新技术企业数", "家", 198],
+    ["技术合同成交额", "亿元", 28.6],
+]
+
+
+def test_an_unreported_indicator_is_named_as_why_a_department_is_not_ranked_and_moves_nobody_up(tmp_path):
+    # August: 科技局 1st, 商务局 2nd, 经发局 3rd. September: 科技局 leaves 技术合同成交额 as “—”, so only one of
+    # its two progress indicators counts (DESIGN §4: too few → listed, not ranked); the others keep their order.
+    september = [*SCORE_ROWS, ["高新技术企业数", "家", 205], ["技术合同成交额", "亿元", "—"]]
+    config = make_zone(tmp_path, RANKED, {8: AUGUST, 9: september}, departments="[经发局, 商务局, 科技局]")
+    august = run_zone(config, 8)
+    assert [(d.name, d.rank) for d in august.results.departments] == [
+        ("科技局", 1),
+        ("商务局", 2),
+        ("经发局", 3),
+    ]
+    result = run_zone(config, 9)
+
+    paragraphs, table = word_text(result.report)
+    summary = next(p for p in paragraphs if p.startswith("按进度类指标"))
+    assert "科技局有1项进度类指标未报送，参与排名的仅1项（不足2项），列出但不排名" in summary
+    assert "进度类指标不足2项" not in summary  # it has two; one is unreported
+    assert (
+        "↑" not in summary
+        and "较上月名次变化只比较两个月都参与排名的单位（科技局上月排第1位、本月不排名）" in summary
+    )
+    rows = {r[2]: r[:2] for r in table if r[2] in ("商务局", "经发局", "科技局")}
+    assert rows == {"商务局": ["1", "—"], "经发局": ["2", "—"], "科技局": ["—", "—"]}  # were ↑1, ↑1
+
+    _, excel = sheet_rows(result.workbook, "单位汇总")
+    assert {r["责任单位"].value: r["排名变化"].value for r in excel} == {
+        "商务局": "—",
+        "经发局": "—",
+        "科技局": None,
+    }
+
+
+def test_rank_change_still_counts_a_real_move_among_departments_ranked_both_months():
+    from reportgen.metrics.changes import _department
+    from reportgen.metrics.results import DepartmentResult, Results
+
+    def dept(name, rank):
+        return DepartmentResult(name, 2, 0, 0, 0, 0, 0, None, None, rank, False)
+
+    before = Results("区", 2024, 8, (), None, (dept("甲", 1), dept("乙", 2), dept("丙", 3)), ())
+    now = (dept("丙", 1), dept("乙", 2), dept("甲", None))  # 甲 leaves; 丙 really passes 乙
+    assert [_department(d, before, now).rank_change for d in now] == ["↑1", "↓1", ""]
+
+
+def test_the_department_email_gives_the_same_reason_for_not_ranking():
+    from reportgen.metrics.results import DepartmentResult, Results
+    from reportgen.render.email import _ranking_words
+
+    short = DepartmentResult("科技局", 2, 1, 0, 0, 1, 1, None, None, None, False, ranked_indicators=1)
+    unreported = DepartmentResult(
+        "科技局", 2, 1, 0, 0, 1, 1, None, None, None, False, ranked_indicators=1, unreported_in_ranking=1
+    )
+    results = Results("测试区", 2024, 9, (), None, (unreported,), ())
+    assert (
+        _ranking_words(results, unreported, 2)
+        == "贵单位有1项进度类指标未报送，参与排名的仅1项（不足2项），本期列出但不排名。"
+    )
+    assert _ranking_words(results, short, 2) == "贵单位进度类指标不足2项，本期列出但不排名。"

@@ -100,6 +100,7 @@ class DepartmentResult:
     investment_completion: float | None = None
     score: float | None = None  # what the ranking sorts by (Results.ranking_by), weighted
     ranked_indicators: int = 0  # indicators counted in the score
+    unreported_in_ranking: int = 0  # indicators of a kind counted in the ranking, not reported (not counted)
     red_lines: tuple[str, ...] = ()  # ids of its 底线 indicators that are breached
     vetoed: bool = False  # ranked last because of a breach (ranking.red_line: veto)
     previous_rank: int | None = None  # rank at month N−1

@@ -77,6 +77,9 @@ def departments(
                 investment_completion=(sum(p.completed or 0 for p in projects) / plan) if plan else None,
                 score=score,
                 ranked_indicators=len(rated),
+                unreported_in_ranking=sum(
+                    1 for r in mine if kind_of(r.kind).in_ranking and r.actual is None and r.light == "none"
+                ),
                 red_lines=tuple(r.id for r in mine if kind_of(r.kind).red_line and r.on_track is False),
             )
         )
