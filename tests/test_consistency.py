@@ -233,6 +233,13 @@ def test_an_unreported_indicator_is_named_as_why_a_department_is_not_ranked_and_
         "经发局": "—",
         "科技局": None,
     }
+    # the score reads as in Word's table, sign included: +3.8 / -0.05 / -1.7
+    assert {r["责任单位"].value: shown(r["平均差距（百分点）"]) for r in excel} == {
+        "商务局": "-0.05",
+        "经发局": "-1.7",
+        "科技局": "+3.8",
+    }
+    assert next(r for r in table if r[2] == "科技局")[3] == "+3.8"
 
 
 def test_rank_change_still_counts_a_real_move_among_departments_ranked_both_months():

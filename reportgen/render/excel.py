@@ -26,6 +26,7 @@ from .excel_fields import (
     FIELDS,
     OPTIONAL_COLUMNS,
     PLACEHOLDER,
+    POINTS,
     REVEALED_DIGITS,
     SUBTITLES,
     TEXT_START,
@@ -275,16 +276,18 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
         )
     # Gaps and completions take the digits the Word text gives them (numbers.py), cell by cell: −0.0489 is
     # stored −0.05 under 0.00, never −0.0 under 0.0.
-    revealed = {
-        col: (REVEALED_DIGITS[kind][key], code)
-        for col, _, key, style, _, _ in columns
-        if key in REVEALED_DIGITS.get(kind, {})
-        and (
-            code := _RATE_FORMATS.get(_format_code(ws.parent, style), _format_code(ws.parent, style))
-            if nb.rate_digits() != 1
-            else _format_code(ws.parent, style)
+    revealed = {}  # column -> (digits function, the format code its cells start from)
+    for col, _, key, style, _, _ in columns:
+        code = _format_code(ws.parent, style)
+        if key not in REVEALED_DIGITS.get(kind, {}) or not code:
+            continue
+        code = _RATE_FORMATS.get(code, code) if nb.rate_digits() != 1 else code
+        signed = (
+            kind == "department" and key == "score" and ctx["ranking_by"] == "gap" and code in ("0.0", "0.00")
         )
-    }
+        if signed:  # a gap is signed, as in Word: +3.8 / -0.05
+            code = POINTS.replace("0.0", code)
+        revealed[col] = (REVEALED_DIGITS[kind][key], code, signed)
     for i, record in enumerate(rows):
         r = marker_row + i
         cells = []
@@ -304,8 +307,8 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
                 sid = styles.get(col, style, "0" if digits == 0 else "0." + "0" * digits, None, False)
                 places = digits if record.kind != "milestone" else None
             if col in revealed and value.__class__ is float:
-                digits_of, code = revealed[col]
-                wider = _widen(code, digits_of(record, value, ctx))
+                digits_of, code, changed = revealed[col]
+                wider = _widen(code, digits_of(record, value, ctx)) or (code if changed else None)
                 if wider is not None:
                     sid, places = styles.get(col, style, wider, None, False), _places(wider)
             if places is not None and value.__class__ is float:
