@@ -268,3 +268,20 @@ def test_the_department_email_gives_the_same_reason_for_not_ranking():
         == "贵单位有1项进度类指标未报送，参与排名的仅1项（不足2项），本期列出但不排名。"
     )
     assert _ranking_words(results, short, 2) == "贵单位进度类指标不足2项，本期列出但不排名。"
+
+
+def test_departments_tie_only_when_their_shown_gaps_are_equal():
+    from reportgen.metrics.results import IndicatorResult
+    from reportgen.metrics.summary import departments
+
+    def gap(owner, value, i):
+        return IndicatorResult(
+            f"{owner}{i}", "指标", "cumulative", "亿元", "", owner, 100.0, None, 75.0,
+            completion=0.75 + value / 100, gap=value, light="green" if value >= 0 else "yellow",
+        )  # fmt: skip
+
+    results = [gap("甲", -0.04, 1), gap("甲", -0.04, 2), gap("乙", -0.01, 1), gap("乙", -0.01, 2)]
+    results += [gap("丙", -1.72, 1), gap("丙", -1.72, 2), gap("丁", -1.68, 1), gap("丁", -1.68, 2)]
+    rows = {d.name: (d.rank, d.tied) for d in departments(results, [], ["甲", "乙", "丙", "丁"])}
+    # -0.01 and -0.04 read differently, so they are not 并列; -1.72 and -1.68 both read -1.7
+    assert rows == {"乙": (1, False), "甲": (2, False), "丙": (3, True), "丁": (3, True)}
