@@ -82,7 +82,7 @@ def _prorated_clause(r: IndicatorResult, w: Wording) -> str:
     if _no_target(r):
         parts.append(NO_TARGET)
     elif r.completion is not None:
-        target = f"完成{_target_label(r)}的{nb.percent_revealing(r.completion, 1.0)}"
+        target = f"完成{_target_label(r)}的{nb.percent_revealing(r.completion, 1.0, r.time_progress)}"
         if r.stretch_completion is not None:
             if r.stretch_completion >= 1 - 1e-12:
                 target += f"，超额完成力争目标（完成{nb.percent_revealing(r.stretch_completion, 1.0)}）"

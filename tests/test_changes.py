@@ -231,8 +231,10 @@ def test_rank_change_up_down_same_new_and_unranked():
     )
     result = with_history(month(2, departments=now), [month(1, departments=before)], RULES)
     changes = {d.name: (d.previous_rank, d.rank_change) for d in result.departments}
+    # Counted among the departments ranked both months (甲, 乙, 丙): 甲 passed 乙 (3 → 1 is one place among
+    # them: last month's 2nd is not ranked in either month here), 丁 and 戊 joining move nobody.
     assert changes == {
-        "甲": (3, "↑2"),
+        "甲": (3, "↑1"),
         "乙": (1, "↓1"),
         "丙": (4, "—"),
         "丁": (None, "新"),
@@ -273,10 +275,16 @@ def test_earlier_months_must_be_months_one_to_n_minus_one():
 
 def test_results_json_round_trip_and_department_view_keep_the_new_fields(tmp_path):
     earlier = [
-        month(1, indicator("yellow", completion=0.05, actual=5.0), departments=(department("经发局", 2),))
+        month(
+            1,
+            indicator("yellow", completion=0.05, actual=5.0),
+            departments=(department("经发局", 2), department("商务局", 1)),
+        )
     ]
     current = month(
-        2, indicator("yellow", completion=0.125, actual=12.5), departments=(department("经发局", 1),)
+        2,
+        indicator("yellow", completion=0.125, actual=12.5),
+        departments=(department("经发局", 1), department("商务局", 2)),
     )
     result = with_history(current, earlier, RULES)
     write_json(tmp_path / "results.json", vars(result))

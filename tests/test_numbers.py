@@ -108,8 +108,10 @@ def test_progress_words_by_size(gap, text):
     [
         (6.25, "+6.3"),
         (-3, "-3.0"),
-        (0.04, "0.0"),
+        (0.04, "+0.04"),  # a non-zero gap never shows as 0.0, either side of 序时 (numbers.revealing_digits)
         (-0.04, "-0.04"),
+        (-0.0489, "-0.05"),
+        (0.0, "0.0"),
         (None, "—"),
     ],
 )
@@ -155,3 +157,11 @@ def test_percent_reveals_a_shortfall_rounding_would_hide(fraction, text):
     from reportgen.render.numbers import percent_revealing
 
     assert percent_revealing(fraction, 1.0) == text
+
+
+@pytest.mark.parametrize(
+    "fraction, benchmark, text",
+    [(0.7496, 0.75, "74.96%"), (0.75, 0.75, "75.0%"), (0.7504, 0.75, "75.0%"), (0.6666, 8 / 12, "66.66%")],
+)
+def test_percent_reveals_a_shortfall_against_its_own_time_progress(fraction, benchmark, text):
+    assert nb.percent_revealing(fraction, 1.0, benchmark) == text

@@ -117,20 +117,34 @@ def _margins(fig, left: float, bottom: float, top: float = 0.4, right: float = 0
 def draw_completion(
     title: str,
     names: list[str],
-    rates: list[float],
+    rates: list[float | None],
     lights: list[str],
     time_progress: float,
     benchmarks: list[float] | None = None,
     digits: int = 1,
+    labels: list[str] | None = None,
 ):
     """Horizontal bars: completion of each prorated indicator; each bar's own 序时进度 (N/12, elapsed days or
     plan to date — what its light is judged by) is marked on the bar, and the common N/12 line is drawn only
-    when every bar shares it."""
+    when every bar shares it. A rate of None (未报送) is a dotted grey row across the plot, labelled 未报送,
+    so no length can be read as a figure."""
     fig, ax = _figure(max(2.2, 0.75 + 0.26 * len(names)))
     y = list(range(len(names)))[::-1]
-    values = [r * 100 for r in rates]
+    values = [0.0 if r is None else r * 100 for r in rates]
     marks = [b * 100 for b in (benchmarks or [time_progress] * len(names))]
     _fill(ax.barh(y, values, height=0.65), lights)
+    right = max([time_progress * 100, *values, *marks]) * 1.15 + 5
+    missing = [yi for yi, r in zip(y, rates) if r is None]
+    if missing:
+        ax.barh(
+            missing,
+            [right] * len(missing),
+            height=0.65,
+            facecolor="none",
+            edgecolor=LIGHT_COLORS["none"],
+            hatch=LIGHT_HATCHES["none"],
+            linewidth=0,
+        )
     handles = _light_handles(lights)
     if all(abs(m - time_progress * 100) < 1e-9 for m in marks):
         ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
@@ -159,10 +173,16 @@ def draw_completion(
     fig.legend(
         handles=handles, loc="lower center", ncols=len(handles), fontsize=7.5, frameon=False, handlelength=1.6
     )
-    for yi, v, m in zip(y, values, marks):
-        ax.text(max(v, m) + 1.5, yi, f"{number(v, digits)}%", va="center", fontsize=7.5)
+    texts = labels or [
+        LIGHT_LABELS["none"] if r is None else f"{number(v, digits)}%" for r, v in zip(rates, values)
+    ]
+    for yi, r, v, m, text in zip(y, rates, values, marks, texts):
+        if r is None:  # on a white patch over the dots, at the start of the row
+            ax.text(1, yi, text, va="center", fontsize=7.5, bbox=dict(facecolor="white", linewidth=0, pad=1))
+        else:
+            ax.text(max(v, m) + 1.5, yi, text, va="center", fontsize=7.5)
     ax.set_yticks(y, names, fontsize=8)
-    ax.set_xlim(0, max([time_progress * 100, *values, *marks]) * 1.15 + 5)
+    ax.set_xlim(0, right)
     ax.set_xlabel("完成年度目标（%）")
     if title:
         ax.set_title(title, fontsize=10.5, pad=14)
@@ -225,11 +245,13 @@ def draw_departments(
     basis: str,
     time_progress: float,
     digits: int = 1,
+    labels: list[str] | None = None,
 ):
     """Departments in rank order by the ranking's own score: the mean gap to 序时进度 (百分点, bars from 0)
     or the mean completion (%, against the 序时 line), so the chart says what the table and the text say."""
     fig, ax = _figure(max(2.0, 0.8 + 0.3 * len(names)))
     y = list(range(len(names)))[::-1]
+    values_text = labels
     labels = [f"{r}. {n}" if r else n for r, n in zip(ranks, names)]
     ahead = {"green": "达到序时进度", "yellow": "低于序时进度"}
     if basis == "gap":
@@ -237,11 +259,12 @@ def draw_departments(
         _fill(ax.barh(y, scores, height=0.6), lights)
         ax.axvline(0, color=PLAN_COLOR, linewidth=1.0)
         span = max([abs(v) for v in scores] + [1.0])
-        for yi, v in zip(y, scores):
+        texts = values_text or [f"{'+' if v > 0 else ''}{number(v, digits)}" for v in scores]
+        for yi, v, text in zip(y, scores, texts):
             ax.text(
                 v + (0.03 if v >= 0 else -0.03) * span,
                 yi,
-                f"{'+' if v > 0 else ''}{number(v, digits)}",
+                text,
                 va="center",
                 ha="left" if v >= 0 else "right",
                 fontsize=7.5,
@@ -253,8 +276,9 @@ def draw_departments(
         lights = ["green" if v >= time_progress * 100 else "yellow" for v in values]
         _fill(ax.barh(y, values, height=0.6), lights)
         ax.axvline(time_progress * 100, color=PLAN_COLOR, linestyle="--", linewidth=1.2)
-        for yi, v in zip(y, values):
-            ax.text(v + 1, yi, f"{number(v, digits)}%", va="center", fontsize=7.5)
+        texts = values_text or [f"{number(v, digits)}%" for v in values]
+        for yi, v, text in zip(y, values, texts):
+            ax.text(v + 1, yi, text, va="center", fontsize=7.5)
         ax.set_xlim(0, max([time_progress * 100, *values]) * 1.15 + 5)
         ax.set_xlabel(f"平均完成率（%），虚线为序时进度{number(time_progress * 100, digits)}%")
     ax.set_yticks(y, labels, fontsize=8)

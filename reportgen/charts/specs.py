@@ -23,7 +23,12 @@ def chart_specs(
     tp = results.time_progress
     specs: list[ChartSpec] = []
 
-    rated = [r for r in results.indicators if kind_of(r.kind).prorated and r.completion is not None]
+    # 未报送 indicators are drawn too (a dotted row labelled 未报送): a chart without them reads as complete.
+    rated = [
+        r
+        for r in results.indicators
+        if kind_of(r.kind).prorated and (r.completion is not None or _unreported(r))
+    ]
     own = any(r.time_progress is not None and abs(r.time_progress - tp) > 1e-9 for r in rated)
     title = f"{span}主要指标完成率与{'各自' if own else ''}序时进度"
     if len(rated) > MAX_BARS:
@@ -37,10 +42,17 @@ def chart_specs(
                 title,
                 dict(
                     names=[r.name for r in rated],
-                    rates=[r.completion for r in rated],
-                    lights=[r.light for r in rated],
+                    rates=[r.completion for r in rated],  # None: 未报送
+                    lights=["none" if r.completion is None else r.light for r in rated],
                     time_progress=tp,
                     benchmarks=[r.time_progress for r in rated],
+                    # the table's figure: 74.96% against a 序时 of 75.0%, never '75.0%'
+                    labels=[
+                        nb.LIGHT_NAMES["none"]
+                        if r.completion is None
+                        else nb.percent_revealing(r.completion, 1.0, r.time_progress)
+                        for r in rated
+                    ],
                     digits=nb.rate_digits(),
                 ),
             )
@@ -84,6 +96,11 @@ def chart_specs(
                     names=[d.name for d in ranked],
                     ranks=[str(d.rank) for d in ranked],
                     scores=[d.score for d in ranked],
+                    # the ranking table's figure: a mean gap of −0.0489 is '-0.05', never '0.0'
+                    labels=[
+                        nb.signed_points(d.score) if results.ranking_by == "gap" else nb.rate(d.score)
+                        for d in ranked
+                    ],
                     basis=results.ranking_by,
                     time_progress=tp,
                     digits=nb.rate_digits(),
@@ -118,6 +135,11 @@ def chart_specs(
             )
         )
     return specs
+
+
+def _unreported(r) -> bool:
+    """Not reported (a placeholder such as “—”, a blank, a missing file), as opposed to reported but unjudged."""
+    return r.actual is None and r.light == "none"
 
 
 def _months(months: list[int]) -> str:

@@ -27,7 +27,7 @@ def with_history(current: Results, earlier: list[Results | None], rules: Escalat
         for r in current.indicators
     )
     previous = earlier[-1] if earlier else None
-    departments = tuple(_department(d, previous) for d in current.departments)
+    departments = tuple(_department(d, previous, current.departments) for d in current.departments)
     return replace(
         current,
         indicators=indicators,
@@ -104,21 +104,25 @@ def _run(lights: tuple[str, ...], counted: tuple[str, ...]) -> int:
     return n
 
 
-def _department(d: DepartmentResult, previous: Results | None) -> DepartmentResult:
+def _department(
+    d: DepartmentResult, previous: Results | None, now: tuple[DepartmentResult, ...]
+) -> DepartmentResult:
     """Rank change against month N−1: ↑2 / ↓1 / — / 新 (not ranked then); "" when not ranked now or when
-    there is no month N−1 to compare with."""
+    there is no month N−1 to compare with.
+
+    The change counts only the departments ranked in both months, so a department that leaves the ranking (or
+    joins it) moves nobody up or down: two departments that keep their order read "—", not "↑1"."""
     before = None if previous is None else next((p for p in previous.departments if p.name == d.name), None)
     prev_rank = None if before is None else before.rank
     if d.rank is None or previous is None:
         change = ""
     elif prev_rank is None:
         change = "新"
-    elif prev_rank == d.rank:
-        change = "—"
-    elif prev_rank > d.rank:
-        change = f"↑{prev_rank - d.rank}"
     else:
-        change = f"↓{d.rank - prev_rank}"
+        then = {p.name: p.rank for p in previous.departments if p.rank is not None}
+        both = [o for o in now if o.rank is not None and o.name in then]
+        moved = sum(1 for o in both if then[o.name] < prev_rank) - sum(1 for o in both if o.rank < d.rank)
+        change = "—" if moved == 0 else (f"↑{moved}" if moved > 0 else f"↓{-moved}")
     return replace(d, previous_rank=prev_rank, rank_change=change)
 
 

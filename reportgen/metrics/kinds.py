@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from ..config.model import Lights
 from ..inputs import Reading
 from ..period import Period
+from ..sources.values import convert, unit_family  # pure unit arithmetic, no I/O
 from .progress import growth, light_for_gap, light_for_rate, ratio, time_progress
 from .results import IndicatorResult, MilestoneNode
 
@@ -133,6 +134,12 @@ def growth_rate(ind, inputs: Inputs, period: Period, lights: Lights) -> Indicato
         amount = inputs.current.value
         last = inputs.last_year.value if inputs.last_year else None
         actual = growth(amount, last)
+        # The amounts are kept in the indicator's `unit` when it is an amount unit (亿元): the unit they are
+        # shown in; the rate, its target and stretch are in % whatever `unit` says.
+        unit = inputs.current.unit
+        if unit_family(ind.unit) is not None and unit_family(ind.unit) == unit_family(unit):
+            amount, last = (None if v is None else convert(v, unit, ind.unit) for v in (amount, last))
+            unit = ind.unit
         note = "上年同期为零或缺失，无法计算增速" if amount is not None and actual is None else None
         return _rate_result(
             ind,
@@ -144,7 +151,7 @@ def growth_rate(ind, inputs: Inputs, period: Period, lights: Lights) -> Indicato
             amount=amount,
             last_year=last,
             yoy=actual,
-            amount_unit=inputs.current.unit,
+            amount_unit=unit,
             **({"note": note} if note else {}),
         )
     actual = inputs.current.value

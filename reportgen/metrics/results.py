@@ -100,10 +100,19 @@ class DepartmentResult:
     investment_completion: float | None = None
     score: float | None = None  # what the ranking sorts by (Results.ranking_by), weighted
     ranked_indicators: int = 0  # indicators counted in the score
+    unreported_in_ranking: int = 0  # indicators of a kind counted in the ranking, not reported (not counted)
     red_lines: tuple[str, ...] = ()  # ids of its 底线 indicators that are breached
     vetoed: bool = False  # ranked last because of a breach (ranking.red_line: veto)
     previous_rank: int | None = None  # rank at month N−1
     rank_change: str = ""  # ↑2 / ↓1 / — (same) / 新 (not ranked last month) / "" (not ranked now)
+
+    @property
+    def average_benchmark(self) -> float | None:
+        """The mean 序时进度 (a fraction) its average completion is judged against: average completion − average
+        gap, so a shown average completion can reveal a shortfall as the gap does."""
+        if self.average_completion is None or self.average_gap is None:
+            return None
+        return self.average_completion - self.average_gap / 100
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from statistics import fmean
 
 from ..config.model import Ranking
 from ..period import CHECKPOINTS, Period
-from ..render.numbers import round_half_up
+from ..render.numbers import revealing_digits, round_half_up
 from .results import CheckpointResult, DepartmentResult, IndicatorResult, LedgerResult
 
 
@@ -77,14 +77,19 @@ def departments(
                 investment_completion=(sum(p.completed or 0 for p in projects) / plan) if plan else None,
                 score=score,
                 ranked_indicators=len(rated),
+                unreported_in_ranking=sum(
+                    1 for r in mine if kind_of(r.kind).in_ranking and r.actual is None and r.light == "none"
+                ),
                 red_lines=tuple(r.id for r in mine if kind_of(r.kind).red_line and r.on_track is False),
             )
         )
 
     def key(row) -> tuple:
-        # Ties are judged on the shown score, so two rows that read the same rank the same.
+        # Ties are judged on the shown score, so two rows that read the same rank the same (and two that read
+        # differently do not: a gap of −0.04 shows as -0.04, not as the −0.01's '0.0').
         vetoed = rules.red_line == "veto" and bool(row["red_lines"])
-        return (vetoed, -round_half_up(row["score"], digits))
+        places = revealing_digits(row["score"], digits) if rules.by == "gap" else digits
+        return (vetoed, -round_half_up(row["score"], places))
 
     rankable = [r for r in rows if r["score"] is not None and r["ranked_indicators"] >= rules.min_indicators]
     out = []

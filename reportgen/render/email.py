@@ -17,6 +17,7 @@ from .report import (
     lagging_results,
     overview_paragraphs,
     start_rate_sentence,
+    unranked_reason,
 )
 
 LEADERS_TEXT = """\
@@ -203,7 +204,7 @@ def _ranking_words(mine: Results, row, ranked: int) -> str:
     if row is None:
         return ""
     if row.rank is None:
-        return f"贵单位进度类指标不足{mine.min_indicators}项，本期列出但不排名。"
+        return f"贵单位{unranked_reason(row, mine.min_indicators).removeprefix('的')}，本期列出但不排名。"
     score = nb.signed_points(row.score) + "个百分点" if mine.ranking_by == "gap" else nb.rate(row.score)
     text = (
         f"按{nb.RANKING_TEXT[mine.ranking_by]}（{score}），在{ranked}个参与排名的责任单位中排第{row.rank}位"

@@ -26,9 +26,12 @@ from .excel_fields import (
     FIELDS,
     OPTIONAL_COLUMNS,
     PLACEHOLDER,
+    POINTS,
+    REVEALED_DIGITS,
     SUBTITLES,
     TEXT_START,
     parse_markers,
+    shown_unit,
 )
 
 
@@ -271,6 +274,20 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
                 if _format_code(ws.parent, style) in _RATE_FORMATS
             }
         )
+    # Gaps and completions take the digits the Word text gives them (numbers.py), cell by cell: −0.0489 is
+    # stored −0.05 under 0.00, never −0.0 under 0.0.
+    revealed = {}  # column -> (digits function, the format code its cells start from)
+    for col, _, key, style, _, _ in columns:
+        code = _format_code(ws.parent, style)
+        if key not in REVEALED_DIGITS.get(kind, {}) or not code:
+            continue
+        code = _RATE_FORMATS.get(code, code) if nb.rate_digits() != 1 else code
+        signed = (
+            kind == "department" and key == "score" and ctx["ranking_by"] == "gap" and code in ("0.0", "0.00")
+        )
+        if signed:  # a gap is signed, as in Word: +3.8 / -0.05
+            code = POINTS.replace("0.0", code)
+        revealed[col] = (REVEALED_DIGITS[kind][key], code, signed)
     for i, record in enumerate(rows):
         r = marker_row + i
         cells = []
@@ -279,11 +296,21 @@ def _fill_sheet(ws: Worksheet, template: str, records: dict, ctx: dict, decimals
             sid = plain[col]
             places = shown[col]
             if col in per_unit:
-                digits = decimals.get(
-                    record.id, nb.decimals_for(record.unit, value if isinstance(value, float) else None)
+                unit = shown_unit(record)  # a growth's figures are % (Word: 7.0%), whatever its amounts' unit
+                digits = (
+                    nb.rate_digits()
+                    if unit == "%" and unit != record.unit
+                    else decimals.get(
+                        record.id, nb.decimals_for(unit, value if isinstance(value, float) else None)
+                    )
                 )
                 sid = styles.get(col, style, "0" if digits == 0 else "0." + "0" * digits, None, False)
                 places = digits if record.kind != "milestone" else None
+            if col in revealed and value.__class__ is float:
+                digits_of, code, changed = revealed[col]
+                wider = _widen(code, digits_of(record, value, ctx)) or (code if changed else None)
+                if wider is not None:
+                    sid, places = styles.get(col, style, wider, None, False), _places(wider)
             if places is not None and value.__class__ is float:
                 value = float(nb.round_half_up(value, places))
             elif key == "light":
@@ -433,6 +460,20 @@ def _fit_widths(ws: Worksheet, header_row: int, widths: dict[int, int], wrapped:
 
 
 _RATE_FORMATS = {"0.0%": "0.00%", "+0.0;-0.0;0.0": "+0.00;-0.00;0.00", "0.0": "0.00"}
+
+
+def _widen(fmt: str, digits: int | None) -> str | None:
+    """`fmt` showing `digits` decimals (of the percentage for a % format) when it shows fewer: '0.0' → '0.00',
+    '+0.0;-0.0;0.0' → '+0.00;-0.00;0.00', '0.0%' → '0.00%'; None when it already shows enough or is General."""
+    current = _places(fmt)
+    if digits is None or current is None:
+        return None
+    if current - (2 if "%" in fmt.split(";")[0] else 0) >= digits:
+        return None
+    decimals = "." + "0" * digits if digits else ""
+    return ";".join(
+        re.sub(r"0(?:\.[0#]*)?(?=[^0#]*$)", "0" + decimals, section) for section in fmt.split(";")
+    )
 
 
 def _format_code(wb, style) -> str | None:

@@ -34,6 +34,22 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else value / 100
 
 
+def shown_unit(r) -> str:
+    """The unit of the row's 目标/完成 figures, as the Word table heads them: % for a growth or share (a growth
+    computed from amounts included: its `unit` is the amounts' unit, not the rate's)."""
+    return "%" if kind_of(r.kind).rate else r.unit
+
+
+def _note(r, ctx: dict) -> str:
+    """备注; a growth computed from amounts says what the amounts are (the row's figures are rates in %)."""
+    if not r.amount_unit or r.amount is None:
+        return r.note
+    amounts = f"按金额计算：{ctx['span']}{nb.amount(r.amount, r.amount_unit)}"
+    if r.last_year is not None:
+        amounts += f"，上年同期{nb.amount(r.last_year, r.amount_unit)}"
+    return f"{amounts}；{r.note}" if r.note else amounts
+
+
 def _gap(r) -> float | None:
     kind = kind_of(r.kind)
     return r.gap if kind.prorated or kind.rate else None
@@ -45,7 +61,7 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "seq": ("序号", lambda r, i, ctx: i, "0"),
         "group": ("分组", lambda r, i, ctx: r.group, None),
         "name": ("指标名称", lambda r, i, ctx: r.name, None),
-        "unit": ("单位", lambda r, i, ctx: r.unit, None),
+        "unit": ("单位", lambda r, i, ctx: shown_unit(r), None),
         "target": ("确保目标", lambda r, i, ctx: None if _stretch_only(r) else r.target, "unit"),
         "stretch": ("力争目标", lambda r, i, ctx: r.target if _stretch_only(r) else r.stretch, "unit"),
         "actual": ("{span}完成", lambda r, i, ctx: r.actual, "unit"),
@@ -66,7 +82,7 @@ FIELDS: dict[str, dict[str, tuple]] = {
         "checkpoint": ("{checkpoint}", lambda r, i, ctx: _checkpoint(r), None),
         "owner": ("责任单位", lambda r, i, ctx: r.owner, None),
         "source": ("数据来源", lambda r, i, ctx: r.source, None),
-        "note": ("备注", lambda r, i, ctx: r.note, None),
+        "note": ("备注", lambda r, i, ctx: _note(r, ctx), None),
         "escalation": ("督办等级", lambda r, i, ctx: r.escalation, None),
         "flagged_months": ("连续亮灯月数", lambda r, i, ctx: r.flagged_months, "0"),
         "completion_change": ("完成率较上月（百分点）", lambda r, i, ctx: r.completion_change, POINTS),
@@ -152,6 +168,29 @@ FIELDS: dict[str, dict[str, tuple]] = {
     "problem": {
         "seq": ("序号", lambda p, i, ctx: i, "0"),
         "text": ("问题（文件 › 工作表 › 单元格：说明）", lambda p, i, ctx: p, None),
+    },
+}
+
+
+def _gap_digits(record, value, ctx) -> int:
+    return nb.revealing_digits(value)
+
+
+# record type -> field -> the decimals (of the percentage or 百分点) its value needs, by the rule the Word text
+# uses (render/numbers.py): a non-zero gap never shows as 0.0, a completion below its 序时进度 or 100% never
+# shows as reaching it. The writer widens the cell's number format to them, cell by cell.
+REVEALED_DIGITS: dict[str, dict] = {
+    "indicator": {
+        "gap": _gap_digits,
+        "completion": lambda r, v, ctx: nb.completion_digits(v, 1.0, r.time_progress),
+        "stretch_completion": lambda r, v, ctx: nb.completion_digits(v, 1.0),
+        "completion_change": _gap_digits,
+        "completion_vs_last_year": _gap_digits,
+    },
+    "department": {
+        "score": lambda d, v, ctx: nb.revealing_digits(v) if ctx["ranking_by"] == "gap" else None,
+        "average_gap": _gap_digits,
+        "average_completion": lambda d, v, ctx: nb.completion_digits(v, 1.0, d.average_benchmark),
     },
 }
 

@@ -113,19 +113,42 @@ def rate(value: float | None) -> str:
     return "—" if value is None else f"{number(value, rate_digits())}%"
 
 
-def percent_revealing(fraction: float | None, threshold: float = 1.0) -> str:
+def revealing_digits(value: float | None, digits: int | None = None) -> int:
+    """Decimals for a gap or difference (百分点) so that a non-zero value never shows as 0.0 or −0.0: the
+    rendering's rate digits, more (up to 4) when rounding would hide it (−0.0489 → 2: '-0.05').
+
+    The one rule for shown digits of gaps: Word text and tables, Excel cell formats and chart labels use it."""
+    digits = rate_digits() if digits is None else digits
+    while digits < 4 and value is not None and abs(value) > 1e-9 and round_half_up(abs(value), digits) == 0:
+        digits += 1
+    return digits
+
+
+def completion_digits(fraction: float | None, *thresholds: float | None) -> int:
+    """Decimals of a completion shown in % so that a fraction below one of `thresholds` (100%, its 序时进度)
+    never shows as reaching it: 0.7496 against 0.75 is '74.96%', not '75.0%' (the light is judged on the
+    unrounded value, and the text must not contradict it). Word, Excel formats and chart labels use it."""
+    digits = rate_digits()
+    if fraction is None:
+        return digits
+    for threshold in thresholds:
+        if threshold is None:
+            continue
+        while (
+            digits < 4
+            and fraction < threshold - 1e-12
+            and round_half_up(fraction * 100, digits) >= round_half_up(threshold * 100, digits)
+        ):
+            digits += 1
+    return digits
+
+
+def percent_revealing(fraction: float | None, threshold: float = 1.0, *more: float | None) -> str:
     """A percentage with the decimals that keep a shortfall visible: 0.9996 of a target is '99.96%', never
-    '100.0%' (the light is judged on the unrounded value, and the text must not contradict it)."""
+    '100.0%'; with its 序时进度 among `more`, 0.7496 against 0.75 is '74.96%'."""
     if fraction is None:
         return "—"
-    digits = rate_digits()
-    while (
-        digits < 4
-        and fraction < threshold - 1e-12
-        and round_half_up(fraction * 100, digits) >= round_half_up(threshold * 100, digits)
-    ):
-        digits += 1
-    return percent(fraction, digits)
+    return percent(fraction, completion_digits(fraction, threshold, *more))
 
 
 def points(value: float | None) -> str:
@@ -137,10 +160,7 @@ def points_revealing(value: float | None) -> str:
     """Like `points`, but a non-zero difference never shows as 0.0: '0.04个百分点'."""
     if value is None:
         return "—"
-    digits = rate_digits()
-    while digits < 4 and abs(value) > 1e-9 and round_half_up(abs(value), digits) == 0:
-        digits += 1
-    return f"{number(abs(value), digits)}个百分点"
+    return f"{number(abs(value), revealing_digits(value))}个百分点"
 
 
 def growth_words(pct: float | None, prefix: str = "同比") -> str:
@@ -173,13 +193,11 @@ def progress_words(gap: float | None, near: float = 2.0, severe: float = 10.0) -
 
 
 def signed_points(value: float | None) -> str:
-    """'+6.2', '-3.0', '0.0' for table cells headed 差距（百分点）; a shortfall never shows as 0.0 ('-0.04')."""
+    """'+6.2', '-3.0', '0.0' for table cells headed 差距（百分点）; a non-zero gap never shows as 0.0 or −0.0
+    ('-0.04', '+0.03'): its digits come from `revealing_digits`, as the Excel cell and the chart label's do."""
     if value is None:
         return "—"
-    digits = rate_digits()
-    while digits < 4 and value < -1e-9 and round_half_up(value, digits) == 0:
-        digits += 1
-    shown = round_half_up(value, digits)
+    shown = round_half_up(value, revealing_digits(value))
     return f"+{shown}" if shown > 0 else (str(abs(shown)) if shown == 0 else str(shown))
 
 

@@ -130,7 +130,7 @@ def indicator_row(r: IndicatorResult, near: float, severe: float, digits: int | 
         group=r.group,
         target=target,
         actual=kind.actual_text(r, w),
-        completion=nb.percent_revealing(r.completion, 1.0) if kind.prorated else "—",
+        completion=nb.percent_revealing(r.completion, 1.0, r.time_progress) if kind.prorated else "—",
         time_progress=nb.percent(r.time_progress) if kind.prorated else "—",
         gap=nb.signed_points(r.gap) if kind.prorated or kind.rate else "—",
         yoy="—" if r.yoy is None else nb.rate(r.yoy),
@@ -454,7 +454,7 @@ def department_row(d: DepartmentResult, results: Results) -> dict:
         no_data=d.no_data,
         on_track=d.on_track,
         score=score,
-        average_completion=nb.percent(d.average_completion),
+        average_completion=nb.percent_revealing(d.average_completion, 1.0, d.average_benchmark),
         average_gap=nb.signed_points(d.average_gap),
         red_line="突破" if d.red_lines else "—",
         projects=d.projects,
@@ -635,6 +635,17 @@ def _indicator_intro(results: Results) -> str:
     return text
 
 
+def unranked_reason(d: DepartmentResult, min_indicators: int) -> str:
+    """Why a department is listed but not ranked, as it is: '进度类指标不足2项', or, when some are unreported,
+    '有1项进度类指标未报送，参与排名的仅1项（不足2项）' (unreported figures are never counted as 0)."""
+    if d.unreported_in_ranking:
+        return (
+            f"有{d.unreported_in_ranking}项进度类指标未报送，参与排名的仅{d.ranked_indicators}项"
+            f"（不足{min_indicators}项）"
+        )
+    return f"的进度类指标不足{min_indicators}项"
+
+
 def department_summary(results: Results) -> str:
     """四、: the ranking basis in words, the top and the bottom, ties, unranked and 底线 departments."""
     ranked = [d for d in results.departments if d.rank is not None]
@@ -645,8 +656,18 @@ def department_summary(results: Results) -> str:
         moved = f"，较上月{d.rank_change}" if d.rank_change[:1] in ("↑", "↓") else ""
         return f"{d.name}（{value}{moved}）"
 
+    unranked = [d for d in results.departments if d.rank is None]
+    reasons: dict[str, list[str]] = {}
+    for d in unranked:
+        reasons.setdefault(unranked_reason(d, results.min_indicators), []).append(d.name)
     if not ranked:
         text = f"本期各责任单位的进度类指标均不足{results.min_indicators}项，列出但不排名"
+        if any(d.unreported_in_ranking for d in unranked):
+            text = (
+                f"本期各责任单位参与排名的进度类指标均不足{results.min_indicators}项，列出但不排名（"
+                + "；".join(f"{'、'.join(names)}{reason}" for reason, names in reasons.items())
+                + "）"
+            )
     elif len(ranked) == 1:
         text = f"按{basis}排名，参与排名的单位仅{show(ranked[0])}"
     elif len(ranked) <= 3:
@@ -661,9 +682,17 @@ def department_summary(results: Results) -> str:
             ties.setdefault(d.rank, []).append(d.name)
     for rank, tied in ties.items():
         text += f"；{'、'.join(tied)}并列第{rank}位"
-    unranked = [d.name for d in results.departments if d.rank is None]
     if ranked and unranked:
-        text += f"；{'、'.join(unranked)}的进度类指标不足{results.min_indicators}项，列出但不排名"
+        text += "；" + "；".join(
+            f"{'、'.join(names)}{reason}，列出但不排名" for reason, names in reasons.items()
+        )
+    # A department leaving (or joining) the ranking moves nobody: changes count only those ranked both months.
+    left = [
+        f"{d.name}上月排第{d.previous_rank}位、本月不排名" for d in unranked if d.previous_rank is not None
+    ]
+    joined = [f"{d.name}本月新参与排名" for d in ranked if d.rank_change == "新"]
+    if (left or joined) and any(d.previous_rank is not None and d.previous_rank != d.rank for d in ranked):
+        text += f"；较上月名次变化只比较两个月都参与排名的单位（{'；'.join(left + joined)}）"
     for d in results.departments:
         if d.red_lines:
             names = "、".join(r.name for r in results.indicators if r.id in d.red_lines)

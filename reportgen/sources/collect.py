@@ -420,6 +420,8 @@ def _read_cell(
             indicator.kind == "growth" and getattr(indicator, "last_year", None) is not None and not percent
         )
         if amounts_for_growth:
+            # a sheet that states no unit is in the indicator's `unit` (亿元), as for a cumulative amount
+            unit = unit or (indicator.unit if base_unit(indicator.unit) else None)
             to_unit = base_unit(unit)  # this year's and last year's amounts meet in one unit
         elif percent or indicator.unit == "%" or column.unit == "%":
             unit = to_unit = None
