@@ -301,3 +301,21 @@ def test_departments_tie_only_when_their_shown_gaps_are_equal():
     rows = {d.name: (d.rank, d.tied) for d in departments(results, [], ["甲", "乙", "丙", "丁"])}
     # -0.01 and -0.04 read differently, so they are not 并列; -1.72 and -1.68 both read -1.7
     assert rows == {"乙": (1, False), "甲": (2, False), "丙": (3, True), "丁": (3, True)}
+
+
+def test_the_same_figures_give_the_same_bytes(tmp_path):
+    """The delivery ledger keys each message by its attachments' content hash: regenerating unchanged figures
+    later the same day (a takeover after a crash, a --force) must not look like new content to be sent again."""
+    from datetime import datetime
+
+    from reportgen.render.outputs import sha256
+
+    config = load_config(make_zone(tmp_path, SCORE_ROUNDING, {9: SCORE_ROWS}))
+    first = run(config, Period(2024, 9), tmp_path / "a", now=datetime(2024, 10, 8, 9, 0, 1))
+    run(config, Period(2024, 9), tmp_path / "b", now=datetime(2024, 10, 8, 17, 30, 59))
+    office = [f for f in first.files if f.suffix in (".docx", ".xlsx")]
+    assert len(office) >= 3  # the report, the workbook, the departments' 督办单
+    for path in office:
+        assert sha256(path) == sha256(tmp_path / "b" / path.relative_to(tmp_path / "a")), path.name
+    book = openpyxl.load_workbook(first.workbook)
+    assert book.properties.created == datetime(2024, 10, 8)  # the report date, not the clock

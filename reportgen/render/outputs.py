@@ -71,8 +71,9 @@ def remove_leftovers(target: Path) -> list[Path]:
     return removed
 
 
-def fixed_zip_times(package: bytes, when: datetime) -> bytes:
-    """The same Office package with every zip entry stamped `when`, so generated templates are byte-reproducible."""
+def fixed_zip_times(package: bytes, when: datetime, edits: dict | None = None) -> bytes:
+    """The same Office package with every zip entry stamped `when`, so generated files are byte-reproducible;
+    `edits` maps an entry name to a function rewriting its bytes."""
     import io
     import zipfile
 
@@ -81,8 +82,29 @@ def fixed_zip_times(package: bytes, when: datetime) -> bytes:
         for info in src.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
-            dst.writestr(entry, src.read(info.filename))
+            data = src.read(info.filename)
+            if edits and info.filename in edits:
+                data = edits[info.filename](data)
+            dst.writestr(entry, data)
     return out.getvalue()
+
+
+def stabilise_package(path: Path, when: date) -> None:
+    """Make a generated .docx/.xlsx byte-reproducible: its zip entries and document properties (created,
+    modified) stamped with the report date instead of the clock. The delivery ledger keys each message by its
+    attachments' content hash, so a regeneration of unchanged figures must not look like new content."""
+    import re
+
+    stamp = datetime(when.year, when.month, when.day)
+    package = path.read_bytes()
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def core(xml: bytes) -> bytes:
+        text = xml.decode("utf-8")
+        text = re.sub(r"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)", rf"\g<1>{iso}\g<3>", text)
+        return text.encode("utf-8")
+
+    path.write_bytes(fixed_zip_times(package, stamp, {"docProps/core.xml": core}))
 
 
 def _json_default(value):
