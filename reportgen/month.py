@@ -119,7 +119,10 @@ def fire(
         retry_at = min(now + timedelta(minutes=job.wait.retry_minutes), deadline)
         if job.wait.remind and config.mail is not None:
             deadline_text = deadline.astimezone(tz).strftime("%Y年%m月%d日%H:%M")
-            deliver(config, key, reminders(config, target, missing, deadline_text), history, run_id=run_id)
+            links = _upload_links(config, target, missing, now)
+            deliver(
+                config, key, reminders(config, target, missing, deadline_text, links), history, run_id=run_id
+            )
         history.run_row(run_id, status="waiting", missing=names, now=now)
         history.release(job.name, key, "waiting", now)
         return Step(
@@ -427,3 +430,14 @@ def do(config, config_path: Path, item: Due, *, now: datetime, history=None) -> 
     return fire(
         config, config_path, item.job, now=now, trigger=item.what, period=item.period, history=history
     )
+
+
+def _upload_links(config, period, missing, now: datetime) -> dict[str, str]:
+    """Each department that owes a file: its signed link to the portal's upload page (none when the console's
+    address, web.base_url, is not configured)."""
+    if not config.web.base_url:
+        return {}
+    from .web.links import upload_link
+
+    departments = {name for _, names in missing for name in names}
+    return {name: link for name in departments if (link := upload_link(config, name, period, now))}

@@ -232,6 +232,33 @@ def test_real_scheduler_two_instances_fire_once(tmp_path):
     assert [(r.report, r.period, r.status) for r in runs] == [("often", f"{previous:%Y-%m}", "success")]
 
 
+def test_the_reminder_carries_the_portal_link_when_the_console_address_is_known(
+    zone, service_factory, clock, smtp
+):
+    """The 催报 lets the department upload at once: a signed link to its portal page, valid portal.link_days."""
+    from reportgen.web.accounts import Accounts
+    from reportgen.web.links import read_token
+
+    web = "web:\n  base_url: https://report.zone.example\n"
+    path = zone(MAIL.format(port=smtp.port, user=USER) + web, send=True)
+    shutil.move(
+        path.parent / "data" / "2024-06" / "招商引资完成情况.xls", path.parent / "招商引资完成情况.xls"
+    )
+    service = service_factory(path)
+    service.scheduler.start(paused=True)
+    scheduler._SERVICE = service
+    clock.now = FIRED
+    assert "缺报" in fire(str(path), "monthly")
+    [reminder] = [m for m in smtp.handler.messages if "催报" in m["Subject"]]
+    body = reminder.get_body(("plain",)).get_content()
+    assert "通过报送页面上传（无需密码，链接7天内有效）" in body
+    link = next(
+        line for line in body.splitlines() if line.startswith("https://report.zone.example/portal/link/")
+    )
+    grant = read_token(Accounts.for_config(load_config(path)).secret(), link.rsplit("/", 1)[1], FIRED)
+    assert grant.department == "招商局" and grant.period == "2024-06"
+
+
 def test_late_data_waits_reminds_then_reports_missing(zone, service_factory, clock, smtp):
     path = zone(MAIL.format(port=smtp.port, user=USER), send=True)
     late = path.parent / "data" / "2024-06" / "招商引资完成情况.xls"

@@ -333,8 +333,15 @@ def deliver(
 _KIND = {"report": "领导", "department": "单位", "reminder": "催报", "alert": "管理员"}
 
 
-def reminders(config, period: Period, missing: list[tuple[str, list[str]]], deadline: str) -> list[Outgoing]:
-    """催报: one message per address of each department whose files are missing."""
+def reminders(
+    config,
+    period: Period,
+    missing: list[tuple[str, list[str]]],
+    deadline: str,
+    links: dict[str, str] | None = None,
+) -> list[Outgoing]:
+    """催报: one message per address of each department whose files are missing; `links` (department -> the
+    portal's signed upload link, when the console's address is configured) lets it upload without a password."""
     from ..render.email import REMINDER_TEXT, render
     from ..render.numbers import span
     from ..sources.collect import period_dir
@@ -356,6 +363,8 @@ def reminders(config, period: Period, missing: list[tuple[str, list[str]]], dead
             deadline=deadline,
             folder=period_dir(config, period),
             sender_name=config.mail.sender_name,
+            link=(links or {}).get(dept.name, ""),
+            link_days=config.portal.link_days,
         )
         subject = f"【催报】{config.zone}{span(period.month)}重点指标报表（{dept.name}）"
         out += [Outgoing("reminder", to, subject, text, html, [], dept.name) for to in dept.email]

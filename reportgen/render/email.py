@@ -61,8 +61,11 @@ REMINDER_TEXT = """\
 {{ zone }}{{ span }}重点指标数据尚未收到以下报表：
 {% for f in files %}  - {{ f }}
 {% endfor %}
-请于{{ deadline }}前报送至数据目录（{{ folder }}），逾期将在月度通报中列为缺报。
-
+{% if link %}请于{{ deadline }}前通过报送页面上传（无需密码，链接{{ link_days }}天内有效）：
+{{ link }}
+上传后页面立即显示读到的数值和出处，有问题会指明单元格。逾期将在月度通报中列为缺报。
+{% else %}请于{{ deadline }}前报送至数据目录（{{ folder }}），逾期将在月度通报中列为缺报。
+{% endif %}
 {{ sender_name }}
 """
 
