@@ -356,6 +356,11 @@ def test_staff_return_with_reason_is_emailed_then_confirm_locks_and_reopen_unloc
     assert mail["To"] == "jingfa@example.com" and "退回" in mail["Subject"]
     assert "工业投资口径不对" in mail.get_body(("plain",)).get_content()
     assert "退回（工业投资口径不对）" in _text(jf.get("/portal/2024-06").text)
+    # the month page counts a returned file as owed (未报), as the scheduler's 缺报 and 催报 do
+    from reportgen.web.state import ConsoleState
+
+    jingfa = next(s for s in ConsoleState(config).month(JUNE).submissions if s.department == "经发局")
+    assert MAIN in jingfa.files and jingfa.missing >= 1
 
     again = version_id(upload(jf, main_book(root, E6=112.5)))
     assert again != vid

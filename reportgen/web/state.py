@@ -195,12 +195,17 @@ class ConsoleState:
         problems = [str(p) for p in results.get("problems", [])]
         folder = period_dir(self.config, period)
         fmt = period_formatter(period)
+        from ..owed import outstanding
+        from ..submissions import SubmissionStore
+
+        # owed as the portal sees it: not there, or there but sent back (退回) — the scheduler's 缺报 too
+        owed = {file for file, _ in outstanding(self.config, SubmissionStore.for_config(self.config), period)}
         by_department: dict[str, dict] = {}
         for file, departments in expected_submissions(self.config):
             name = fmt(file)
             try:
                 find_input(folder, name)
-                present = True
+                present = name not in owed
             except SourceError:  # not there (yet)
                 present = False
             stem = Path(name).stem
