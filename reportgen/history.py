@@ -826,11 +826,16 @@ def recorded_run(
     """pipeline.run with a row in the run history (start, end, status, outputs, 缺报, error), kept alive by a
     heartbeat while it runs. `claimed`: the (report, period) claim of this process points at the run, so a
     takeover after a crash knows which run was interrupted."""
+    from .diff import keep_results
     from .faults import pause_at
     from .pipeline import run
 
     history = history or History.for_config(config)
     key = str(period)
+    # the period's results before and after, kept so any run (CLI, scheduler, console) can be compared with
+    # the previous run of the same period
+    state, output = state_folder(config), kwargs.get("out_dir") or config.resolve(config.output.dir)
+    keep_results(state, output, key)
     run_id = history.run_row(report=report, period=key, trigger=trigger, status="running")
     if claimed:
         history.claim_run(report, key, run_id)
@@ -847,6 +852,7 @@ def recorded_run(
         missing=result.missing,
         outputs=[str(f.relative_to(result.folder)) for f in result.files],
     )
+    keep_results(state, output, key)
     result.run_id = run_id
     return result
 

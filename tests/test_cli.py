@@ -348,3 +348,27 @@ def test_validate_accounts_for_the_rows_as_run_does(tmp_path, capsys):
         "重点项目进度表.xlsx › 重点项目：120 个项目，3 个分类行，4 个小计/合计行，2 个表尾/说明行，0 个无法识别"
         in err
     )
+
+
+def test_a_cli_run_can_be_compared_with_the_previous_run_of_the_period(tmp_path):
+    """Every run keeps the period's results (not only the console's), so the console's diff against the
+    previous run works for runs of the CLI and the scheduler too."""
+    from reportgen.config import load_config
+    from reportgen.diff import compare, current_inputs, previous_run
+    from reportgen.history import state_folder
+
+    config = make_project(tmp_path)
+    assert main(["run", "-c", str(config), "-p", "2024-09"]) == 0
+    make_project(tmp_path, fai="120.5")  # the department sent a corrected figure
+    assert main(["run", "-c", str(config), "-p", "2024-09"]) == 0
+    loaded = load_config(config)
+    output = loaded.resolve(loaded.output.dir)
+    before = previous_run(state_folder(loaded), output, "2024-09")
+    assert before is not None
+    now = json.loads((output / "2024-09" / "results.json").read_text(encoding="utf-8"))
+    diff = compare(
+        before["results"], now, old_inputs=before["inputs"], new_inputs=current_inputs(output, "2024-09")
+    )
+    [change] = [c for c in diff.figures if c.id == "fai"]
+    assert (change.old, change.new) == (115.3, 120.5)
+    assert ("主要指标.xlsx", "内容有变化") in [(i.file, i.change) for i in diff.inputs]

@@ -568,18 +568,14 @@ def _secure_headers(app):
 # ---------------------------------------------------------------- the work of background jobs (library calls)
 def _regenerate(console: Console, period: Period, job: Job) -> list[str]:
     from ..config import load_config
-    from ..diff import keep_results
-    from ..history import recorded_run, state_folder
+    from ..history import recorded_run
 
     config = load_config(console.config_path)  # the config as saved now, as a CLI run would read it
-    state, output = state_folder(config), config.resolve(config.output.dir)
-    keep_results(state, output, str(period))
     result = recorded_run(config, period, console.config_path, trigger="manual", force=True, progress=job.say)
     job.run_id = result.run_id
-    keep_results(state, output, str(period))
     lines = [f"已生成 {len(result.files)} 个文件"]
     if result.problems:
-        lines.append(f"本期有 {len(result.problems)} 个数据问题（相关指标记为未报送）")
+        lines.append(f"本期有 {len(result.problems)} 个数据问题（见本期数据问题）")
     if result.missing:
         lines.append(f"缺报：{'、'.join(result.missing)}")
     lines += [f"错误：{w}" for w in result.warnings]
