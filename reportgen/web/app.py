@@ -584,7 +584,7 @@ def _regenerate(console: Console, period: Period, job: Job) -> list[str]:
 
 def _send(console: Console, period: Period, job: Job) -> list[str]:
     from ..approval import send_approved
-    from ..history import History
+    from ..history import History, delivery_status
 
     history = History.for_config(console.config)
     run_id = history.start_run("manual", str(period), "send")
@@ -601,9 +601,9 @@ def _send(console: Console, period: Period, job: Job) -> list[str]:
     except ReportgenError as e:
         history.finish_run(run_id, "failed", error="\n".join(e.lines()))
         raise
-    history.finish_run(
+    history.finish_run(  # 生成成功 / 部分送达 / 送达失败, as a CLI send records it
         run_id,
-        "success" if report.ok else "failed",
+        delivery_status(report),
         error="" if report.ok else f"{len(report.failed)} 封未送达",
     )
     if not report.ok:
