@@ -273,3 +273,25 @@ def test_a_store_from_before_the_ledger_resends_nothing_delivered(zone, tls, tmp
         assert sorted(report.skipped) == ["leader@zone.example（领导）", "zhaoshang@example.com（招商局）"]
         assert len(server.handler.messages) == 5
     assert not status(config, FIRED).owed
+
+
+def test_a_file_sent_back_in_the_portal_is_owed_again_the_scheduler_waits_and_reminds(zone, tls):
+    """Readiness follows the portal: a file staff sent back (退回) counts as 缺报 for the wait and the 催报,
+    though it is still in data/<period>/."""
+    from reportgen.submissions import Actor, SubmissionStore
+
+    with SMTPServer(tls[1]) as server:
+        path = zone(server.port)
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("deadline_hours: 0", "deadline_hours: 24"), "utf-8"
+        )
+        config = load_config(path)
+        store = SubmissionStore.for_config(config)
+        store.return_file(
+            config, Actor("王科长"), Period(2024, 6), "主要经济指标.xlsx", "固投口径不对", FIRED
+        )
+        step = month.fire(config, path, "monthly", now=FIRED, period="2024-06")
+        assert "缺报" in step.said and "主要经济指标.xlsx" in step.said and step.again == "fire"
+        reminders = [m for m in server.handler.messages if "催报" in m["Subject"]]
+        assert reminders and all("经发局" in m["Subject"] for m in reminders)
+        assert History.for_config(config).runs()[0].status == "waiting"
