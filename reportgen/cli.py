@@ -77,6 +77,14 @@ def _send(args, config, result) -> int:
     )
     for line in report.lines():
         print(line)
+    if not args.dry_run and result.run_id is not None:  # the run's status says whether its mail arrived
+        from .history import History, delivery_status
+
+        History.for_config(config).run_row(
+            result.run_id,
+            status=delivery_status(report),
+            error="" if report.ok else f"{len(report.failed)} 封未送达",
+        )
     return 0 if report.ok else 1
 
 

@@ -868,9 +868,9 @@ def _failed(history: History, run_id: int, error: BaseException) -> None:
 def delivery_status(report) -> str:
     """A run's status from its DeliveryReport: 生成成功 when nothing is owed, 部分送达 when some messages went
     out and some did not, 送达失败 when none did."""
-    if report.ok:
+    if report.ok and not report.busy:
         return "success"
-    return "partial" if report.sent or report.skipped else "undelivered"
+    return "partial" if report.sent or report.skipped or report.busy else "undelivered"
 
 
 def recorded_send(config, period, *, history: History | None = None, report: str = "manual", **kwargs):

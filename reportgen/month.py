@@ -78,10 +78,7 @@ def fire(
     history=None,
 ) -> Step:
     """One firing of a job for a period (default: the period the firing time reports on)."""
-    from .deliver import deliver, reminders
     from .history import History, recorded_run
-    from .owed import outstanding
-    from .submissions import SubmissionStore
 
     job = job_of(config, job_name)
     if job is None:
@@ -110,29 +107,12 @@ def fire(
     if claim.takeover:
         trigger = "takeover"
         said = f"接管：{claim.owner} 的运行已中断（记为中断），重新运行一次；"
-    deadline = claim.first_fired_at + timedelta(hours=job.wait.deadline_hours)
-    missing = outstanding(config, SubmissionStore.for_config(config), target)
-    tz = ZoneInfo(config.schedule.timezone)
-    if missing and now < deadline:
-        run_id = history.run_row(report=job.name, period=key, trigger=trigger, status="running", now=now)
-        names = [f"{'、'.join(d) or '台账'}（{f}）" for f, d in missing]
-        retry_at = min(now + timedelta(minutes=job.wait.retry_minutes), deadline)
-        if job.wait.remind and config.mail is not None:
-            deadline_text = deadline.astimezone(tz).strftime("%Y年%m月%d日%H:%M")
-            links = _upload_links(config, target, missing, now)
-            deliver(
-                config, key, reminders(config, target, missing, deadline_text, links), history, run_id=run_id
-            )
-        history.run_row(run_id, status="waiting", missing=names, now=now)
-        history.release(job.name, key, "waiting", now)
-        return Step(
-            job.name,
-            key,
-            f"{said}{key} 缺报：{'、'.join(names)}；{_local(config, retry_at)} 再检查"
-            f"（截止 {_local(config, deadline)}）",
-            "fire",
-            retry_at,
-        )
+    try:
+        waited = _wait_for_data(config, job, target, claim, history, trigger, said, now)
+    except Exception as e:  # a scheduled run must never die silently: record, alert, go on
+        return _failed(config, config_path, job.name, key, e, history, now)
+    if waited is not None:
+        return waited
     try:
         result = recorded_run(
             config,
@@ -157,11 +137,57 @@ def fire(
         history.release(job.name, key, "done", now)
         return step
     except Exception as e:  # a scheduled run must never die silently: record, alert, go on
-        history.release(job.name, key, "failed", now)
-        text = "\n".join(e.lines()) if isinstance(e, ReportgenError) else f"{type(e).__name__}: {e}"
-        log.exception("scheduled run failed") if not isinstance(e, ReportgenError) else log.error(text)
-        _alert_failure(config, config_path, job.name, key, text, history, now)
-        return Step(job.name, key, f"{key} 失败：{text}")
+        return _failed(config, config_path, job.name, key, e, history, now)
+
+
+def _failed(config, config_path: Path, job: str, key: str, error: Exception, history, now: datetime) -> Step:
+    history.release(job, key, "failed", now)
+    text = (
+        "\n".join(error.lines()) if isinstance(error, ReportgenError) else f"{type(error).__name__}: {error}"
+    )
+    log.exception("scheduled run failed") if not isinstance(error, ReportgenError) else log.error(text)
+    _alert_failure(config, config_path, job, key, text, history, now)
+    return Step(job, key, f"{key} 失败：{text}")
+
+
+def _wait_for_data(config, job, target: Period, claim, history, trigger: str, said: str, now: datetime):
+    """While files are owed (the portal's view: missing or sent back) and the data deadline is ahead: remind
+    the departments and wait. None when the month should be generated now."""
+    from .deliver import deliver, reminders
+    from .owed import outstanding
+    from .submissions import SubmissionStore
+
+    key = str(target)
+    deadline = claim.first_fired_at + timedelta(hours=job.wait.deadline_hours)
+    missing = outstanding(config, SubmissionStore.for_config(config), target)
+    if not missing or now >= deadline:
+        return None
+    tz = ZoneInfo(config.schedule.timezone)
+    run_id = history.run_row(report=job.name, period=key, trigger=trigger, status="running", now=now)
+    names = [f"{'、'.join(d) or '台账'}（{f}）" for f, d in missing]
+    retry_at = min(now + timedelta(minutes=job.wait.retry_minutes), deadline)
+    error = ""
+    if job.wait.remind and config.mail is not None:
+        deadline_text = deadline.astimezone(tz).strftime("%Y年%m月%d日%H:%M")
+        # links made as of the first firing: the same 催报 text at every retry, so it is not sent again
+        links = _upload_links(config, target, missing, claim.first_fired_at)
+        try:
+            deliver(
+                config, key, reminders(config, target, missing, deadline_text, links), history, run_id=run_id
+            )
+        except ReportgenError as e:  # no 催报 (mail settings): still wait, and say why on the run
+            error = "催报邮件未能发出：" + "；".join(e.lines())
+            log.error(error)
+    history.run_row(run_id, status="waiting", missing=names, error=error, now=now)
+    history.release(job.name, key, "waiting", now)
+    return Step(
+        job.name,
+        key,
+        f"{said}{key} 缺报：{'、'.join(names)}；{_local(config, retry_at)} 再检查"
+        f"（截止 {_local(config, deadline)}）" + (f"；{error}" if error else ""),
+        "fire",
+        retry_at,
+    )
 
 
 def _deliver(
@@ -191,9 +217,11 @@ def _deliver(
     if run_id is not None and status != "success":
         history.run_row(run_id, status=status, error=f"{len(report.failed)} 封未送达")
     said += f"；邮件 {len(report.sent) + len(report.resent)} 封送达，{len(report.failed)} 封失败"
-    if report.ok:
+    if report.ok and not report.busy:
         history.plan_retry(job, key, next_try_at=None)
         return Step(job, key, said)
+    if report.busy:  # another live process is sending these: still owed until the ledger says delivered
+        said += f"，{len(report.busy)} 封正由其他进程发送"
     return _plan_next(config, job, key, history, now, said, first)
 
 

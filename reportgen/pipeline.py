@@ -137,7 +137,7 @@ def _run(
     Without `force`, a period whose inputs, config, templates and options are unchanged since the last
     successful run (the fingerprint in its manifest.json) is not regenerated: `skipped` is set.
     """
-    from .render.outputs import manifest, stabilise_package, staged_folder, write_json
+    from .render.outputs import manifest, stabilise_package, stabilise_pdf, staged_folder, write_json
 
     timings: dict[str, float] = {}
     warnings: list[str] = []
@@ -221,6 +221,8 @@ def _run(
         for path in files:  # the same figures give the same bytes: the delivery ledger keys by content hash
             if path.suffix in (".docx", ".xlsx"):
                 stabilise_package(path, issued)
+            elif path.suffix == ".pdf":
+                stabilise_pdf(path, issued)
         write_json(
             staging / "results.json",
             {"period": str(period), "time_progress": results.time_progress, **vars(results)},

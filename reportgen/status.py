@@ -115,8 +115,24 @@ class Status:
 
     @property
     def problems(self) -> bool:
-        """Something needs a person: messages owed, or a scheduled (report, period) that failed."""
-        return bool(self.owed) or any(p.failed_claims for p in self.periods)
+        """Something needs a person: messages owed, or a scheduled (report, period) that failed and has not
+        been put right since by a successful run of the period (a manual run or send)."""
+        return bool(self.owed) or bool(self.unresolved_failures)
+
+    @property
+    def unresolved_failures(self) -> list[ClaimRecord]:
+        fixed = {}
+        for r in self.runs:
+            if r.record.status == "success":
+                fixed[r.record.period] = max(
+                    fixed.get(r.record.period, r.record.started_at), r.record.started_at
+                )
+        return [
+            c
+            for p in self.periods
+            for c in p.failed_claims
+            if c.period not in fixed or fixed[c.period] < c.updated_at
+        ]
 
 
 def attempt_view(d: dict) -> Attempt:

@@ -5,6 +5,7 @@ drawer put on the figure)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -319,3 +320,28 @@ def test_the_same_figures_give_the_same_bytes(tmp_path):
         assert sha256(path) == sha256(tmp_path / "b" / path.relative_to(tmp_path / "a")), path.name
     book = openpyxl.load_workbook(first.workbook)
     assert book.properties.created == datetime(2024, 10, 8)  # the report date, not the clock
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice not installed (make test installs it)"
+)
+def test_the_same_figures_give_the_same_pdf(tmp_path):
+    """The leaders' message carries the PDF too: its dates and /ID are made reproducible (same length, so the
+    file stays valid), or a regeneration would send the report again."""
+    import subprocess
+    from datetime import datetime
+
+    from reportgen.render.outputs import sha256
+
+    config = load_config(make_zone(tmp_path, SCORE_ROUNDING, {9: SCORE_ROWS}))
+    pdfs = []
+    for name, hour in (("a", 9), ("b", 17)):
+        result = run(
+            config, Period(2024, 9), tmp_path / name, now=datetime(2024, 10, 8, hour, 0, 1), pdf=True
+        )
+        [pdf] = [f for f in result.files if f.suffix == ".pdf"]
+        pdfs.append(pdf)
+    assert sha256(pdfs[0]) == sha256(pdfs[1])
+    assert b"/CreationDate(D:20241008000000" in pdfs[0].read_bytes()
+    text = subprocess.run(["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, check=True).stdout
+    assert "测试区" in text  # still a valid PDF

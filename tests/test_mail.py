@@ -278,3 +278,14 @@ def test_run_send_and_history_from_the_cli(zone, tls, capsys):
     assert main(["history", "-c", str(path)]) == 0
     listing = capsys.readouterr().out
     assert "2024-06" in listing and "成功" in listing and "已送达" in listing
+
+
+def test_run_send_records_partial_delivery_on_the_run(zone, tls, capsys):
+    """`run --send` whose mail did not all arrive: the run itself says 部分送达 (it said 生成成功)."""
+
+    with SMTPServer(tls) as server:
+        server.handler.faults["caizheng@example.com"] = ["554 5.7.1 rejected"]
+        path = zone(server.port)
+        assert main(["run", "-c", str(path), "-p", "2024-06", "--send"]) == 1
+    [run] = [r for r in History.for_config(load_config(path)).runs() if r.trigger != "send"]
+    assert run.status == "partial" and run.error == "1 封未送达"

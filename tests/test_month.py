@@ -295,3 +295,44 @@ def test_a_file_sent_back_in_the_portal_is_owed_again_the_scheduler_waits_and_re
         reminders = [m for m in server.handler.messages if "催报" in m["Subject"]]
         assert reminders and all("经发局" in m["Subject"] for m in reminders)
         assert History.for_config(config).runs()[0].status == "waiting"
+
+
+def test_a_reminder_that_cannot_be_sent_does_not_stall_the_month(zone, tls, monkeypatch):
+    """Mail settings broken (the password's variable unset): the month still waits, says why on the run, and
+    the next firing after the deadline generates — the claim is never left 'running' for ever."""
+    from reportgen.submissions import Actor, SubmissionStore
+
+    with SMTPServer(tls[1]) as server:  # running: only the password is missing
+        path = zone(server.port)
+        text = path.read_text(encoding="utf-8").replace("deadline_hours: 0", "deadline_hours: 24")
+        path.write_text(text, encoding="utf-8")
+        config = load_config(path)
+        store = SubmissionStore.for_config(config)
+        store.return_file(
+            config, Actor("王科长"), Period(2024, 6), "主要经济指标.xlsx", "固投口径不对", FIRED
+        )
+        monkeypatch.delenv("TEST_SMTP_PASSWORD")
+        step = month.fire(config, path, "monthly", now=FIRED, period="2024-06")
+        assert "缺报" in step.said and "催报邮件未能发出" in step.said and step.again == "fire"
+        history = History.for_config(config)
+        assert history.runs()[0].status == "waiting" and "TEST_SMTP_PASSWORD" in history.runs()[0].error
+        later = FIRED + timedelta(hours=25)
+        step = month.fire(config, path, "monthly", now=later, trigger="retry", period="2024-06")
+        # past the deadline it generates; sending fails on the same setting: recorded and alerted, not stuck
+        assert step.said.startswith("2024-06 失败：未设置环境变量 TEST_SMTP_PASSWORD")
+        assert history.claim_record("monthly", "2024-06").state == "failed"
+
+
+def test_a_failed_scheduled_run_put_right_by_hand_no_longer_fails_the_check(zone):
+    """`status --check` (monitoring) fails while a scheduled failure stands, and stops once a later run of
+    the period succeeded (a manual run after the fix); it used to fail for ever."""
+    config = load_config(zone(25))
+    history = History.for_config(config)
+    assert history.claim("monthly", "2024-05", now=FIRED) is not None
+    history.release("monthly", "2024-05", "failed", FIRED)
+    assert status(config, FIRED).problems
+    fixed = history.run_row(
+        report="manual", period="2024-05", trigger="manual", status="running", now=FIRED + timedelta(hours=1)
+    )
+    history.run_row(fixed, status="success", now=FIRED + timedelta(hours=1, minutes=1))
+    assert not status(config, FIRED + timedelta(hours=2)).problems

@@ -412,13 +412,15 @@ def test_the_reminder_link_opens_the_department_page_without_a_password(zone):
     assert grant.expires - now <= timedelta(days=7)
     assert read_token(secret, token, now + timedelta(days=8)) is None
 
+    jf = login(client_for(config, path), "jf")
+    other = version_id(upload(jf, main_book(root, E6=112.4)))  # 经发局's version: not the link holder's
     client = client_for(config, path)
     response = client.get(f"/portal/link/{token}")
     assert response.headers["location"] == "/portal/2024-06"
     page = client.get("/portal/2024-06")
     assert page.status_code == 200 and "招商引资完成情况.xls" in page.text and "通过催报链接" in page.text
     assert client.get("/period/2024-06").status_code == 303  # staff pages: to the login
-    assert client.get("/portal/2024-06/versions/1").status_code == 404
+    assert client.get(f"/portal/2024-06/versions/{other}").status_code == 404
     forged = token[:-1] + ("0" if token[-1] != "0" else "1")
     assert client_for(config, path).get(f"/portal/link/{forged}").status_code == 403
     expired = make_token(secret, "招商局", JUNE, now - timedelta(minutes=1))

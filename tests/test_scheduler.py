@@ -257,6 +257,9 @@ def test_the_reminder_carries_the_portal_link_when_the_console_address_is_known(
     )
     grant = read_token(Accounts.for_config(load_config(path)).secret(), link.rsplit("/", 1)[1], FIRED)
     assert grant.department == "招商局" and grant.period == "2024-06"
+    clock.now = FIRED + timedelta(hours=1)  # still missing: the same 催报 (same link) is not sent again
+    assert "缺报" in fire(str(path), "monthly", "retry", "2024-06")
+    assert len([m for m in smtp.handler.messages if "催报" in m["Subject"]]) == 1
 
 
 def test_late_data_waits_reminds_then_reports_missing(zone, service_factory, clock, smtp):

@@ -364,7 +364,7 @@ def reminders(
             folder=period_dir(config, period),
             sender_name=config.mail.sender_name,
             link=(links or {}).get(dept.name, ""),
-            link_days=config.portal.link_days,
+            link_days=f"{config.portal.link_days:g}",
         )
         subject = f"【催报】{config.zone}{span(period.month)}重点指标报表（{dept.name}）"
         out += [Outgoing("reminder", to, subject, text, html, [], dept.name) for to in dept.email]

@@ -107,6 +107,28 @@ def stabilise_package(path: Path, when: date) -> None:
     path.write_bytes(fixed_zip_times(package, stamp, {"docProps/core.xml": core}))
 
 
+def stabilise_pdf(path: Path, when: date) -> None:
+    """Make LibreOffice's PDF byte-reproducible: its creation/modification dates become the report date and its
+    /ID a digest of the rest, each rewritten to the same length so the cross-reference offsets stay valid."""
+    import re
+
+    data = path.read_bytes()
+    digits = when.strftime("%Y%m%d000000").encode()
+    data = re.sub(rb"(/(?:CreationDate|ModDate)\s*\(D:)\d{14}", lambda m: m.group(1) + digits, data)
+    trailer = data.rfind(b"trailer")
+    if trailer >= 0:
+        # /ID and /DocChecksum (in the trailer) derive from the conversion time: a digest of the body instead
+        digest = hashlib.sha256(data[:trailer]).hexdigest().upper().encode()
+
+        def same_length(match) -> bytes:
+            return match.group(1) + digest[: len(match.group(2))]
+
+        tail = re.sub(rb"(<)([0-9A-Fa-f]{8,64})(?=>)", same_length, data[trailer:])
+        tail = re.sub(rb"(/DocChecksum\s*/)([0-9A-Fa-f]{8,64})", same_length, tail)
+        data = data[:trailer] + tail
+    path.write_bytes(data)
+
+
 def _json_default(value):
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return vars(value)

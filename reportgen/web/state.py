@@ -13,25 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..history import History, RunRecord
+from ..history import RUN_STATES, History, RunRecord
 from ..period import Period
 from ..status import TRIGGERS
 
-STATUS = {
-    "success": "成功",
-    "skipped": "未变化跳过",
-    "waiting": "等待报表",
-    "failed": "失败",
-    "running": "运行中",
-    "partial": "部分送达",
-    "undelivered": "送达失败",
-    "interrupted": "中断",
-    "alerted": "已告警",
-    "awaiting": "待审核",
-    "delivered": "已送达",
-    "rejected": "被拒收",
-    "dry-run": "仅写出 .eml",
-}
+STATUS = RUN_STATES  # one name per run status, as `history` prints it
 DOWNLOADABLE = {".docx", ".pdf", ".xlsx"}
 PERIOD_FOLDER = re.compile(r"^\d{4}-\d{2}$")
 
