@@ -310,7 +310,7 @@ def document_elements(config: Config, period: Period, issued) -> dict[str, str]:
     return dict(
         masthead=word.masthead,
         number=word.number.format(**fields, period=str(period)) if word.number else "",
-        cc=word.cc,
+        cc=word.cc.rstrip("。") + "。" if word.cc else "",  # GB/T 9704 §7.3.1: the 抄送 list ends with 。
         printed_by=word.printed_by,
         printed_on=f"{date_text(printed)}印发" if printed else "",
     )

@@ -1539,7 +1539,7 @@ output:
     masthead: 示范经开区经济发展局文件   # 发文机关标志（红色，下有红色分隔线）
     number: "示经发〔{year}〕{month}号"   # 发文字号
     recipients: 管委会各部门、各直属单位：   # 主送机关
-    date: first_run               # 成文日期：first_run（首次生成日，重新生成不变）/ today / 2024-07-05 / workday:5
+    date: "workday:5"             # 成文日期：期末后第5个工作日（示例数据是往年的）；也可 first_run（首次生成日，重新生成不变）/ today / 2024-07-05
     cc: 管委会主任、副主任，纪工委    # 版记：抄送
     printed_by: 示范经开区经济发展局办公室   # 版记：印发机关
     printed_on: same              # 版记：印发日期（same 为与成文日期相同，或固定日期）

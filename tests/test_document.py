@@ -135,9 +135,11 @@ def test_every_element_when_configured(tmp_path):
         "附件：1. 1-6月主要指标完成情况表",
         "　　　2. 各责任单位完成情况排名表",
     ]
-    assert styled(doc, "版记抄送") == ["抄送：管委会主任、副主任"]
+    assert styled(doc, "版记抄送") == ["抄送：管委会主任、副主任。"]  # GB/T 9704: ends with 。
     assert styled(doc, "版记印发") == ["测试区经济发展局办公室\t2024年7月5日印发"]
     assert texts[-1] == "测试区经济发展局办公室\t2024年7月5日印发"  # the 版记 closes the document
+    assert doc.core_properties.title.endswith("重点指标完成情况通报")  # the report's, not the template's
+    assert doc.core_properties.comments == ""
 
 
 def test_unset_elements_leave_no_trace(tmp_path):

@@ -58,8 +58,8 @@ def test_name_title_and_subtitle_with_the_reply_deadline(demo):
     )
     ws = sheet(demo, "应急局")
     assert ws["A1"].value == "示范经济技术开发区2024年1-9月重点指标督办单（应急局）"
-    # 成文日期 2024-10-08 (first run); five working days later, with Saturday 10-12 a 调休 working day
-    assert "请于2024年10月14日前填写后报回" in ws["A2"].value
+    # 成文日期 2024-10-12 (workday:5 after September: Saturday 10-12 is a 调休 working day); five working days later
+    assert "请于2024年10月18日前填写后报回" in ws["A2"].value
     assert "黄灯提醒" in ws["A2"].value and "约谈" in ws["A2"].value and "1-9月" in ws["A2"].value
     assert [c.value for c in ws[3]] == HEAD
 
@@ -137,7 +137,7 @@ def test_department_mail_asks_for_the_sheet_back_by_the_deadline(demo):
     for m in messages:
         assert m.subject.endswith("（财政局督办单）")
         assert m.attachments[0].name == "示范经济技术开发区2024年1-9月督办单（财政局）.xlsx"
-        assert "于2024年10月14日前报回" in m.text and "3项需督办事项" in m.text
+        assert "于2024年10月18日前报回" in m.text and "3项需督办事项" in m.text
 
 
 def test_reply_deadline_counts_working_days():

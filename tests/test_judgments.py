@@ -482,3 +482,18 @@ def test_a_ledger_filter_on_a_missing_column_is_unreported_not_a_red_zero(demo, 
     assert starts.actual is None and starts.light == "none"
     assert "台账中找不到列“建设类型”" in starts.note
     assert "new_starts" in results.checkpoint.unreported and "new_starts" not in results.checkpoint.exceptions
+
+
+def test_each_demand_is_as_firm_as_the_escalation_it_names(september):
+    """五: an item under 督办 or 约谈 never gets the mild "持续跟踪" (a leader read 税收收入增长（督办）… 持续跟踪),
+    and every sentence reads 请X针对…, with its verb."""
+    _, result = september
+    demands = [p.text for p in Document(str(result.report)).paragraphs if p.text.startswith("请")]
+    assert demands
+    for text in demands:
+        assert text.startswith("请") and "针对" in text.split("，")[0] or "对逾期未开工项目" in text, text
+        for clause in text.split("；"):
+            if "持续跟踪" in clause:
+                assert "（督办）" not in clause and "（约谈）" not in clause, clause
+            if "（约谈）" in clause:
+                assert "倒排工期" in clause, clause

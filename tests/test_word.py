@@ -722,7 +722,7 @@ def test_printed_body_is_five_pages_at_most_and_page_one_names_red_and_red_line_
     pdf = convert_to_pdf(september.report, tmp_path)
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
     pages = [re.sub(r"\s+", "", p) for p in pages.split("\f")]
-    body_end = next(i for i, p in enumerate(pages) if "2024年10月8日" in p and "附件：" in p)
+    body_end = next(i for i, p in enumerate(pages) if "2024年10月12日" in p and "附件：" in p)
     assert body_end <= 4  # pages 1–5
     assert pages[body_end + 1].startswith("附件1")
     first = pages[0]

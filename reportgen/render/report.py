@@ -631,7 +631,7 @@ def _indicator_intro(results: Results) -> str:
     if results.month > 1 and results.previous_month_missing:
         text += f"{nb.span(results.month - 1)}数据未找到，本期不与上月比较。"
     elif results.month > 1:
-        text += f"“比{nb.span(results.month - 1)}”的变化按上月报送的数据以同一口径计算。"
+        text += f"正文中“比{nb.span(results.month - 1)}”的变化按上月报送的数据以同一口径计算。"
     return text
 
 
@@ -861,6 +861,17 @@ def group_paragraphs(results: Results, voice: Voice, grouped: bool = True) -> li
     return out
 
 
+def _demand(r: IndicatorResult, voice: Voice) -> str:
+    """How firm the demand is: by how far behind, but never milder than the escalation level it carries (an
+    item under 约谈 is 倒排工期 however small its gap this month; one under 督办 at least 追赶措施)."""
+    grade = _severity(r, voice)
+    if r.escalation == "约谈":
+        return "severe"
+    if r.escalation == "督办" and grade == "slight":
+        return "behind"
+    return grade
+
+
 def department_actions(results: Results, voice: Voice) -> list[str]:
     """五: one sentence per department naming all its items — 底线 and lagging, with the escalation level and
     a demand graded by how far behind; then the overdue projects in one sentence and the aim once. Never one
@@ -887,9 +898,9 @@ def department_actions(results: Results, voice: Voice) -> list[str]:
         for grade, shape in (
             ("severe", "针对{items}明显滞后，分析原因，倒排工期，挂图作战"),
             ("behind", "针对{items}进度落后，制定追赶措施，加强调度"),
-            ("slight", "{items}{slightly}，要持续跟踪，确保尽快追上"),
+            ("slight", "针对{items}{slightly}，持续跟踪，确保尽快追上"),
         ):
-            graded = [r for r in mine if _severity(r, voice) == grade]
+            graded = [r for r in mine if _demand(r, voice) == grade]
             if graded:
                 rates = all(kind_of(r.kind).rate for r in graded)
                 slightly = "略低于目标" if rates else "略低于序时进度"

@@ -195,6 +195,9 @@ def write_report(
     from .word_layout import fit_tables
 
     fit_tables(tpl.docx)
+    properties = tpl.docx.core_properties  # the report's own, not the template's ("…模板", "python-docx")
+    properties.title = str(context.get("title", "")) or properties.title
+    properties.comments = ""
     try:
         tpl.save(path if isinstance(path, io.BytesIO) else str(path))
     except OSError:
