@@ -145,7 +145,7 @@ def test_page_one_names_every_red_and_red_line_item_with_its_owner(demo):
 def test_groups_in_prose_with_who_is_behind_and_by_how_much(june):
     section = body_section(june.report, "主要指标完成情况")
     assert section[0] == (
-        "（一）项目仗。6项进度类指标中5项达到序时进度或目标要求；固定资产投资、10亿元以上产业项目开工"
+        "（一）项目仗。6项考核指标中5项达到序时进度或目标要求；固定资产投资、10亿元以上产业项目开工"
         "分别超序时进度6.2、3.3个百分点；新开工项目落后序时进度7.0个百分点（建设局）。"
     )
     assert any(
@@ -297,7 +297,7 @@ def test_project_and_department_tables(june):
 def test_issues_section_one_sentence_per_department_and_staff_notes(june):
     section = body_section(june.report, "存在问题及下步建议")
     assert section[0] == (
-        "当前主要问题是：6项进度类指标亮灯（其中红灯1项），涉及4个单位；13个重点项目逾期未开工，"
+        "当前主要问题是：6项考核指标亮黄灯或红灯（其中红灯1项），涉及4个单位；13个重点项目逾期未开工，"
         "最长已逾期5个月。下步建议如下："
     )
     text = "\n".join(section)

@@ -828,9 +828,9 @@ def group_paragraphs(results: Results, voice: Voice, grouped: bool = True) -> li
         parts = []
         if progress:
             head = (
-                f"{len(progress)}项进度类指标全部达到序时进度或目标要求"
-                if len(met) == len(progress)
-                else f"{len(progress)}项进度类指标中{len(met)}项达到序时进度或目标要求"
+                f"{len(progress)}项考核指标全部达到序时进度或目标要求"  # the page-1 set (纳入进度考核的), not
+                if len(met) == len(progress)  # the ranking's 进度类 (amounts and counts only)
+                else f"{len(progress)}项考核指标中{len(met)}项达到序时进度或目标要求"
             )
             unreported = [r.name for r in progress if r.on_track is None]
             if unreported:
@@ -937,7 +937,7 @@ def problems_paragraph(results: Results, voice: Voice) -> str:
         red = sum(1 for r in lagging if r.light == "red")
         owners = len({r.owner for r in lagging})
         parts.append(
-            f"{len(lagging)}项进度类指标亮灯"
+            f"{len(lagging)}项考核指标亮黄灯或红灯"
             + (f"（其中红灯{red}项）" if red else "")
             + f"，涉及{owners}个单位"
         )
