@@ -106,7 +106,9 @@ def test_overview_narrative_sentences(june):
         in overview[0]
     )
     assert "绿灯为达到序时进度或目标" in overview[0]
-    assert "本期绿灯25项、黄灯5项、红灯1项。亮红灯的是：政府性基金收入（财政局）。" in overview[0]
+    assert (
+        "本期绿灯25项、黄灯5项、红灯1项（含底线指标）。亮红灯的是：政府性基金收入（财政局）。" in overview[0]
+    )
     # the main lags with owners and escalation right after the verdict
     assert overview[1] == (
         "需重点关注的是：政府性基金收入（财政局，明显低于序时进度14.5个百分点，约谈）；"

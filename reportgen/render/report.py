@@ -533,7 +533,9 @@ def overview_paragraphs(
     )
     unjudged = sum(1 for r in results.indicators if nb.unjudged(r))
     none = results.count("none") - unjudged
-    head += (f"、未报送{none}项" if none else "") + (f"、未评价{unjudged}项" if unjudged else "") + "。"
+    head += (f"、未报送{none}项" if none else "") + (f"、未评价{unjudged}项" if unjudged else "")
+    # the lights count every indicator, 底线 included; the verdict above counts progress ones only
+    head += "（含底线指标）。" if any(kind_of(r.kind).red_line for r in results.indicators) else "。"
     green_behind = [r.name for r in counted if r.light == "green" and r.on_track is False]
     if green_behind:  # a lenient light profile: green although behind 序时 — say why it is not "实现"
         head += (
