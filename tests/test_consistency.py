@@ -345,3 +345,20 @@ def test_the_same_figures_give_the_same_pdf(tmp_path):
     assert b"/CreationDate(D:20241008000000" in pdfs[0].read_bytes()
     text = subprocess.run(["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, check=True).stdout
     assert "测试区" in text  # still a valid PDF
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (1302000000.0, "元", "13.02亿元"),
+        (894000.0, "万元", "89.40亿元"),
+        (5000.0, "万元", "5000.00万元"),
+        (12.5, "亿元", "12.50亿元"),
+    ],
+)
+def test_amounts_behind_a_growth_are_said_in_a_readable_unit(value, unit, shown):
+    """A leader read "按金额计算：1-6月1302000000.00元" in the workbook's 备注."""
+    from reportgen.render import numbers as nb
+    from reportgen.render.excel_fields import _readable
+
+    assert nb.amount(*_readable(value, unit)) == shown

@@ -40,13 +40,20 @@ def shown_unit(r) -> str:
     return "%" if kind_of(r.kind).rate else r.unit
 
 
+def _readable(value: float, unit: str) -> tuple[float, str]:
+    """Amounts read in 元 or 万元, said in 亿元 when that big (1302000000.00元 → 13.02亿元)."""
+    scale = {"元": 1e8, "万元": 1e4}.get(unit)
+    return (value / scale, "亿元") if scale and abs(value) >= scale else (value, unit)
+
+
 def _note(r, ctx: dict) -> str:
     """备注; a growth computed from amounts says what the amounts are (the row's figures are rates in %)."""
     if not r.amount_unit or r.amount is None:
         return r.note
-    amounts = f"按金额计算：{ctx['span']}{nb.amount(r.amount, r.amount_unit)}"
+    value, unit = _readable(r.amount, r.amount_unit)
+    amounts = f"按金额计算：{ctx['span']}{nb.amount(value, unit)}"
     if r.last_year is not None:
-        amounts += f"，上年同期{nb.amount(r.last_year, r.amount_unit)}"
+        amounts += f"，上年同期{nb.amount(_readable(r.last_year, r.amount_unit)[0], unit)}"
     return f"{amounts}；{r.note}" if r.note else amounts
 
 
