@@ -10,7 +10,10 @@ from pathlib import Path
 
 from ..errors import ReportgenError
 from ..filenames import safe_name
-from ..render.numbers import number  # the report's half-up rounding: 16.235 is 16.24 in text and chart
+from ..render.numbers import (
+    decimals_for,
+    number,
+)  # the report's half-up rounding: 16.235 is 16.24 in text and chart
 
 PAGE_WIDTH_IN = 6.1  # A4 minus GB/T 9704 margins (156 mm)
 LIGHT_COLORS = {"green": "#3A9D5D", "yellow": "#E6A817", "red": "#D64541", "none": "#B0B0B0"}
@@ -216,14 +219,15 @@ def draw_trend(title: str, series: list[dict], month: int):
             )
             m, v = actual[-1]
             ax.annotate(
-                number(v, 2).rstrip("0").rstrip("."),
+                number(v, decimals_for(s["unit"], v)),  # as the text writes it: 112.40 (亿元), 53 (个)
                 (m, v),
                 textcoords="offset points",
                 xytext=(3, 4),
                 fontsize=7.5,
             )
         ax.set_title(f"{s['name']}（{s['unit']}）", fontsize=9)
-        ax.set_xticks(months, [f"{m}月" for m in months], fontsize=7)
+        # every month ticked, quarter ends named: "10月11月12月" ran together at print size
+        ax.set_xticks(months, [f"{m}月" if m % 3 == 0 else "" for m in months], fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
         ax.grid(axis="y", alpha=0.3)
     for ax in list(axes.flat)[len(series) :]:
