@@ -362,3 +362,11 @@ def test_amounts_behind_a_growth_are_said_in_a_readable_unit(value, unit, shown)
     from reportgen.render.excel_fields import _readable
 
     assert nb.amount(*_readable(value, unit)) == shown
+
+
+def test_the_trend_chart_labels_a_value_as_the_text_writes_it(tmp_path, drawn):
+    result = run_zone(make_zone(tmp_path, SCORE_ROUNDING, {9: SCORE_ROWS}))
+    assert next(r for r in word_text(result.report)[1] if r[0] == "进出口总额")[5] == "708.62"
+    labels = drawn["trend"]
+    assert "708.62" in labels and "708.6" not in labels  # two decimals for 亿元, as in the table
+    assert "9月" in labels and "12月" in labels and "10月" not in labels  # quarter ends named, not crowded
