@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .errors import ReportgenError
+from .transactions import immediate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reportgen_runs (
@@ -367,15 +368,9 @@ class History:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE: the write lock is taken before the check, so check-and-claim is one step."""
-        with closing(self._connect()) as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+        """Check-and-claim as one step (transactions.immediate)."""
+        with closing(self._connect()) as db, immediate(db):
+            yield db
 
     # ---------------------------------------------------------------- claims: exactly one run per (report, period)
     def claim(

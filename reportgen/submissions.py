@@ -31,6 +31,7 @@ from .intake import (
     file_key,
 )
 from .period import Period
+from .transactions import immediate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS submission_versions (
@@ -218,15 +219,9 @@ class SubmissionStore:
     @contextmanager
     def _write(self):
         """One writer at a time (BEGIN IMMEDIATE), so two uploads of the same file cannot interleave."""
-        with closing(sqlite3.connect(self.database, timeout=30, isolation_level=None)) as db:
+        with closing(sqlite3.connect(self.database, timeout=30, isolation_level=None)) as db, immediate(db):
             db.row_factory = sqlite3.Row
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+            yield db
 
     # ---------------------------------------------------------------- files by hash
     def object_path(self, sha256: str) -> Path:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from ..history import RUN_STATES, History, RunRecord
 from ..period import Period
-from ..status import TRIGGERS
+from ..status import TRIGGERS, Attempt
 
 STATUS = RUN_STATES  # one name per run status, as `history` prints it
 DOWNLOADABLE = {".docx", ".pdf", ".xlsx"}
@@ -50,18 +50,6 @@ class Submission:
 
 
 @dataclass(frozen=True)
-class DeliveryView:
-    recipient: str
-    who: str  # the department, or 领导/催报/告警
-    kind: str
-    status: str
-    status_name: str
-    attempts: int
-    error: str
-    at: str
-
-
-@dataclass(frozen=True)
 class NextRun:
     job: str
     at: str
@@ -82,7 +70,7 @@ class MonthView:
     label: str  # 2024年1-6月
     submissions: list[Submission]
     runs: list[RunView]
-    deliveries: list[DeliveryView]
+    deliveries: list[Attempt]  # the status API's own rows; the page formats their time
     owed: list[str]  # recipients the period's mail has not reached yet
     outputs: list[OutputFile]
     problems: list[str]
@@ -210,19 +198,7 @@ class ConsoleState:
 
         self.history.resolve_interrupted()  # a run whose process is gone shows 中断, not 运行中 for ever
         runs = [self._run_view(r) for r in self.history.runs(key, limit=20)]
-        deliveries = [
-            DeliveryView(
-                a.recipient,
-                a.who,
-                a.kind,
-                a.status,
-                a.status_name,
-                a.attempts,
-                a.error,
-                a.at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M"),
-            )
-            for a in map(attempt_view, reversed(self.history.deliveries(key)))
-        ]
+        deliveries = [attempt_view(d) for d in reversed(self.history.deliveries(key))]
         ledger = next(iter(period_status(self.history, key)))
         delivered = {(d.row.role, d.row.department, d.row.address) for d in ledger.done}
         counts: dict[str, int] = {}
