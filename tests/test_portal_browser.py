@@ -7,21 +7,15 @@ $REPORTGEN_SCREENSHOTS when set (docs/screenshots/ for the README), else under t
 from __future__ import annotations
 
 import io
-import os
-import ssl
-import subprocess
-import sys
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+import browser as browser_tools
 import pytest
-import trustme
 from conftest import sample_without_schedule
-from smtp_server import PASSWORD as SMTP_PASSWORD
 from smtp_server import USER as SMTP_USER
-from smtp_server import SMTPServer, free_port
+from smtp_server import free_port
 
 from reportgen.config import load_config
 from reportgen.history import recorded_run
@@ -31,16 +25,10 @@ from reportgen.web.accounts import Accounts
 from reportgen.web.links import upload_link
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse 电池"
-REPO = Path(__file__).resolve().parent.parent
 MAIN = "主要经济指标.xlsx"
 
-if not Path(CHROMIUM).exists():  # `make test` installs it (Makefile: system-test-tools)
-    pytest.skip(
-        f"{CHROMIUM} 不存在：运行 make system-test-tools 安装 Debian 的 chromium", allow_module_level=True
-    )
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+sync_playwright = browser_tools.sync_playwright()
 
 EXTRA = """
 schedule:
@@ -67,13 +55,7 @@ web:
 
 @pytest.fixture(scope="module")
 def smtp(tmp_path_factory):
-    ca = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    cafile = tmp_path_factory.mktemp("ca") / "ca.pem"
-    ca.cert_pem.write_to_path(str(cafile))
-    with SMTPServer(context) as server:
-        server.cafile = cafile
+    with browser_tools.smtp_server(tmp_path_factory) as server:
         yield server
 
 
@@ -99,53 +81,19 @@ def zone(tmp_path_factory, smtp):
 @pytest.fixture(scope="module")
 def server(zone, smtp):
     root, port = zone
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-        "REPORTGEN_SMTP_CAFILE": str(smtp.cafile),
-        "TEST_SMTP_PASSWORD": SMTP_PASSWORD,
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "reportgen.cli",
-        "serve",
-        "-c",
-        str(root / "config.yaml"),
-        "--port",
-        str(port),
-    ]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/login", timeout=1).read()
-                break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail(process.stdout.read().decode())
-                time.sleep(0.1)
+    with browser_tools.served(root / "config.yaml", port, smtp) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-        process.stdout.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"])
+    with browser_tools.chromium(sync_playwright, "--lang=zh-CN") as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("REPORTGEN_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return browser_tools.screenshot_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
