@@ -1,11 +1,10 @@
 """What the console's and the portal's browser tests share: Debian's Chromium driven by Playwright (pointed at
-/usr/bin/chromium: nothing is downloaded), a real SMTP server with its own CA, the real `reportgen serve` in a
+/usr/bin/chromium: nothing is downloaded), the real `reportgen serve` in a
 subprocess on a free 127.0.0.1 port, and where screenshots go ($REPORTGEN_SCREENSHOTS, else a temp folder)."""
 
 from __future__ import annotations
 
 import os
-import ssl
 import subprocess
 import sys
 import time
@@ -15,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import trustme
 from smtp_server import PASSWORD as SMTP_PASSWORD
 from smtp_server import SMTPServer
 
@@ -30,19 +28,6 @@ def sync_playwright():
             f"{CHROMIUM} 不存在：运行 make system-test-tools 安装 Debian 的 chromium", allow_module_level=True
         )
     return pytest.importorskip("playwright.sync_api").sync_playwright
-
-
-@contextmanager
-def smtp_server(tmp_path_factory) -> Iterator[SMTPServer]:
-    """A real SMTP server on 127.0.0.1 with STARTTLS; `server.cafile` is the CA the console must trust."""
-    ca = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    cafile = tmp_path_factory.mktemp("ca") / "ca.pem"
-    ca.cert_pem.write_to_path(str(cafile))
-    with SMTPServer(context) as server:
-        server.cafile = cafile
-        yield server
 
 
 @contextmanager

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes
 from email.policy import default
 
@@ -11,6 +14,27 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 USER, PASSWORD = "reportgen@zone.example", "s3cret-口令"
+
+
+def tls_context():
+    """(a throwaway CA, the server's TLS context with a certificate for 127.0.0.1 signed by it)."""
+    import trustme
+
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    return ca, context
+
+
+@contextmanager
+def trusted_server(folder) -> Iterator[SMTPServer]:
+    """A running server; `server.cafile` (written into `folder`) is the CA a client must trust."""
+    ca, context = tls_context()
+    cafile = folder / "ca.pem"
+    ca.cert_pem.write_to_path(str(cafile))
+    with SMTPServer(context) as server:
+        server.cafile = cafile
+        yield server
 
 
 def free_port() -> int:

@@ -15,9 +15,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import trustme
 from conftest import sample_without_schedule
-from smtp_server import PASSWORD, USER, SMTPServer
+from smtp_server import PASSWORD, USER, SMTPServer, tls_context
 
 from reportgen.cli import main
 from reportgen.config import load_config
@@ -44,12 +43,7 @@ ADDRESSES = 7  # one leader and six departments
 
 @pytest.fixture(scope="module")
 def tls():
-    import ssl
-
-    ca = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    return ca, context
+    return tls_context()
 
 
 @pytest.fixture(scope="module")

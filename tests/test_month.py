@@ -9,9 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import trustme
 from conftest import sample_without_schedule
-from smtp_server import PASSWORD, USER, SMTPServer
+from smtp_server import PASSWORD, USER, SMTPServer, tls_context
 
 from reportgen import month
 from reportgen.cli import main
@@ -50,12 +49,7 @@ mail:
 
 @pytest.fixture(scope="module")
 def tls():
-    import ssl
-
-    ca = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    return ca, context
+    return tls_context()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import browser as browser_tools
 import pytest
 from conftest import sample_without_schedule
 from smtp_server import USER as SMTP_USER
-from smtp_server import free_port
+from smtp_server import free_port, trusted_server
 
 from reportgen.config import load_config
 from reportgen.history import recorded_run
@@ -55,7 +55,7 @@ web:
 
 @pytest.fixture(scope="module")
 def smtp(tmp_path_factory):
-    with browser_tools.smtp_server(tmp_path_factory) as server:
+    with trusted_server(tmp_path_factory.mktemp("ca")) as server:
         yield server
 
 

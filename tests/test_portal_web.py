@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import io
 import re
-import ssl
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import trustme
 from conftest import sample_without_schedule
 from openpyxl import load_workbook
 from smtp_server import PASSWORD as SMTP_PASSWORD
 from smtp_server import USER as SMTP_USER
-from smtp_server import SMTPServer
+from smtp_server import trusted_server
 from starlette.testclient import TestClient
 
 from reportgen.cli import main
@@ -50,13 +48,7 @@ mail:
 
 @pytest.fixture(scope="module")
 def smtp(tmp_path_factory):
-    ca = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    cafile = tmp_path_factory.mktemp("ca") / "ca.pem"
-    ca.cert_pem.write_to_path(str(cafile))
-    with SMTPServer(context) as server:
-        server.cafile = cafile
+    with trusted_server(tmp_path_factory.mktemp("ca")) as server:
         yield server
 
 
