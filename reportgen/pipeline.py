@@ -171,10 +171,12 @@ def _run(
         earlier = earlier_results(config, period)
     from .metrics.changes import with_history
     from .metrics.plausibility import review
+    from .render.numbers import amount
 
     with _timed(timings, "compute"):
         results = with_history(results, earlier, config.escalation)
-        results = review(results, earlier[-1] if earlier else None)  # figures that need a second look
+        # figures that need a second look against last month, worded as the report words amounts
+        results = review(results, earlier[-1] if earlier else None, amount)
     stamp = now or datetime.now().astimezone()
     issued = report_date(config, period, stamp, last)
     deadline = reply_deadline(config, issued)
@@ -590,12 +592,13 @@ def _doubts(config: Config, period: Period, data) -> list[str]:
     """`validate`'s 提示 for figures that need a second look against last month (as `run` lists them)."""
     from .metrics import evaluate
     from .metrics.plausibility import review
+    from .render.numbers import amount
 
     if period.month == 1 or not period_dir(config, Period(period.year, period.month - 1)).is_dir():
         return []
     previous = _evaluate_month((config, Period(period.year, period.month - 1)))
     current = evaluate(config, data)
-    return list(review(current, previous).problems[len(current.problems) :])
+    return list(review(current, previous, amount).problems[len(current.problems) :])
 
 
 def _evaluate_month(job) -> Results | None:

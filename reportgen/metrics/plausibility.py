@@ -64,10 +64,10 @@ def rate_doubts(label: str, value: float | None, previous: float | None) -> list
     ]
 
 
-def review(current: Results, previous: Results | None) -> Results:
-    """`current` with each doubtful figure listed among its problems and noted on its indicator."""
+def review(current: Results, previous: Results | None, shown: Callable[[float, str], str]) -> Results:
+    """`current` with each doubtful figure listed among its problems and noted on its indicator; `shown` words
+    an amount in its unit as the report does (render.numbers.amount: metrics does not format)."""
     from ..kinds import kind_of
-    from ..render.numbers import amount
 
     if previous is None:
         return current
@@ -79,7 +79,7 @@ def review(current: Results, previous: Results | None) -> Results:
         kind = kind_of(r.kind)
         found: list[Doubt] = []
         if prev is not None and kind.prorated:
-            found = amount_doubts(r.name, r.actual, prev.actual, lambda v, u=r.unit: amount(v, u))
+            found = amount_doubts(r.name, r.actual, prev.actual, lambda v, u=r.unit: shown(v, u))
         elif prev is not None and kind.rate:
             found = rate_doubts(r.name, r.actual, prev.actual)
         if found:
