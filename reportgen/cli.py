@@ -78,13 +78,9 @@ def _send(args, config, result) -> int:
     for line in report.lines():
         print(line)
     if not args.dry_run and result.run_id is not None:  # the run's status says whether its mail arrived
-        from .history import History, delivery_status
+        from .history import History
 
-        History.for_config(config).run_row(
-            result.run_id,
-            status=delivery_status(report),
-            error="" if report.ok else f"{len(report.failed)} 封未送达",
-        )
+        History.for_config(config).record_sending(result.run_id, report)
     return 0 if report.ok else 1
 
 

@@ -558,6 +558,13 @@ class History:
         self._run(f"UPDATE reportgen_runs SET {sets} WHERE id = :id", {**fields, "id": run_id})
         return run_id
 
+    def record_sending(self, run_id: int, report) -> str:
+        """The run's status from what its mail did (delivery_status), with the count not delivered: the one way
+        `send`, `run --send`, the console and the scheduled month record it."""
+        status = delivery_status(report)
+        self.run_row(run_id, status=status, error="" if report.ok else f"{len(report.failed)} 封未送达")
+        return status
+
     def start_run(self, report: str, period: str, trigger: str, now: datetime | None = None) -> int:
         return self.run_row(report=report, period=period, trigger=trigger, status="running", now=now)
 
@@ -880,8 +887,7 @@ def recorded_send(config, period, *, history: History | None = None, report: str
     except BaseException as e:
         _failed(history, run_id, e)
         raise
-    status = delivery_status(outcome)
-    history.run_row(run_id, status=status, error="" if outcome.ok else f"{len(outcome.failed)} 封未送达")
+    history.record_sending(run_id, outcome)
     outcome.run_id = run_id
     return outcome
 

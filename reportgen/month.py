@@ -196,7 +196,6 @@ def _deliver(
     """Send what is owed (with schedule.require_approval: only outputs approved as they are now, else remind
     the approvers); when something is still owed, plan the next retry (the window opens at the first try)."""
     from .approval import send_approved
-    from .history import delivery_status
 
     key = str(period)
     blocked = approval_needed(config, period)
@@ -213,9 +212,8 @@ def _deliver(
         require_approval=config.schedule.require_approval,
         retry_rejected=False,
     )
-    status = delivery_status(report)
-    if run_id is not None and status != "success":
-        history.run_row(run_id, status=status, error=f"{len(report.failed)} 封未送达")
+    if run_id is not None:
+        history.record_sending(run_id, report)
     said += f"；邮件 {len(report.sent) + len(report.resent)} 封送达，{len(report.failed)} 封失败"
     if report.ok and not report.busy:
         history.plan_retry(job, key, next_try_at=None)

@@ -584,7 +584,7 @@ def _regenerate(console: Console, period: Period, job: Job) -> list[str]:
 
 def _send(console: Console, period: Period, job: Job) -> list[str]:
     from ..approval import send_approved
-    from ..history import History, delivery_status
+    from ..history import History
 
     history = History.for_config(console.config)
     run_id = history.start_run("manual", str(period), "send")
@@ -601,11 +601,7 @@ def _send(console: Console, period: Period, job: Job) -> list[str]:
     except ReportgenError as e:
         history.finish_run(run_id, "failed", error="\n".join(e.lines()))
         raise
-    history.finish_run(  # 生成成功 / 部分送达 / 送达失败, as a CLI send records it
-        run_id,
-        delivery_status(report),
-        error="" if report.ok else f"{len(report.failed)} 封未送达",
-    )
+    history.record_sending(run_id, report)  # 生成成功 / 部分送达 / 送达失败, as a CLI send records it
     if not report.ok:
         raise ReportgenError("；".join(f"发送失败：{f}" for f in report.failed))
     return report.lines()
