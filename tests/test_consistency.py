@@ -347,21 +347,16 @@ def test_the_same_figures_give_the_same_pdf(tmp_path):
     assert "测试区" in text  # still a valid PDF
 
 
-@pytest.mark.parametrize(
-    ("value", "unit", "shown"),
-    [
-        (1302000000.0, "元", "13.02亿元"),
-        (894000.0, "万元", "89.40亿元"),
-        (5000.0, "万元", "5000.00万元"),
-        (12.5, "亿元", "12.50亿元"),
-    ],
-)
-def test_amounts_behind_a_growth_are_said_in_a_readable_unit(value, unit, shown):
-    """A leader read "按金额计算：1-6月1302000000.00元" in the workbook's 备注."""
-    from reportgen.render import numbers as nb
-    from reportgen.render.excel_fields import _readable
-
-    assert nb.amount(*_readable(value, unit)) == shown
+def test_amounts_behind_a_growth_are_said_in_a_readable_unit(tmp_path):
+    """A leader read "按金额计算：1-6月1302000000.00元" in the workbook's 备注: amounts in 元 that big read in 亿元."""
+    indicator = (
+        "  - {id: tax, name: 税收收入增长, kind: growth, owner: 经发局, target: 10,"
+        ' source: {file: 表.xlsx, row: 税收收入, column: "{span}累计"}, last_year: {column: 上年同期}}\n'
+    )
+    rows = [["单位：元"], ["项目", "1-9月累计", "上年同期"], ["税收收入", 1302000000, 1179348000]]
+    result = run_zone(make_zone(tmp_path, indicator, {9: rows}))
+    _, excel = sheet_rows(result.workbook, "指标完成情况")
+    assert excel[0]["备注"].value == "按金额计算：1-9月13.02亿元，上年同期11.79亿元"
 
 
 def test_the_trend_chart_labels_a_value_as_the_text_writes_it(tmp_path, drawn):
