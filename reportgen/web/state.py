@@ -17,7 +17,6 @@ from ..history import RUN_STATES, History, RunRecord
 from ..period import Period
 from ..status import TRIGGERS, Attempt
 
-STATUS = RUN_STATES  # one name per run status, as `history` prints it
 DOWNLOADABLE = {".docx", ".pdf", ".xlsx"}
 PERIOD_FOLDER = re.compile(r"^\d{4}-\d{2}$")
 
@@ -117,7 +116,7 @@ class ConsoleState:
             r.started_at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M"),
             took,
             r.status,
-            STATUS.get(r.status, r.status),
+            RUN_STATES.get(r.status, r.status),  # one name per run status, as `history` prints it
             r.missing,
             r.error,
         )
