@@ -83,6 +83,20 @@ def write_xls(
     return path
 
 
+def generated_june(root: Path, now) -> Path:
+    """The sample project in `root` without its schedule and mail (charts off), with June 2024 generated at
+    `now`: the starting point of the scheduled-month and fault tests, which add their own schedule and mail."""
+    from reportgen.config import load_config
+    from reportgen.period import Period
+    from reportgen.pipeline import run
+    from reportgen.samples import write_sample_project
+
+    write_sample_project(root)
+    (root / "config.yaml").write_text(sample_without_schedule(root), encoding="utf-8")
+    run(load_config(root / "config.yaml"), Period(2024, 6), now=now)
+    return root
+
+
 def sample_without_schedule(root: Path, charts: bool = False) -> str:
     """The sample project's config.yaml minus its schedule and mail sections (tests add their own)."""
     text = (root / "config.yaml").read_text(encoding="utf-8").split("\n# 定时运行：")[0] + "\n"

@@ -15,13 +15,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import sample_without_schedule
+from conftest import generated_june, sample_without_schedule
 from smtp_server import PASSWORD, USER, SMTPServer, tls_context
 
 from reportgen.cli import main
 from reportgen.config import load_config
 from reportgen.history import History
-from reportgen.period import Period
 from reportgen.samples import write_sample_project
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -48,13 +47,8 @@ def tls():
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    from reportgen.pipeline import run
-
-    root = tmp_path_factory.mktemp("zone")
-    write_sample_project(root)
-    (root / "config.yaml").write_text(sample_without_schedule(root), encoding="utf-8")
-    run(load_config(root / "config.yaml"), Period(2024, 6), now=datetime(2024, 7, 5, 9, tzinfo=TZ))
-    return root
+    """The sample project (charts off), generated once; each test has its own state folder."""
+    return generated_june(tmp_path_factory.mktemp("zone"), datetime(2024, 7, 5, 9, tzinfo=TZ))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import sample_without_schedule
+from conftest import generated_june
 from smtp_server import PASSWORD, USER, SMTPServer, tls_context
 
 from reportgen import month
@@ -18,7 +18,6 @@ from reportgen.config import load_config
 from reportgen.deliver import send_period
 from reportgen.history import History
 from reportgen.period import Period
-from reportgen.samples import write_sample_project
 from reportgen.status import status
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -55,13 +54,7 @@ def tls():
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     """The sample project (charts off), generated once; each test has its own state folder."""
-    from reportgen.pipeline import run
-
-    root = tmp_path_factory.mktemp("zone")
-    write_sample_project(root)
-    (root / "config.yaml").write_text(sample_without_schedule(root), encoding="utf-8")
-    run(load_config(root / "config.yaml"), Period(2024, 6), now=FIRED)
-    return root
+    return generated_june(tmp_path_factory.mktemp("zone"), FIRED)
 
 
 @pytest.fixture
